@@ -1,0 +1,45 @@
+//! The `coderd` binary: parses configuration and runs a subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use coderd::config::{Cli, Command, LogFormat};
+
+fn init_logging(level: &str, format: LogFormat) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_new(level).map_err(|e| format!("invalid --log-level {level:?}: {e}"))?;
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Human => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Openapi => {
+            print!("{}", transport::openapi::document_json());
+            Ok(())
+        }
+        Command::Migrate(db) => init_logging("info", LogFormat::Human).and_then(|_| coderd::open_store(&db).map(|_| ())).map(|_| {
+            eprintln!("migrations applied");
+        }),
+        Command::Server(args) => init_logging(&args.log_level, args.log_format).and_then(|_| {
+            actix_web::rt::System::new().block_on(async move {
+                let prepared = coderd::prepare(&args)?;
+                tracing::info!(address = %prepared.addr, version = coderd::VERSION, "coderd listening");
+                // actix handles SIGTERM/SIGINT: it stops accepting, lets in-flight requests
+                // finish within the grace period, then returns.
+                prepared.server.await.map_err(|e| format!("server error: {e}"))
+            })
+        }),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("coderd: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The application service: the entry point of every use case.
+//!
+//! [`App`] owns the store and the deployment settings; the use cases are `impl App` blocks in
+//! their own modules (`auth`, `users`, `tokens`, ...). Each takes the authenticated [`Actor`]
+//! and consults [`crate::rbac`] before touching anything.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::rbac::Subject;
+use crate::store::Repo;
+use crate::user::User;
+
+/// Deployment settings that change how use cases behave, named after Coder's.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Lifetime of browser/password sessions (`CODER_SESSION_DURATION`, 24h).
+    pub session_duration: Duration,
+    /// Lifetime of tokens made without one (`CODER_DEFAULT_TOKEN_LIFETIME`, 7 days).
+    pub default_token_lifetime: Duration,
+    /// Longest token a non-owner may make (`CODER_MAX_TOKEN_LIFETIME`, ~100 years).
+    pub max_token_lifetime: Duration,
+    /// Longest token an owner may make (`CODER_MAX_ADMIN_TOKEN_LIFETIME`, 7 days).
+    pub max_admin_token_lifetime: Duration,
+    /// Refuses password logins (`CODER_DISABLE_PASSWORD_AUTH`).
+    pub disable_password_auth: bool,
+    /// Stops sessions from sliding forward on use (`CODER_DISABLE_SESSION_EXPIRY_REFRESH`).
+    pub disable_session_expiry_refresh: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_duration: Duration::from_secs(24 * 3600),
+            default_token_lifetime: Duration::from_secs(7 * 24 * 3600),
+            max_token_lifetime: Duration::from_secs(876_600 * 3600),
+            max_admin_token_lifetime: Duration::from_secs(7 * 24 * 3600),
+            disable_password_auth: false,
+            disable_session_expiry_refresh: false,
+        }
+    }
+}
+
+/// The use-case layer. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct App {
+    /// The store every use case goes through.
+    pub repo: Arc<dyn Repo>,
+    /// Deployment settings.
+    pub settings: Arc<Settings>,
+}
+
+/// An authenticated caller: who they are, what they may do, and which key they used.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user behind the request.
+    pub user: User,
+    /// Their roles, for authorization.
+    pub subject: Subject,
+    /// The id of the API key that authenticated this request.
+    pub api_key_id: String,
+}
+
+impl App {
+    /// Wires the use cases to a store.
+    pub fn new(repo: Arc<dyn Repo>, settings: Settings) -> Self {
+        Self { repo, settings: Arc::new(settings) }
+    }
+
+    /// The store, as a trait object.
+    pub fn repo(&self) -> &dyn Repo {
+        self.repo.as_ref()
+    }
+
+    /// The RBAC subject of a user: their site roles plus every membership's roles.
+    pub fn subject_of(&self, user: &User) -> Result<Subject> {
+        let memberships = self.repo().memberships_of_user(user.id)?;
+        Ok(Subject::new(user.id, &user.rbac_roles, memberships.into_iter().map(|m| (m.organization_id, m.roles))))
+    }
+
+    /// Resolves Coder's `{user}` path parameter: `me`, a UUID or a username. Users the actor may
+    /// not read are reported as missing.
+    pub fn resolve_user(&self, actor: &Actor, param: &str) -> Result<User> {
+        let user = if param == "me" {
+            Some(actor.user.clone())
+        } else if let Ok(id) = Uuid::parse_str(param) {
+            self.repo().user_by_id(id)?
+        } else {
+            self.repo().user_by_username(param)?
+        };
+        let user = user.ok_or_else(Error::not_found)?;
+        crate::rbac::require_visible(&actor.subject, &crate::rbac::Object::user(user.id))?;
+        Ok(user)
+    }
+
+    /// Deployment id, made once and kept.
+    pub fn deployment_id(&self) -> Result<String> {
+        const KEY: &str = "deployment_id";
+        if let Some(id) = self.repo().get_site_config(KEY)? {
+            return Ok(id);
+        }
+        let id = Uuid::new_v4().to_string();
+        crate::store::in_transaction(self.repo(), |tx| match tx.get_site_config(KEY)? {
+            Some(existing) => Ok(existing),
+            None => {
+                tx.put_site_config(KEY, &id)?;
+                Ok(id.clone())
+            }
+        })
+    }
+}

@@ -1,0 +1,153 @@
+//! The one error type every use case returns.
+//!
+//! It mirrors Coder's `codersdk.Response` envelope (message, detail, per-field validations) so the
+//! transport layer only has to pick the HTTP status from [`ErrorKind`]; the words a client sees are
+//! decided here, next to the rule that failed.
+
+use std::fmt;
+
+/// Which class of failure happened; the transport maps each to exactly one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request is malformed or breaks a validation rule (400).
+    BadRequest,
+    /// No valid credentials were presented (401).
+    Unauthorized,
+    /// The caller is known but may not do this (403).
+    Forbidden,
+    /// The target does not exist, or the caller may not know it exists (404).
+    NotFound,
+    /// The request collides with existing state, e.g. a taken name (409).
+    Conflict,
+    /// Something failed on our side; the client cannot fix it (500).
+    Internal,
+}
+
+/// A field-level complaint, shown by Coder's UI next to the form field it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The JSON field (or query term) that is wrong.
+    pub field: String,
+    /// Why it is wrong, as a sentence fragment.
+    pub detail: String,
+}
+
+/// A failed use case, carrying everything Coder's error envelope shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// Decides the HTTP status.
+    pub kind: ErrorKind,
+    /// An actionable, user-facing sentence.
+    pub message: String,
+    /// Technical detail for debugging; may be empty.
+    pub detail: String,
+    /// Field-specific problems; may be empty.
+    pub validations: Vec<FieldError>,
+}
+
+/// Shorthand used by every use case and store method.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Coder's wording for a hidden or missing resource (`httpapi.ResourceNotFound`).
+pub const RESOURCE_NOT_FOUND: &str = "Resource not found or you do not have access to this resource";
+
+/// Coder's wording for a denied action (`httpapi.Forbidden`).
+pub const FORBIDDEN: &str = "Forbidden.";
+
+impl Error {
+    /// Builds an error of any kind with a message and no detail.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), detail: String::new(), validations: Vec::new() }
+    }
+
+    /// A 400 with a message.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::BadRequest, message)
+    }
+
+    /// A 400 about one field: the message plus a validation entry naming the field.
+    pub fn invalid_field(message: impl Into<String>, field: &str, detail: impl Into<String>) -> Self {
+        Self::bad_request(message).with_validation(field, detail)
+    }
+
+    /// A 401 with a message.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthorized, message)
+    }
+
+    /// The standard 403.
+    pub fn forbidden() -> Self {
+        Self::new(ErrorKind::Forbidden, FORBIDDEN)
+    }
+
+    /// The standard 404, used both for absent resources and ones the caller may not see.
+    pub fn not_found() -> Self {
+        Self::new(ErrorKind::NotFound, RESOURCE_NOT_FOUND)
+    }
+
+    /// A 409 with a message.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message)
+    }
+
+    /// A 500; the detail carries the underlying cause for the logs and the client.
+    pub fn internal(message: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message).with_detail(detail)
+    }
+
+    /// Adds technical detail.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    /// Adds one field validation.
+    pub fn with_validation(mut self, field: &str, detail: impl Into<String>) -> Self {
+        self.validations.push(FieldError { field: field.to_string(), detail: detail.into() });
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.detail.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.message, self.detail)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Collects field problems so a request reports all of them at once, as Coder's validator does.
+#[derive(Debug, Default)]
+pub struct Validations(Vec<FieldError>);
+
+impl Validations {
+    /// Starts an empty collection.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with `field`.
+    pub fn add(&mut self, field: &str, detail: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), detail: detail.into() });
+    }
+
+    /// Records the outcome of a check that yields `Err(detail)` on failure.
+    pub fn check(&mut self, field: &str, outcome: std::result::Result<(), String>) {
+        if let Err(detail) = outcome {
+            self.add(field, detail);
+        }
+    }
+
+    /// Fails with a 400 carrying every recorded problem, or succeeds when there are none.
+    pub fn finish(self, message: &str) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error { kind: ErrorKind::BadRequest, message: message.to_string(), detail: String::new(), validations: self.0 })
+        }
+    }
+}

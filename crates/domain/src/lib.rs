@@ -1,0 +1,20 @@
+//! Pure business rules of the Coder control plane.
+//!
+//! Entities, validation, roles and authorization, and the use cases, written against the
+//! [`store::Repo`] trait so that no I/O framework leaks in. The `storage` crate implements the
+//! trait; the `transport` crate turns HTTP into calls on [`app::App`].
+
+pub mod apikey;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod organization;
+pub mod rbac;
+pub mod secret;
+pub mod sshkey;
+pub mod store;
+pub mod user;
+pub mod validation;
+
+pub use error::{Error, ErrorKind, Result};

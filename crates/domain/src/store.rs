@@ -1,0 +1,197 @@
+//! The persistence contract the use cases need. `storage` implements it over diesel; tests may
+//! implement it in memory. Methods are synchronous: the transport runs use cases on a blocking
+//! thread pool.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::apikey::ApiKey;
+use crate::error::{Error, Result};
+use crate::organization::{Group, Organization, OrganizationMember};
+use crate::user::{LoginType, User, UserStatus};
+
+/// Filters of the users list, parsed from Coder's `q` search language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserFilter {
+    /// Case-insensitive substring of username or email.
+    pub search: Option<String>,
+    /// Any of these statuses.
+    pub status: Vec<UserStatus>,
+    /// Holds any of these site roles (`member` matches everyone).
+    pub roles: Vec<String>,
+    /// Any of these login types.
+    pub login_type: Vec<LoginType>,
+    /// Created strictly before.
+    pub created_before: Option<OffsetDateTime>,
+    /// Created strictly after.
+    pub created_after: Option<OffsetDateTime>,
+    /// Last seen strictly before.
+    pub last_seen_before: Option<OffsetDateTime>,
+    /// Last seen strictly after.
+    pub last_seen_after: Option<OffsetDateTime>,
+    /// Only users in this organization.
+    pub organization_id: Option<Uuid>,
+    /// Only (or never) service accounts.
+    pub service_account: Option<bool>,
+}
+
+/// Keyset and offset pagination as Coder's `codersdk.Pagination` has it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Page {
+    /// Start after the row with this id (in the list's order).
+    pub after_id: Option<Uuid>,
+    /// At most this many rows; 0 means no limit.
+    pub limit: i64,
+    /// Skip this many rows.
+    pub offset: i64,
+}
+
+/// One page of rows and the total number matching the filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// All rows matching, ignoring pagination.
+    pub count: i64,
+}
+
+/// Everything the use cases read and write. Implementations must make [`Repo::transaction`]
+/// atomic: either every write inside it lands or none does.
+pub trait Repo: Send + Sync {
+    /// Runs `f` in one database transaction; an `Err` from `f` rolls everything back.
+    fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()>;
+
+    // --- site-wide settings ---
+    /// Reads a deployment-wide setting.
+    fn get_site_config(&self, key: &str) -> Result<Option<String>>;
+    /// Writes a deployment-wide setting.
+    fn put_site_config(&self, key: &str, value: &str) -> Result<()>;
+
+    // --- users ---
+    /// Stores a new user.
+    fn insert_user(&self, user: &User) -> Result<()>;
+    /// Overwrites every mutable column of a user.
+    fn update_user(&self, user: &User) -> Result<()>;
+    /// A live (not deleted) user by id.
+    fn user_by_id(&self, id: Uuid) -> Result<Option<User>>;
+    /// A live user by username, case-insensitively.
+    fn user_by_username(&self, username: &str) -> Result<Option<User>>;
+    /// A live user by email, case-insensitively.
+    fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    /// Live users, filtered, ordered by username, paginated.
+    fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Paged<User>>;
+    /// Live users by id (missing ids are skipped).
+    fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<User>>;
+    /// Number of live users.
+    fn count_users(&self) -> Result<i64>;
+    /// Records activity, but only moves `last_seen_at` forward.
+    fn touch_user_last_seen(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+
+    // --- per-user key/value settings (appearance, preferences) ---
+    /// Reads one setting of a user.
+    fn get_user_config(&self, user_id: Uuid, key: &str) -> Result<Option<String>>;
+    /// Writes one setting of a user.
+    fn put_user_config(&self, user_id: Uuid, key: &str, value: &str) -> Result<()>;
+
+    // --- git SSH keys ---
+    /// The user's key pair: (private OpenSSH PEM, public authorized_keys line, created, updated).
+    fn get_gitsshkey(&self, user_id: Uuid) -> Result<Option<GitSshKeyRow>>;
+    /// Creates or replaces the user's key pair.
+    fn put_gitsshkey(&self, key: &GitSshKeyRow) -> Result<()>;
+
+    // --- API keys ---
+    /// Stores a new key.
+    fn insert_api_key(&self, key: &ApiKey) -> Result<()>;
+    /// A key by its public id.
+    fn api_key_by_id(&self, id: &str) -> Result<Option<ApiKey>>;
+    /// A named key of a user.
+    fn api_key_by_name(&self, user_id: Uuid, token_name: &str) -> Result<Option<ApiKey>>;
+    /// Keys of a user with the given login type (all types when `None`), newest first;
+    /// `expired_too` keeps keys whose expiry has passed.
+    fn api_keys_of_user(&self, user_id: Uuid, login_type: Option<LoginType>, expired_too: bool, now: OffsetDateTime) -> Result<Vec<ApiKey>>;
+    /// Updates usage and expiry of a key.
+    fn update_api_key_usage(&self, id: &str, last_used: OffsetDateTime, expires_at: OffsetDateTime) -> Result<()>;
+    /// Deletes one key; `false` when it did not exist.
+    fn delete_api_key(&self, id: &str) -> Result<bool>;
+    /// Deletes every key of a user except `keep` (used on password change and deletion).
+    fn delete_api_keys_of_user(&self, user_id: Uuid, keep: Option<&str>) -> Result<()>;
+
+    // --- organizations ---
+    /// Stores a new organization.
+    fn insert_organization(&self, org: &Organization) -> Result<()>;
+    /// Overwrites an organization.
+    fn update_organization(&self, org: &Organization) -> Result<()>;
+    /// Removes an organization with its memberships and groups.
+    fn delete_organization(&self, id: Uuid) -> Result<()>;
+    /// An organization by id.
+    fn organization_by_id(&self, id: Uuid) -> Result<Option<Organization>>;
+    /// An organization by name, case-insensitively.
+    fn organization_by_name(&self, name: &str) -> Result<Option<Organization>>;
+    /// The default organization.
+    fn default_organization(&self) -> Result<Option<Organization>>;
+    /// All organizations, ordered by name.
+    fn list_organizations(&self) -> Result<Vec<Organization>>;
+
+    // --- organization members ---
+    /// Adds a membership.
+    fn insert_member(&self, member: &OrganizationMember) -> Result<()>;
+    /// Replaces the roles of a membership.
+    fn update_member_roles(&self, org: Uuid, user: Uuid, roles: &[String], at: OffsetDateTime) -> Result<()>;
+    /// Removes a membership and the user's memberships of that organization's groups.
+    fn delete_member(&self, org: Uuid, user: Uuid) -> Result<bool>;
+    /// One membership.
+    fn member(&self, org: Uuid, user: Uuid) -> Result<Option<OrganizationMember>>;
+    /// Memberships of a user.
+    fn memberships_of_user(&self, user: Uuid) -> Result<Vec<OrganizationMember>>;
+    /// Memberships of an organization, with live users only, ordered by username.
+    fn members_of_org(&self, org: Uuid) -> Result<Vec<OrganizationMember>>;
+
+    // --- groups ---
+    /// Stores a new group.
+    fn insert_group(&self, group: &Group) -> Result<()>;
+    /// Overwrites a group.
+    fn update_group(&self, group: &Group) -> Result<()>;
+    /// Removes a group and its memberships.
+    fn delete_group(&self, id: Uuid) -> Result<()>;
+    /// A group by id.
+    fn group_by_id(&self, id: Uuid) -> Result<Option<Group>>;
+    /// A group by organization and name, case-insensitively.
+    fn group_by_name(&self, org: Uuid, name: &str) -> Result<Option<Group>>;
+    /// Groups, optionally of one organization, ordered by name.
+    fn list_groups(&self, org: Option<Uuid>) -> Result<Vec<Group>>;
+    /// Adds explicit group memberships (ignoring ones that exist).
+    fn add_group_members(&self, group: Uuid, users: &[Uuid]) -> Result<()>;
+    /// Removes explicit group memberships.
+    fn remove_group_members(&self, group: Uuid, users: &[Uuid]) -> Result<()>;
+    /// Ids of the explicit members of a group.
+    fn group_member_ids(&self, group: Uuid) -> Result<Vec<Uuid>>;
+    /// Ids of groups a user explicitly belongs to.
+    fn group_ids_of_user(&self, user: Uuid) -> Result<Vec<Uuid>>;
+}
+
+/// A stored git SSH key pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GitSshKeyRow {
+    /// Owner.
+    pub user_id: Uuid,
+    /// OpenSSH private key; never leaves the server through the API.
+    pub private_key: String,
+    /// `ssh-ed25519 AAAA...` line.
+    pub public_key: String,
+    /// When first generated.
+    pub created_at: OffsetDateTime,
+    /// When last regenerated.
+    pub updated_at: OffsetDateTime,
+}
+
+/// Runs `f` inside a transaction and hands back its value.
+pub fn in_transaction<T>(repo: &dyn Repo, f: impl FnOnce(&dyn Repo) -> Result<T>) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    repo.transaction(&mut |tx| {
+        let f = f.take().ok_or_else(|| Error::internal("Internal error.", "transaction body ran twice"))?;
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Error::internal("Internal error.", "transaction body did not run"))
+}

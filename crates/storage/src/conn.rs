@@ -1,0 +1,70 @@
+//! One connection type over both backends, and the pool that hands them out.
+//!
+//! The URL decides the backend: `postgres://` (or `postgresql://`) is PostgreSQL, anything else
+//! is a path to an SQLite file. SQLite connections are set up for a server: WAL journal,
+//! foreign keys on and a busy timeout so concurrent writers wait instead of failing.
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::{PgConnection, SqliteConnection};
+
+/// A connection to either backend; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// PostgreSQL, for production and multi-replica deployments.
+    Pg(PgConnection),
+    /// Embedded SQLite, the zero-setup default.
+    Sqlite(SqliteConnection),
+}
+
+/// The r2d2 pool of [`DbConn`].
+pub type DbPool = Pool<ConnectionManager<DbConn>>;
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+}
+
+impl Backend {
+    /// Decides the backend from a connection URL.
+    pub fn of_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+#[derive(Debug)]
+struct SqliteSetup;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqliteSetup {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        if let DbConn::Sqlite(c) = conn {
+            c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens a pool of `size` connections and checks one out to fail fast on a bad URL.
+pub fn open_pool(url: &str, size: u32) -> Result<DbPool, String> {
+    let url = match Backend::of_url(url) {
+        Backend::Postgres => url.to_string(),
+        Backend::Sqlite => url.strip_prefix("sqlite://").unwrap_or(url).to_string(),
+    };
+    let manager = ConnectionManager::<DbConn>::new(url);
+    Pool::builder()
+        .max_size(size.max(1))
+        .min_idle(Some(size.clamp(1, 2)))
+        .connection_timeout(std::time::Duration::from_secs(30))
+        .connection_customizer(Box::new(SqliteSetup))
+        .build(manager)
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}

@@ -1,0 +1,20 @@
+//! diesel + r2d2 storage for the Coder control plane, over SQLite (embedded default) and
+//! PostgreSQL (production, several replicas on one database), with one query code path.
+
+pub mod conn;
+pub mod migrate;
+pub mod repo;
+pub mod rows;
+pub mod schema;
+
+pub use conn::{open_pool, Backend, DbConn, DbPool};
+pub use repo::DbRepo;
+
+/// Opens the database at `url`, applies pending migrations and returns a ready store.
+pub fn open(url: &str, pool_size: u32) -> Result<(DbRepo<'static>, Backend), String> {
+    let pool = open_pool(url, pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    migrate::run(&mut conn)?;
+    drop(conn);
+    Ok((DbRepo::new(pool), Backend::of_url(url)))
+}

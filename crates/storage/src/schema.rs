@@ -1,0 +1,134 @@
+//! diesel table definitions, written to match `migrations/` on both backends.
+
+diesel::table! {
+    site_configs (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        username -> Text,
+        name -> Text,
+        avatar_url -> Text,
+        hashed_password -> Text,
+        login_type -> Text,
+        status -> Text,
+        rbac_roles -> Text,
+        is_service_account -> Bool,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        hashed_secret -> Binary,
+        user_id -> Text,
+        last_used -> Timestamp,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        login_type -> Text,
+        lifetime_seconds -> BigInt,
+        token_name -> Text,
+        scopes -> Text,
+        allow_list -> Text,
+    }
+}
+
+diesel::table! {
+    user_configs (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    gitsshkeys (user_id) {
+        user_id -> Text,
+        private_key -> Text,
+        public_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        display_name -> Text,
+        description -> Text,
+        icon -> Text,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_members (organization_id, user_id) {
+        organization_id -> Text,
+        user_id -> Text,
+        roles -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> Text,
+        name -> Text,
+        display_name -> Text,
+        organization_id -> Text,
+        avatar_url -> Text,
+        quota_allowance -> BigInt,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(organization_members -> users (user_id));
+diesel::joinable!(organization_members -> organizations (organization_id));
+diesel::joinable!(groups -> organizations (organization_id));
+diesel::joinable!(group_members -> groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    site_configs,
+    users,
+    api_keys,
+    user_configs,
+    gitsshkeys,
+    organizations,
+    organization_members,
+    groups,
+    group_members,
+);
+
+/// SQL functions both backends share.
+pub mod functions {
+    use diesel::sql_types::Text;
+
+    #[diesel::declare_sql_function]
+    extern "SQL" {
+        /// Lower-cases text, for case-insensitive matching that works on both backends.
+        fn lower(x: Text) -> Text;
+    }
+}

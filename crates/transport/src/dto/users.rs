@@ -1,0 +1,216 @@
+//! User, session and key bodies.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::common::{rfc3339, SlimRole};
+use crate::de::null_default;
+
+/// Coder's `codersdk.UserStatus`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = codersdk::UserStatus)]
+pub enum UserStatus {
+    /// May log in.
+    Active,
+    /// Has not logged in yet.
+    Dormant,
+    /// Locked out.
+    Suspended,
+}
+
+impl From<domain::user::UserStatus> for UserStatus {
+    fn from(s: domain::user::UserStatus) -> Self {
+        match s {
+            domain::user::UserStatus::Active => UserStatus::Active,
+            domain::user::UserStatus::Dormant => UserStatus::Dormant,
+            domain::user::UserStatus::Suspended => UserStatus::Suspended,
+        }
+    }
+}
+
+impl From<UserStatus> for domain::user::UserStatus {
+    fn from(s: UserStatus) -> Self {
+        match s {
+            UserStatus::Active => domain::user::UserStatus::Active,
+            UserStatus::Dormant => domain::user::UserStatus::Dormant,
+            UserStatus::Suspended => domain::user::UserStatus::Suspended,
+        }
+    }
+}
+
+/// Coder's `codersdk.LoginType`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, Default)]
+#[schema(as = codersdk::LoginType)]
+pub enum LoginType {
+    /// Not set.
+    #[default]
+    #[serde(rename = "")]
+    Unknown,
+    /// Email and password.
+    #[serde(rename = "password")]
+    Password,
+    /// GitHub OAuth.
+    #[serde(rename = "github")]
+    Github,
+    /// OpenID Connect.
+    #[serde(rename = "oidc")]
+    Oidc,
+    /// API token.
+    #[serde(rename = "token")]
+    Token,
+    /// No interactive login.
+    #[serde(rename = "none")]
+    None,
+}
+
+impl From<domain::user::LoginType> for LoginType {
+    fn from(l: domain::user::LoginType) -> Self {
+        use domain::user::LoginType as D;
+        match l {
+            D::Password => LoginType::Password,
+            D::Github => LoginType::Github,
+            D::Oidc => LoginType::Oidc,
+            D::Token => LoginType::Token,
+            D::None => LoginType::None,
+        }
+    }
+}
+
+impl LoginType {
+    /// The domain login type, `None` for the unset value.
+    pub fn to_domain(self) -> Option<domain::user::LoginType> {
+        use domain::user::LoginType as D;
+        match self {
+            LoginType::Unknown => None,
+            LoginType::Password => Some(D::Password),
+            LoginType::Github => Some(D::Github),
+            LoginType::Oidc => Some(D::Oidc),
+            LoginType::Token => Some(D::Token),
+            LoginType::None => Some(D::None),
+        }
+    }
+}
+
+/// Coder's `codersdk.User`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::User, example = json!({
+    "id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "username": "ada", "name": "Ada Lovelace",
+    "email": "ada@example.com", "created_at": "2026-01-02T03:04:05.123456Z",
+    "updated_at": "2026-01-02T03:04:05.123456Z", "last_seen_at": "2026-01-02T03:04:05.123456Z",
+    "status": "active", "login_type": "password",
+    "organization_ids": ["1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30"],
+    "roles": [{"name": "owner", "display_name": "Owner"}], "has_ai_seat": false}))]
+pub struct User {
+    /// Stable identity.
+    pub id: Uuid,
+    /// Unique login name.
+    pub username: String,
+    /// Display name; omitted when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Avatar URL; omitted when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub avatar_url: String,
+    /// Login email; empty for service accounts.
+    #[schema(format = Email)]
+    pub email: String,
+    /// Creation time.
+    #[serde(with = "rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Last change.
+    #[serde(with = "rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// Last authenticated request (`0001-01-01T00:00:00Z` when never).
+    #[serde(with = "rfc3339")]
+    pub last_seen_at: OffsetDateTime,
+    /// Account status.
+    pub status: UserStatus,
+    /// How the account logs in.
+    pub login_type: LoginType,
+    /// Admin-managed account that cannot log in; omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_service_account: bool,
+    /// Organizations the user belongs to.
+    pub organization_ids: Vec<Uuid>,
+    /// Explicit site roles.
+    pub roles: Vec<SlimRole>,
+    /// Whether the user holds an AI seat (always false: no AI governance here).
+    pub has_ai_seat: bool,
+}
+
+impl User {
+    /// Builds the wire form from a user and their organization ids.
+    pub fn from_domain(u: &domain::user::User, organization_ids: Vec<Uuid>) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            name: u.name.clone(),
+            avatar_url: u.avatar_url.clone(),
+            email: u.email.clone(),
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+            last_seen_at: u.last_seen_at,
+            status: u.status.into(),
+            login_type: u.login_type.into(),
+            is_service_account: u.is_service_account,
+            organization_ids,
+            roles: u.rbac_roles.iter().map(|r| SlimRole::site(r)).collect(),
+            has_ai_seat: false,
+        }
+    }
+}
+
+/// Coder's `codersdk.CreateFirstUserRequest`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::CreateFirstUserRequest, example = json!({"email": "admin@example.com", "username": "admin", "name": "Admin", "password": "SomeSecurePassword!"}))]
+pub struct CreateFirstUserRequest {
+    /// Login email.
+    #[serde(default, deserialize_with = "null_default")]
+    pub email: String,
+    /// Username (1-32 letters, digits and inner hyphens).
+    #[serde(default, deserialize_with = "null_default")]
+    pub username: String,
+    /// Display name.
+    #[serde(default, deserialize_with = "null_default")]
+    pub name: String,
+    /// Password; must pass Coder's strength check.
+    #[serde(default, deserialize_with = "null_default")]
+    pub password: String,
+    /// Requests a trial license (accepted and ignored: licensing is separate).
+    #[serde(default, deserialize_with = "null_default")]
+    pub trial: bool,
+}
+
+/// Coder's `codersdk.CreateFirstUserResponse`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::CreateFirstUserResponse)]
+pub struct CreateFirstUserResponse {
+    /// The new owner.
+    pub user_id: Uuid,
+    /// The default organization.
+    pub organization_id: Uuid,
+}
+
+/// Coder's `codersdk.LoginWithPasswordRequest`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::LoginWithPasswordRequest, example = json!({"email": "admin@example.com", "password": "SomeSecurePassword!"}))]
+pub struct LoginWithPasswordRequest {
+    /// Login email.
+    #[serde(default, deserialize_with = "null_default")]
+    #[schema(format = Email)]
+    pub email: String,
+    /// Password.
+    #[serde(default, deserialize_with = "null_default")]
+    pub password: String,
+}
+
+/// Coder's `codersdk.LoginWithPasswordResponse`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::LoginWithPasswordResponse, example = json!({"session_token": "AbCdEfGhIj-0123456789abcdefghijkl"}))]
+pub struct LoginWithPasswordResponse {
+    /// The new session's API key, `<id>-<secret>`.
+    pub session_token: String,
+}

@@ -1,0 +1,116 @@
+//! The HTTP layer of the Coder control plane: actix-web handlers, the authentication extractor,
+//! Coder's error envelope, and the utoipa annotations the OpenAPI document is generated from.
+
+pub mod auth;
+pub mod de;
+pub mod dto;
+pub mod error;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse};
+use domain::Error;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{ApiError, Response};
+
+/// Largest JSON body accepted, in bytes.
+pub const MAX_JSON_BODY: usize = 1 << 20;
+
+/// Registers every route, the body/query/path decoders with Coder's error wording, and the
+/// OpenAPI document with Swagger UI.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.app_data(json_config()).app_data(query_config()).app_data(path_config()).app_data(web::Data::new(RouteTable::new()));
+    routes::configure(cfg);
+    cfg.service(SwaggerUi::new("/swagger/{_:.*}").url("/api/v2/openapi.json", openapi::document()));
+}
+
+/// Coder decodes any body as JSON whatever its content type (`httpapi.Read`), so this does too;
+/// failures get Coder's "Request body must be valid JSON." message.
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(MAX_JSON_BODY).content_type_required(false).error_handler(|err, _req| {
+        use actix_web::error::JsonPayloadError;
+        let e = match &err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                return actix_web::error::InternalError::from_response(
+                    err.to_string(),
+                    HttpResponse::build(StatusCode::PAYLOAD_TOO_LARGE)
+                        .json(Response { message: "Request body is too large.".into(), detail: err.to_string(), validations: vec![] }),
+                )
+                .into();
+            }
+            JsonPayloadError::Deserialize(de) => Error::bad_request("Request body must be valid JSON.").with_detail(de.to_string()),
+            other => Error::bad_request("Request body must be valid JSON.").with_detail(other.to_string()),
+        };
+        ApiError(e).into()
+    })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError(Error::bad_request("Query parameters have invalid values.").with_detail(err.to_string())).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|err, _req| ApiError(Error::bad_request("Invalid path parameter.").with_detail(err.to_string())).into())
+}
+
+/// The documented routes, used to tell "no such route" (404) from "wrong method" (405).
+pub struct RouteTable(Vec<(actix_router::ResourceDef, Vec<Method>)>);
+
+impl RouteTable {
+    fn new() -> Self {
+        let doc = openapi::document();
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods = Vec::new();
+                for (m, op) in [
+                    (Method::GET, &item.get),
+                    (Method::POST, &item.post),
+                    (Method::PUT, &item.put),
+                    (Method::PATCH, &item.patch),
+                    (Method::DELETE, &item.delete),
+                ] {
+                    if op.is_some() {
+                        methods.push(m);
+                    }
+                }
+                (actix_router::ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let mut found: Option<Vec<Method>> = None;
+        for (def, methods) in &self.0 {
+            if def.is_match(path) {
+                found.get_or_insert_with(Vec::new).extend(methods.iter().cloned());
+            }
+        }
+        found
+    }
+}
+
+/// Fallback for requests no route took: 405 with `Allow` when the path exists under another
+/// method, otherwise Coder's 404 "Route not found.".
+pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+    match table.allowed(req.path()) {
+        Some(methods) if !methods.contains(req.method()) => {
+            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, allow))
+                .json(Response::message(format!("Method {} is not allowed on {}.", req.method(), req.path())))
+        }
+        _ => HttpResponse::NotFound().json(Response::message("Route not found.")),
+    }
+}

@@ -1,0 +1,64 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+/// Adds the `Coder-Session-Token` security scheme that authenticated operations reference.
+struct SessionTokenScheme;
+
+impl Modify for SessionTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "CoderSessionToken",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Coder-Session-Token",
+                "An API key `<id>-<secret>` from login or a token. Also accepted as the `coder_session_token` cookie or query parameter, or as `Authorization: Bearer`.",
+            ))),
+        );
+    }
+}
+
+/// The document's root: info, every path and the security scheme.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Coder API",
+        version = "2.0",
+        description = "Coderd is the service created by running coder server. It is a thin API that connects workspaces, provisioners and users. This implementation serves Coder's Users and Enterprise APIs.",
+        license(name = "AGPL-3.0", identifier = "AGPL-3.0-only"),
+    ),
+    paths(
+        routes::meta::healthz,
+        routes::meta::build_info,
+        routes::meta::api_root,
+        routes::session::check_first_user,
+        routes::session::create_first_user,
+        routes::session::login,
+        routes::session::logout,
+        routes::users::get_user,
+    ),
+    modifiers(&SessionTokenScheme),
+    tags(
+        (name = "General", description = "Deployment information and health."),
+        (name = "Authorization", description = "Logging in."),
+        (name = "Users", description = "User accounts, sessions, tokens and personal settings."),
+        (name = "Members", description = "Roles and organization membership."),
+    ),
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document as served and committed.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as pretty JSON with a trailing newline, byte-for-byte what `coderd openapi`
+/// prints and what `openapi/openapi.json` holds.
+pub fn document_json() -> String {
+    let mut s = document().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,49 @@
+//! Health and build information.
+
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{get, HttpResponse};
+
+use crate::dto::BuildInfoResponse;
+use crate::error::Response;
+use crate::state::State;
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(healthz).service(build_info).service(api_root);
+}
+
+/// Liveness probe: plain `OK`, as Coder answers.
+#[utoipa::path(operation_id = "health-check", tag = "General", responses((status = 200, description = "The server is up", body = String, content_type = "text/plain")))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")
+}
+
+/// Build info
+#[utoipa::path(
+    operation_id = "build-info",
+    tag = "General",
+    responses((status = 200, description = "OK", body = BuildInfoResponse)),
+)]
+#[get("/api/v2/buildinfo")]
+pub async fn build_info(state: web::Data<State>) -> HttpResponse {
+    let info = &state.info;
+    HttpResponse::Ok().json(BuildInfoResponse {
+        external_url: "https://github.com/coder/coder".into(),
+        version: info.version.clone(),
+        dashboard_url: info.access_url.clone(),
+        telemetry: false,
+        workspace_proxy: false,
+        agent_api_version: "1.0".into(),
+        provisioner_api_version: "1.18".into(),
+        upgrade_message: String::new(),
+        deployment_id: info.deployment_id.clone(),
+    })
+}
+
+/// API root
+#[utoipa::path(operation_id = "api-root", tag = "General", responses((status = 200, description = "OK", body = Response)))]
+#[get("/api/v2")]
+pub async fn api_root() -> HttpResponse {
+    HttpResponse::Ok().json(Response::message("👋"))
+}

@@ -1,0 +1,14 @@
+//! HTTP handlers, one module per endpoint group.
+
+pub mod meta;
+pub mod session;
+pub mod users;
+
+use actix_web::web::ServiceConfig;
+
+/// Registers every route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    meta::configure(cfg);
+    session::configure(cfg);
+    users::configure(cfg);
+}

@@ -1,0 +1,41 @@
+//! What every handler can reach: the use cases and facts about this server.
+
+use actix_web::web;
+use domain::app::App;
+use domain::Error;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Facts about the running server that some responses carry.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    /// Semantic version of this build, Coder style (`v2.x.y`).
+    pub version: String,
+    /// The URL users reach the deployment at.
+    pub access_url: String,
+    /// Stable id of this deployment.
+    pub deployment_id: String,
+    /// Whether the session cookie is marked `Secure` (access URL is https).
+    pub secure_cookie: bool,
+}
+
+/// Shared application state.
+pub struct State {
+    /// The use cases.
+    pub app: App,
+    /// Server facts.
+    pub info: ServerInfo,
+}
+
+/// Runs a use case on actix's blocking pool, so diesel never blocks an async worker.
+pub async fn blocking<T, F>(state: &web::Data<State>, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&App) -> domain::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let app = state.app.clone();
+    web::block(move || f(&app))
+        .await
+        .map_err(|e| ApiError(Error::internal("Internal error.", format!("blocking task failed: {e}"))))?
+        .map_err(ApiError)
+}

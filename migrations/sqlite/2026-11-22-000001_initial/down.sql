@@ -1,0 +1,9 @@
+DROP TABLE group_members;
+DROP TABLE groups;
+DROP TABLE organization_members;
+DROP TABLE organizations;
+DROP TABLE gitsshkeys;
+DROP TABLE user_configs;
+DROP TABLE api_keys;
+DROP TABLE users;
+DROP TABLE site_configs;
