@@ -51,12 +51,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let listener = std::net::TcpListener::bind(args.http_address).map_err(|e| format!("cannot listen on {}: {e}", args.http_address))?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let info = ServerInfo {
-        version: VERSION.to_string(),
-        secure_cookie: access_url.starts_with("https://"),
-        access_url,
-        deployment_id,
-    };
+    let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     let state = web::Data::new(State { app, info });
     let server = HttpServer::new(move || {
         actix_web::App::new()

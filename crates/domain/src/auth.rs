@@ -94,7 +94,13 @@ pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_i
         })?;
     }
     let (private_key, public_key) = sshkey::generate_ed25519()?;
-    repo.put_gitsshkey(&GitSshKeyRow { user_id: user.id, private_key, public_key, created_at: user.created_at, updated_at: user.created_at })
+    repo.put_gitsshkey(&GitSshKeyRow {
+        user_id: user.id,
+        private_key,
+        public_key,
+        created_at: user.created_at,
+        updated_at: user.created_at,
+    })
 }
 
 /// Formats a time the way Go's `time.Time.String()` does, for Coder-compatible messages.
@@ -117,7 +123,10 @@ impl App {
             return Err(signed_out(&format!("Invalid API key format: invalid API key ID length, expected 10 got {}", id.len())));
         }
         if secret_part.len() != 22 {
-            return Err(signed_out(&format!("Invalid API key format: invalid API key secret length, expected 22 got {}", secret_part.len())));
+            return Err(signed_out(&format!(
+                "Invalid API key format: invalid API key secret length, expected 22 got {}",
+                secret_part.len()
+            )));
         }
         let key = self.repo().api_key_by_id(id)?.ok_or_else(|| signed_out("API key is invalid."))?;
         if !secret::secret_matches(secret_part, &key.hashed_secret) {

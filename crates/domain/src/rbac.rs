@@ -135,11 +135,8 @@ const READ: &[&str] = &[a::READ];
 const CRUD: &[&str] = &[a::CREATE, a::READ, a::UPDATE, a::DELETE];
 
 /// What every signed-in user may do to their own things.
-const MEMBER_OWN: &[Permission] = &[
-    p(r::USER, &[a::READ, a::READ_PERSONAL, a::UPDATE_PERSONAL]),
-    p(r::API_KEY, ALL),
-    p(r::ORGANIZATION_MEMBER, READ),
-];
+const MEMBER_OWN: &[Permission] =
+    &[p(r::USER, &[a::READ, a::READ_PERSONAL, a::UPDATE_PERSONAL]), p(r::API_KEY, ALL), p(r::ORGANIZATION_MEMBER, READ)];
 
 /// The built-in roles. Site roles first, then organization roles.
 pub const ROLES: &[RoleDef] = &[
@@ -340,24 +337,26 @@ impl Object {
 }
 
 fn grants(perms: &[Permission], act: &str, res: &str) -> bool {
-    perms
-        .iter()
-        .any(|p| (p.resource == r::WILDCARD || p.resource == res) && p.actions.iter().any(|x| *x == a::WILDCARD || *x == act))
+    perms.iter().any(|p| (p.resource == r::WILDCARD || p.resource == res) && p.actions.iter().any(|x| *x == a::WILDCARD || *x == act))
 }
 
 /// Whether `subject` may perform `act` on `object`.
 pub fn authorize(subject: &Subject, act: &str, object: &Object) -> bool {
     let owns = object.owner == Some(subject.user_id);
-    let site = subject.site_roles.iter().filter_map(|n| role_def(n)).any(|role| {
-        grants(role.site, act, object.resource) || (owns && grants(role.user, act, object.resource))
-    });
+    let site = subject
+        .site_roles
+        .iter()
+        .filter_map(|n| role_def(n))
+        .any(|role| grants(role.site, act, object.resource) || (owns && grants(role.user, act, object.resource)));
     if site {
         return true;
     }
     let Some(org) = object.org else { return false };
     subject.org_roles.get(&org).is_some_and(|roles| {
         roles.iter().filter_map(|n| role_def(n)).any(|role| {
-            grants(role.site, act, object.resource) || grants(role.org, act, object.resource) || (owns && grants(role.user, act, object.resource))
+            grants(role.site, act, object.resource)
+                || grants(role.org, act, object.resource)
+                || (owns && grants(role.user, act, object.resource))
         })
     })
 }

@@ -10,13 +10,8 @@ use crate::error::{Error, Result};
 pub fn generate_ed25519() -> Result<(String, String)> {
     let private = PrivateKey::random(&mut OsRng, Algorithm::Ed25519)
         .map_err(|e| Error::internal("Internal error generating SSH key.", e.to_string()))?;
-    let private_pem = private
-        .to_openssh(LineEnding::LF)
-        .map_err(|e| Error::internal("Internal error encoding SSH key.", e.to_string()))?;
-    let public = private
-        .public_key()
-        .to_openssh()
-        .map_err(|e| Error::internal("Internal error encoding SSH key.", e.to_string()))?;
+    let private_pem = private.to_openssh(LineEnding::LF).map_err(|e| Error::internal("Internal error encoding SSH key.", e.to_string()))?;
+    let public = private.public_key().to_openssh().map_err(|e| Error::internal("Internal error encoding SSH key.", e.to_string()))?;
     Ok((private_pem.to_string(), format!("{public}\n")))
 }
 

@@ -108,7 +108,8 @@ pub trait Repo: Send + Sync {
     fn api_key_by_name(&self, user_id: Uuid, token_name: &str) -> Result<Option<ApiKey>>;
     /// Keys of a user with the given login type (all types when `None`), newest first;
     /// `expired_too` keeps keys whose expiry has passed.
-    fn api_keys_of_user(&self, user_id: Uuid, login_type: Option<LoginType>, expired_too: bool, now: OffsetDateTime) -> Result<Vec<ApiKey>>;
+    fn api_keys_of_user(&self, user_id: Uuid, login_type: Option<LoginType>, expired_too: bool, now: OffsetDateTime)
+        -> Result<Vec<ApiKey>>;
     /// Updates usage and expiry of a key.
     fn update_api_key_usage(&self, id: &str, last_used: OffsetDateTime, expires_at: OffsetDateTime) -> Result<()>;
     /// Deletes one key; `false` when it did not exist.

@@ -54,9 +54,8 @@ pub fn email_valid(email: &str) -> Result<(), String> {
     if domain.is_empty() || domain.len() > 255 {
         return bad();
     }
-    let label_ok = |l: &str| {
-        !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
+    let label_ok =
+        |l: &str| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !domain.split('.').all(label_ok) {
         return bad();
     }
@@ -221,7 +220,15 @@ mod tests {
 
     #[test]
     fn entropy_matches_coder() {
-        let cases = [("password", 26, 8, false), ("newpassword", 26, 11, false), ("coder123456", 36, 7, false), ("abcdefghijklmnop", 26, 6, false), ("aaaaaaaaaaaa", 26, 2, false), ("Password123!", 67, 11, true), ("SomeSecurePassword!", 57, 19, true)];
+        let cases = [
+            ("password", 26, 8, false),
+            ("newpassword", 26, 11, false),
+            ("coder123456", 36, 7, false),
+            ("abcdefghijklmnop", 26, 6, false),
+            ("aaaaaaaaaaaa", 26, 2, false),
+            ("Password123!", 67, 11, true),
+            ("SomeSecurePassword!", 57, 19, true),
+        ];
         for (pw, base, len, ok) in cases {
             assert_eq!(entropy_base(pw), base, "{pw}");
             assert_eq!(entropy_length(pw), len, "{pw}");

@@ -54,7 +54,8 @@ fn db_err(e: DieselError) -> Error {
 }
 
 fn like_pattern(s: &str) -> String {
-    let escaped: String = s.to_lowercase().chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+    let escaped: String =
+        s.to_lowercase().chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
     format!("%{escaped}%")
 }
 
@@ -205,7 +206,12 @@ impl Repo for DbRepo<'_> {
             return Ok(None);
         }
         let row: Option<UserRow> = self.with(|c| {
-            users::table.filter(lower(users::email).eq(email)).filter(users::deleted.eq(false)).select(UserRow::as_select()).first(c).optional()
+            users::table
+                .filter(lower(users::email).eq(email))
+                .filter(users::deleted.eq(false))
+                .select(UserRow::as_select())
+                .first(c)
+                .optional()
         })?;
         row.map(User::try_from).transpose()
     }
@@ -329,7 +335,13 @@ impl Repo for DbRepo<'_> {
         row.map(ApiKey::try_from).transpose()
     }
 
-    fn api_keys_of_user(&self, user_id: Uuid, login_type: Option<LoginType>, expired_too: bool, now: OffsetDateTime) -> Result<Vec<ApiKey>> {
+    fn api_keys_of_user(
+        &self,
+        user_id: Uuid,
+        login_type: Option<LoginType>,
+        expired_too: bool,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ApiKey>> {
         let rows: Vec<ApiKeyRow> = self.with(|c| {
             let mut q = api_keys::table.filter(api_keys::user_id.eq(user_id.to_string())).into_boxed();
             if let Some(lt) = login_type {
@@ -437,8 +449,10 @@ impl Repo for DbRepo<'_> {
         let (org, user) = (org.to_string(), user.to_string());
         self.with(|c| {
             let groups_of_org = groups::table.filter(groups::organization_id.eq(&org)).select(groups::id);
-            diesel::delete(group_members::table.filter(group_members::user_id.eq(&user)).filter(group_members::group_id.eq_any(groups_of_org)))
-                .execute(c)?;
+            diesel::delete(
+                group_members::table.filter(group_members::user_id.eq(&user)).filter(group_members::group_id.eq_any(groups_of_org)),
+            )
+            .execute(c)?;
             diesel::delete(organization_members::table.find((&org, &user))).execute(c).map(|n| n > 0)
         })
     }
@@ -548,14 +562,14 @@ impl Repo for DbRepo<'_> {
     }
 
     fn group_member_ids(&self, group: Uuid) -> Result<Vec<Uuid>> {
-        let ids: Vec<String> =
-            self.with(|c| group_members::table.filter(group_members::group_id.eq(group.to_string())).select(group_members::user_id).load(c))?;
+        let ids: Vec<String> = self
+            .with(|c| group_members::table.filter(group_members::group_id.eq(group.to_string())).select(group_members::user_id).load(c))?;
         ids.iter().map(|s| parse_uuid(s)).collect()
     }
 
     fn group_ids_of_user(&self, user: Uuid) -> Result<Vec<Uuid>> {
-        let ids: Vec<String> =
-            self.with(|c| group_members::table.filter(group_members::user_id.eq(user.to_string())).select(group_members::group_id).load(c))?;
+        let ids: Vec<String> = self
+            .with(|c| group_members::table.filter(group_members::user_id.eq(user.to_string())).select(group_members::group_id).load(c))?;
         ids.iter().map(|s| parse_uuid(s)).collect()
     }
 }

@@ -58,8 +58,7 @@ impl FromRequest for Authed {
         Box::pin(async move {
             let token = token.ok_or_else(|| {
                 ApiError(
-                    Error::unauthorized(SIGNED_OUT)
-                        .with_detail(format!("Cookie {SESSION_COOKIE:?} or query parameter must be provided.")),
+                    Error::unauthorized(SIGNED_OUT).with_detail(format!("Cookie {SESSION_COOKIE:?} or query parameter must be provided.")),
                 )
             })?;
             let state = state.ok_or_else(|| ApiError(Error::internal("Internal error.", "application state missing")))?;

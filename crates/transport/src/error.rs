@@ -87,7 +87,9 @@ impl ResponseError for ApiError {
         if self.0.kind == ErrorKind::Unauthorized {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token is invalid\""),
+                HeaderValue::from_static(
+                    "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token is invalid\"",
+                ),
             );
         }
         resp
@@ -117,11 +119,7 @@ fn default_message(status: StatusCode) -> &'static str {
 /// Middleware hook: rewrites any error response that is not already JSON into the envelope, so
 /// actix's own plain-text errors (404, 405, 413, ...) never reach a client.
 pub fn envelope_errors<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let is_json = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
     if is_json {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

@@ -38,8 +38,11 @@ fn json_config() -> web::JsonConfig {
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                 return actix_web::error::InternalError::from_response(
                     err.to_string(),
-                    HttpResponse::build(StatusCode::PAYLOAD_TOO_LARGE)
-                        .json(Response { message: "Request body is too large.".into(), detail: err.to_string(), validations: vec![] }),
+                    HttpResponse::build(StatusCode::PAYLOAD_TOO_LARGE).json(Response {
+                        message: "Request body is too large.".into(),
+                        detail: err.to_string(),
+                        validations: vec![],
+                    }),
                 )
                 .into();
             }
@@ -107,9 +110,11 @@ pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpRes
     match table.allowed(req.path()) {
         Some(methods) if !methods.contains(req.method()) => {
             let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
-            HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, allow))
-                .json(Response::message(format!("Method {} is not allowed on {}.", req.method(), req.path())))
+            HttpResponse::MethodNotAllowed().insert_header((header::ALLOW, allow)).json(Response::message(format!(
+                "Method {} is not allowed on {}.",
+                req.method(),
+                req.path()
+            )))
         }
         _ => HttpResponse::NotFound().json(Response::message("Route not found.")),
     }

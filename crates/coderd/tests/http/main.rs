@@ -1,0 +1,6 @@
+//! Black-box HTTP tests: each runs the real server on SQLite and on PostgreSQL.
+
+mod harness;
+mod pg;
+
+mod foundation;
