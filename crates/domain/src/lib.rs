@@ -10,11 +10,16 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod organization;
+pub mod personal;
 pub mod rbac;
+pub mod search;
 pub mod secret;
 pub mod sshkey;
 pub mod store;
+pub mod tokens;
 pub mod user;
+pub mod users;
 pub mod validation;
+pub mod vocab;
 
 pub use error::{Error, ErrorKind, Result};

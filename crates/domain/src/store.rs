@@ -15,6 +15,10 @@ use crate::user::{LoginType, User, UserStatus};
 pub struct UserFilter {
     /// Case-insensitive substring of username or email.
     pub search: Option<String>,
+    /// Case-insensitive substring of the display name.
+    pub name: Option<String>,
+    /// Only this user (callers who may read no one else see just themselves).
+    pub only_user: Option<Uuid>,
     /// Any of these statuses.
     pub status: Vec<UserStatus>,
     /// Holds any of these site roles (`member` matches everyone).
@@ -144,6 +148,8 @@ pub trait Repo: Send + Sync {
     fn member(&self, org: Uuid, user: Uuid) -> Result<Option<OrganizationMember>>;
     /// Memberships of a user.
     fn memberships_of_user(&self, user: Uuid) -> Result<Vec<OrganizationMember>>;
+    /// Memberships of several users at once.
+    fn memberships_of_users(&self, users: &[Uuid]) -> Result<Vec<OrganizationMember>>;
     /// Memberships of an organization, with live users only, ordered by username.
     fn members_of_org(&self, org: Uuid) -> Result<Vec<OrganizationMember>>;
 

@@ -84,6 +84,12 @@ macro_rules! filter_users {
             let pat = like_pattern(s);
             q = q.filter(lower(users::username).like(pat.clone()).escape('\\').or(lower(users::email).like(pat).escape('\\')));
         }
+        if let Some(n) = &f.name {
+            q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
+        }
+        if let Some(id) = f.only_user {
+            q = q.filter(users::id.eq(id.to_string()));
+        }
         if !f.status.is_empty() {
             q = q.filter(users::status.eq_any(f.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
         }
@@ -227,10 +233,9 @@ impl Repo for DbRepo<'_> {
                     None => return Ok((Vec::new(), count)),
                 }
             }
-            q = q.order((lower(users::username).asc(), users::id.asc())).offset(page.offset);
-            if page.limit > 0 {
-                q = q.limit(page.limit);
-            }
+            // SQLite only takes OFFSET after a LIMIT, so "no limit" is the largest one.
+            let limit = if page.limit > 0 { page.limit } else { i64::MAX };
+            q = q.order((lower(users::username).asc(), users::id.asc())).limit(limit).offset(page.offset);
             let rows: Vec<UserRow> = q.select(UserRow::as_select()).load(c)?;
             Ok((rows, count))
         })?;
@@ -473,6 +478,22 @@ impl Repo for DbRepo<'_> {
                 .load(c)
         })?;
         convert_all(rows)
+    }
+
+    fn memberships_of_users(&self, user_ids: &[Uuid]) -> Result<Vec<OrganizationMember>> {
+        let ids: Vec<String> = user_ids.iter().map(Uuid::to_string).collect();
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<MemberRow> = self.with(|c| {
+                organization_members::table
+                    .filter(organization_members::user_id.eq_any(chunk))
+                    .order(organization_members::created_at.asc())
+                    .select(MemberRow::as_select())
+                    .load(c)
+            })?;
+            out.extend(convert_all::<_, OrganizationMember>(rows)?);
+        }
+        Ok(out)
     }
 
     fn members_of_org(&self, org: Uuid) -> Result<Vec<OrganizationMember>> {

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 pub mod middleware;
 pub mod openapi;
+pub mod query;
 pub mod routes;
 pub mod state;
 

@@ -4,3 +4,6 @@ mod harness;
 mod pg;
 
 mod foundation;
+mod keys;
+mod personal;
+mod users;

@@ -214,3 +214,141 @@ pub struct LoginWithPasswordResponse {
     /// The new session's API key, `<id>-<secret>`.
     pub session_token: String,
 }
+
+/// Coder's `codersdk.GetUsersResponse`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::GetUsersResponse)]
+pub struct GetUsersResponse {
+    /// The page of users.
+    pub users: Vec<User>,
+    /// How many users match the query in all, regardless of pagination.
+    pub count: i64,
+}
+
+/// Coder's `codersdk.CreateUserRequestWithOrgs`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::CreateUserRequestWithOrgs, example = json!({
+    "email": "ada@example.com", "username": "ada", "name": "Ada Lovelace", "password": "SomeSecurePassword!",
+    "login_type": "password", "organization_ids": ["00000000-0000-0000-0000-000000000000"]}))]
+pub struct CreateUserRequestWithOrgs {
+    /// Login email; required unless `service_account`.
+    #[serde(default, deserialize_with = "null_default")]
+    #[schema(format = Email)]
+    pub email: String,
+    /// Username (1-32 letters, digits and inner hyphens).
+    #[serde(default, deserialize_with = "null_default")]
+    pub username: String,
+    /// Display name (at most 128 characters).
+    #[serde(default, deserialize_with = "null_default")]
+    pub name: String,
+    /// Password; only for the `password` login type.
+    #[serde(default, deserialize_with = "null_default")]
+    pub password: String,
+    /// Defaults to `password` (`none` for service accounts).
+    #[serde(default, deserialize_with = "null_default")]
+    pub login_type: LoginType,
+    /// Defaults to `dormant` until the first login.
+    #[serde(default)]
+    pub user_status: Option<UserStatus>,
+    /// Organizations to join; the nil UUID stands for the default organization.
+    #[serde(default, deserialize_with = "null_default")]
+    pub organization_ids: Vec<Uuid>,
+    /// Legacy single organization, appended to `organization_ids`.
+    #[serde(default)]
+    #[schema(ignore)]
+    pub organization_id: Option<Uuid>,
+    /// Admin-managed account that cannot log in (no email, no password).
+    #[serde(default, deserialize_with = "null_default")]
+    pub service_account: bool,
+    /// Site roles to grant at creation.
+    #[serde(default, deserialize_with = "null_default")]
+    pub roles: Vec<String>,
+}
+
+/// Coder's `codersdk.UpdateUserProfileRequest`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::UpdateUserProfileRequest, example = json!({"username": "ada", "name": "Ada Lovelace"}))]
+pub struct UpdateUserProfileRequest {
+    /// New username.
+    #[serde(default, deserialize_with = "null_default")]
+    pub username: String,
+    /// New display name; omitting it clears it, as in Coder.
+    #[serde(default, deserialize_with = "null_default")]
+    pub name: String,
+}
+
+/// Coder's `codersdk.UpdateUserPasswordRequest`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::UpdateUserPasswordRequest, example = json!({"old_password": "SomeSecurePassword!", "password": "An0ther-Secure-Passw0rd!"}))]
+pub struct UpdateUserPasswordRequest {
+    /// The current password; required when changing your own.
+    #[serde(default, deserialize_with = "null_default")]
+    pub old_password: String,
+    /// The new password.
+    #[serde(default, deserialize_with = "null_default")]
+    pub password: String,
+}
+
+/// Coder's `codersdk.UpdateRoles`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::UpdateRoles, example = json!({"roles": ["user-admin"]}))]
+pub struct UpdateRoles {
+    /// The complete new set of roles.
+    #[serde(default, deserialize_with = "null_default")]
+    pub roles: Vec<String>,
+}
+
+/// Coder's `codersdk.UserLoginType`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::UserLoginType)]
+pub struct UserLoginType {
+    /// How the user logs in.
+    pub login_type: LoginType,
+}
+
+/// Coder's `codersdk.AuthMethod`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::AuthMethod)]
+pub struct AuthMethod {
+    /// Whether the method is offered.
+    pub enabled: bool,
+}
+
+/// Coder's `codersdk.GithubAuthMethod`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::GithubAuthMethod)]
+pub struct GithubAuthMethod {
+    /// Whether GitHub login is offered.
+    pub enabled: bool,
+    /// Whether Coder's default GitHub app is in use.
+    pub default_provider_configured: bool,
+}
+
+/// Coder's `codersdk.OIDCAuthMethod`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::OIDCAuthMethod)]
+pub struct OidcAuthMethod {
+    /// Whether OIDC login is offered.
+    pub enabled: bool,
+    /// Text of the sign-in button.
+    #[serde(rename = "signInText")]
+    pub sign_in_text: String,
+    /// Icon of the sign-in button.
+    #[serde(rename = "iconUrl")]
+    pub icon_url: String,
+}
+
+/// Coder's `codersdk.AuthMethods`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::AuthMethods)]
+pub struct AuthMethods {
+    /// Password login.
+    pub password: AuthMethod,
+    /// GitHub login.
+    pub github: GithubAuthMethod,
+    /// OIDC login.
+    pub oidc: OidcAuthMethod,
+    /// Terms of service users must accept; omitted when unset.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub terms_of_service_url: String,
+}

@@ -1,6 +1,8 @@
 //! HTTP handlers, one module per endpoint group.
 
+pub mod keys;
 pub mod meta;
+pub mod personal;
 pub mod session;
 pub mod users;
 
@@ -11,4 +13,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     meta::configure(cfg);
     session::configure(cfg);
     users::configure(cfg);
+    keys::configure(cfg);
+    personal::configure(cfg);
 }

@@ -1,16 +1,135 @@
-//! The Users API.
+//! The Users API: accounts, profile, password, status and roles.
 
-use actix_web::web::{self, Path, ServiceConfig};
-use actix_web::{get, HttpResponse};
+use actix_web::web::{self, Json, Path, ServiceConfig};
+use actix_web::{delete, get, post, put, HttpRequest, HttpResponse};
+use domain::user::UserStatus;
+use domain::users::{NewUser, UserView};
 
 use crate::auth::Authed;
-use crate::dto::User;
+use crate::dto::{
+    AssignableRoles, AuthMethod, AuthMethods, CreateUserRequestWithOrgs, GetUsersResponse, GithubAuthMethod, LoginType, OidcAuthMethod,
+    Organization, UpdateRoles, UpdateUserPasswordRequest, UpdateUserProfileRequest, User, UserLoginType,
+};
 use crate::error::{ApiResult, Response};
+use crate::query;
 use crate::state::{blocking, State};
 
-/// Registers the routes of this module.
+/// Registers the routes of this module; fixed paths before `{user}`.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_user);
+    cfg.service(list_users)
+        .service(create_user)
+        .service(auth_methods)
+        .service(site_roles)
+        .service(get_user)
+        .service(delete_user)
+        .service(update_profile)
+        .service(update_password)
+        .service(activate_user)
+        .service(suspend_user)
+        .service(get_user_roles)
+        .service(put_user_roles)
+        .service(login_type)
+        .service(user_organizations)
+        .service(user_organization_by_name);
+}
+
+fn user_json(v: &UserView) -> User {
+    User::from_domain(&v.user, v.organization_ids.clone())
+}
+
+/// Get users
+#[utoipa::path(
+    operation_id = "get-users",
+    tag = "Users",
+    params(
+        ("q" = Option<String>, Query, description = "Search query: bare words match username or email; filters `status:`, `role:`, `login_type:`, `service_account:`, `name:`, `created_before:`, `created_after:`, `last_seen_before:`, `last_seen_after:` (quote times: `created_after:\"2024-01-02T00:00:00Z\"`)."),
+        ("after_id" = Option<uuid::Uuid>, Query, description = "After ID: start after this user in username order"),
+        ("limit" = Option<i32>, Query, description = "Page limit (0 = no limit)"),
+        ("offset" = Option<i32>, Query, description = "Page offset"),
+    ),
+    responses(
+        (status = 200, description = "OK", body = GetUsersResponse),
+        (status = 400, description = "Malformed search query or pagination", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users")]
+pub async fn list_users(state: web::Data<State>, actor: Authed, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let pairs = query::pairs(&req);
+    let page = query::page(&pairs)?;
+    let q = query::string(&pairs, "q");
+    let paged = blocking(&state, move |app| app.list_users(&actor.0, &q, page)).await?;
+    Ok(HttpResponse::Ok().json(GetUsersResponse { users: paged.items.iter().map(user_json).collect(), count: paged.count }))
+}
+
+/// Create new user
+#[utoipa::path(
+    operation_id = "create-new-user",
+    tag = "Users",
+    request_body = CreateUserRequestWithOrgs,
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 400, description = "Invalid request", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed to create users", body = Response),
+        (status = 404, description = "Unknown organization", body = Response),
+        (status = 409, description = "Username or email taken", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[post("/api/v2/users")]
+pub async fn create_user(state: web::Data<State>, actor: Authed, body: Json<CreateUserRequestWithOrgs>) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let mut organization_ids = b.organization_ids;
+    if let Some(org) = b.organization_id {
+        organization_ids.push(org);
+    }
+    let input = NewUser {
+        email: b.email,
+        username: b.username,
+        name: b.name,
+        password: b.password,
+        login_type: b.login_type.to_domain(),
+        status: b.user_status.map(Into::into),
+        organization_ids,
+        service_account: b.service_account,
+        roles: b.roles,
+    };
+    let view = blocking(&state, move |app| app.create_user(&actor.0, input)).await?;
+    Ok(HttpResponse::Created().json(user_json(&view)))
+}
+
+/// Get authentication methods
+#[utoipa::path(
+    operation_id = "get-authentication-methods",
+    tag = "Users",
+    responses((status = 200, description = "OK", body = AuthMethods)),
+)]
+#[get("/api/v2/users/authmethods")]
+pub async fn auth_methods(state: web::Data<State>) -> HttpResponse {
+    HttpResponse::Ok().json(AuthMethods {
+        password: AuthMethod { enabled: !state.app.settings.disable_password_auth },
+        github: GithubAuthMethod { enabled: false, default_provider_configured: false },
+        oidc: OidcAuthMethod { enabled: false, sign_in_text: String::new(), icon_url: String::new() },
+        terms_of_service_url: String::new(),
+    })
+}
+
+/// Get site member roles
+#[utoipa::path(
+    operation_id = "get-site-member-roles",
+    tag = "Members",
+    responses(
+        (status = 200, description = "OK", body = Vec<AssignableRoles>),
+        (status = 401, description = "Not signed in", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users/roles")]
+pub async fn site_roles(state: web::Data<State>, actor: Authed) -> ApiResult<HttpResponse> {
+    let roles = blocking(&state, move |app| app.assignable_site_roles(&actor.0)).await?;
+    Ok(HttpResponse::Ok().json(roles.iter().map(AssignableRoles::from).collect::<Vec<_>>()))
 }
 
 /// Get user by name
@@ -27,11 +146,227 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/api/v2/users/{user}")]
 pub async fn get_user(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    let view = blocking(&state, move |app| app.get_user(&actor.0, &user)).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+/// Delete user
+#[utoipa::path(
+    operation_id = "delete-user",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Deleting yourself, or not allowed", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[delete("/api/v2/users/{user}")]
+pub async fn delete_user(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    blocking(&state, move |app| app.delete_user(&actor.0, &user)).await?;
+    Ok(HttpResponse::Ok().json(Response::message("User has been deleted!")))
+}
+
+/// Update user profile
+#[utoipa::path(
+    operation_id = "update-user-profile",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    request_body = UpdateUserProfileRequest,
+    responses(
+        (status = 200, description = "OK", body = User),
+        (status = 400, description = "Invalid request", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such user, or renaming not allowed", body = Response),
+        (status = 409, description = "Username taken", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[put("/api/v2/users/{user}/profile")]
+pub async fn update_profile(
+    state: web::Data<State>,
+    actor: Authed,
+    user: Path<String>,
+    body: Json<UpdateUserProfileRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let view = blocking(&state, move |app| app.update_profile(&actor.0, &user, &b.username, &b.name)).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+/// Update user password
+#[utoipa::path(
+    operation_id = "update-user-password",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    request_body = UpdateUserPasswordRequest,
+    responses(
+        (status = 204, description = "No Content"),
+        (status = 400, description = "Invalid, weak or wrong password", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such user, or not allowed", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[put("/api/v2/users/{user}/password")]
+pub async fn update_password(
+    state: web::Data<State>,
+    actor: Authed,
+    user: Path<String>,
+    body: Json<UpdateUserPasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    blocking(&state, move |app| app.update_password(&actor.0, &user, &b.old_password, &b.password)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Activate user account
+#[utoipa::path(
+    operation_id = "activate-user-account",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = User),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[put("/api/v2/users/{user}/status/activate")]
+pub async fn activate_user(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    let view = blocking(&state, move |app| app.set_status(&actor.0, &user, UserStatus::Active)).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+/// Suspend user account
+#[utoipa::path(
+    operation_id = "suspend-user-account",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = User),
+        (status = 400, description = "Suspending yourself or an owner", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[put("/api/v2/users/{user}/status/suspend")]
+pub async fn suspend_user(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    let view = blocking(&state, move |app| app.set_status(&actor.0, &user, UserStatus::Suspended)).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+/// Get user roles
+///
+/// Answers with the user (whose `roles` are the site roles), as Coder's API description has it.
+#[utoipa::path(
+    operation_id = "get-user-roles",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = User),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such user, or not visible", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users/{user}/roles")]
+pub async fn get_user_roles(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
     let view = blocking(&state, move |app| {
-        let user = app.resolve_user(&actor.0, &user)?;
-        let orgs = app.repo().memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
-        Ok(User::from_domain(&user, orgs))
+        app.user_roles(&actor.0, &user)?;
+        app.get_user(&actor.0, &user)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+/// Assign role to user
+#[utoipa::path(
+    operation_id = "assign-role-to-user",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    request_body = UpdateRoles,
+    responses(
+        (status = 200, description = "OK", body = User),
+        (status = 400, description = "Unknown role, or changing your own roles", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed to grant or remove a role", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[put("/api/v2/users/{user}/roles")]
+pub async fn put_user_roles(
+    state: web::Data<State>,
+    actor: Authed,
+    user: Path<String>,
+    body: Json<UpdateRoles>,
+) -> ApiResult<HttpResponse> {
+    let roles = body.into_inner().roles;
+    let view = blocking(&state, move |app| app.set_user_roles(&actor.0, &user, &roles)).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+/// Get user login type
+#[utoipa::path(
+    operation_id = "get-user-login-type",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = UserLoginType),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Only your own login type can be read", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users/{user}/login-type")]
+pub async fn login_type(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    let lt = blocking(&state, move |app| app.login_type_of(&actor.0, &user)).await?;
+    Ok(HttpResponse::Ok().json(UserLoginType { login_type: LoginType::from(lt) }))
+}
+
+/// Get organizations by user
+#[utoipa::path(
+    operation_id = "get-organizations-by-user",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = Vec<Organization>),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users/{user}/organizations")]
+pub async fn user_organizations(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    let orgs = blocking(&state, move |app| app.organizations_of_user(&actor.0, &user)).await?;
+    Ok(HttpResponse::Ok().json(orgs.iter().map(Organization::from).collect::<Vec<_>>()))
+}
+
+/// Get organization by user and organization name
+#[utoipa::path(
+    operation_id = "get-organization-by-user-and-organization-name",
+    tag = "Users",
+    params(
+        ("user" = String, Path, description = "User ID, username, or me"),
+        ("organizationname" = String, Path, description = "Organization name"),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Organization),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such user or organization, or the user is not a member", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users/{user}/organizations/{organizationname}")]
+pub async fn user_organization_by_name(state: web::Data<State>, actor: Authed, path: Path<(String, String)>) -> ApiResult<HttpResponse> {
+    let (user, name) = path.into_inner();
+    let org = blocking(&state, move |app| app.organization_of_user(&actor.0, &user, &name)).await?;
+    Ok(HttpResponse::Ok().json(Organization::from(&org)))
 }

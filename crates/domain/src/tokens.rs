@@ -1,0 +1,234 @@
+//! API keys and tokens of a user: `/users/{user}/keys...`.
+
+use std::time::Duration;
+
+use crate::apikey::{AllowListTarget, ApiKey};
+use crate::app::{Actor, App};
+use crate::auth::{allow_all, create_api_key, NewKey};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::rbac::{self, action, resource, role, Object};
+use crate::secret::random_alphanumeric;
+use crate::user::{LoginType, User};
+use crate::vocab::{API_KEY_SCOPES, RBAC_RESOURCES};
+
+/// Input of `POST /users/{user}/keys/tokens`.
+#[derive(Debug, Clone, Default)]
+pub struct NewToken {
+    /// Requested name; a random one when empty.
+    pub token_name: String,
+    /// Requested lifetime in nanoseconds (Go's `time.Duration`); 0 means the default.
+    pub lifetime_ns: i64,
+    /// Legacy single scope (`all`, `application_connect`, or any scope).
+    pub scope: String,
+    /// Scopes; win over `scope` when non-empty.
+    pub scopes: Vec<String>,
+    /// Resource restrictions as `(type, id)`.
+    pub allow_list: Vec<AllowListTarget>,
+}
+
+/// Formats a duration as Go's `time.Duration.String()` does (`168h0m0s`), for Coder's messages.
+pub fn go_duration(d: Duration) -> String {
+    let total = d.as_secs();
+    let frac = d.subsec_nanos();
+    if total == 0 && frac == 0 {
+        return "0s".into();
+    }
+    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
+    let secs = if frac == 0 { format!("{s}s") } else { format!("{}s", format!("{s}.{frac:09}").trim_end_matches('0')) };
+    if h > 0 {
+        format!("{h}h{m}m{secs}")
+    } else if m > 0 {
+        format!("{m}m{secs}")
+    } else {
+        secs
+    }
+}
+
+const ADJECTIVES: &[&str] =
+    &["brave", "calm", "eager", "gentle", "happy", "jolly", "keen", "lucid", "merry", "noble", "proud", "quick", "swift", "witty"];
+const NOUNS: &[&str] =
+    &["badger", "falcon", "heron", "lynx", "otter", "panda", "raven", "tiger", "walrus", "yak", "zebra", "marten", "osprey", "koala"];
+
+/// A readable default token name like `happy_otter42`, as Coder's name generator makes.
+fn random_token_name() -> String {
+    let r = random_alphanumeric(8);
+    let b = r.as_bytes();
+    let pick = |i: usize, n: usize| (b[i] as usize * 31 + b[i + 1] as usize) % n;
+    format!("{}_{}{}", ADJECTIVES[pick(0, ADJECTIVES.len())], NOUNS[pick(2, NOUNS.len())], pick(4, 100))
+}
+
+/// Checks one allow-list entry: a known resource type (or `*`) and a UUID (or `*`).
+pub fn validate_allow_list_entry(t: &AllowListTarget) -> Result<(), String> {
+    if t.resource_type != "*" && !RBAC_RESOURCES.contains(&t.resource_type.as_str()) {
+        return Err(format!("unknown resource type {:?}", t.resource_type));
+    }
+    if t.id != "*" && uuid::Uuid::parse_str(&t.id).is_err() {
+        return Err(format!("invalid {} ID (must be UUID): {:?}", t.resource_type, t.id));
+    }
+    Ok(())
+}
+
+impl App {
+    fn api_key_object(user: &User) -> Object {
+        Object::of(resource::API_KEY).owned_by(user.id)
+    }
+
+    /// `POST /users/{user}/keys`: a new session-style key with the default token lifetime.
+    pub fn create_session_key(&self, actor: &Actor, param: &str) -> Result<String> {
+        let user = self.resolve_user(actor, param)?;
+        rbac::require(&actor.subject, action::CREATE, &Self::api_key_object(&user))?;
+        let (_, token) = create_api_key(
+            self.repo(),
+            NewKey {
+                user_id: user.id,
+                login_type: LoginType::Password,
+                lifetime: self.settings.default_token_lifetime,
+                token_name: String::new(),
+                scopes: vec!["coder:all".into()],
+                allow_list: allow_all(),
+            },
+        )?;
+        Ok(token)
+    }
+
+    /// The longest token lifetime `user` may ask for: owners are capped by the admin maximum.
+    pub fn max_token_lifetime(&self, user: &User) -> Duration {
+        if user.rbac_roles.iter().any(|r| r == role::OWNER) {
+            self.settings.max_admin_token_lifetime
+        } else {
+            self.settings.max_token_lifetime
+        }
+    }
+
+    /// `POST /users/{user}/keys/tokens`: a named, long-lived token.
+    pub fn create_token(&self, actor: &Actor, param: &str, req: NewToken) -> Result<String> {
+        let user = self.resolve_user(actor, param)?;
+        rbac::require(&actor.subject, action::CREATE, &Self::api_key_object(&user))?;
+        let scopes = if !req.scopes.is_empty() {
+            req.scopes.clone()
+        } else if !req.scope.is_empty() {
+            vec![match req.scope.as_str() {
+                "all" => "coder:all".to_string(),
+                "application_connect" => "coder:application_connect".to_string(),
+                other => other.to_string(),
+            }]
+        } else {
+            vec!["coder:all".to_string()]
+        };
+        if let Some(bad) = scopes.iter().find(|s| !API_KEY_SCOPES.contains(&s.as_str()) || *s == "all" || *s == "application_connect") {
+            return Err(
+                Error::bad_request("Failed to create API key.").with_detail(format!("invalid or unsupported API key scope: {bad:?}"))
+            );
+        }
+        for entry in &req.allow_list {
+            validate_allow_list_entry(entry).map_err(|d| Error::bad_request("Failed to create API key.").with_detail(d))?;
+        }
+        let allow_list = if req.allow_list.is_empty() { allow_all() } else { req.allow_list.clone() };
+        let lifetime = if req.lifetime_ns != 0 {
+            let invalid = |d: String| Error::bad_request("Failed to validate create API key request.").with_detail(d);
+            if req.lifetime_ns < 0 {
+                return Err(invalid("lifetime must be positive number greater than 0".into()));
+            }
+            let requested = Duration::from_nanos(req.lifetime_ns as u64);
+            let max = self.max_token_lifetime(&user);
+            if requested > max {
+                return Err(invalid(format!("lifetime must be less than {}", go_duration(max))));
+            }
+            if requested < Duration::from_secs(1) {
+                return Err(invalid("lifetime must be at least one second".into()));
+            }
+            requested
+        } else {
+            self.settings.default_token_lifetime
+        };
+        let token_name = if req.token_name.is_empty() { random_token_name() } else { req.token_name.clone() };
+        let conflict = || {
+            Error::conflict(format!("A token with name {token_name:?} already exists."))
+                .with_validation("name", "This value is already in use and should be unique.")
+        };
+        if self.repo().api_key_by_name(user.id, &token_name)?.is_some() {
+            return Err(conflict());
+        }
+        let created = create_api_key(
+            self.repo(),
+            NewKey { user_id: user.id, login_type: LoginType::Token, lifetime, token_name: token_name.clone(), scopes, allow_list },
+        );
+        match created {
+            Ok((_, token)) => Ok(token),
+            Err(e) if e.kind == ErrorKind::Conflict => Err(conflict()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /users/{user}/keys/tokens`: the user's tokens, newest first; expired ones only
+    /// when asked.
+    pub fn list_tokens(&self, actor: &Actor, param: &str, include_expired: bool) -> Result<Vec<ApiKey>> {
+        let user = self.resolve_user(actor, param)?;
+        rbac::require_visible(&actor.subject, &Self::api_key_object(&user))?;
+        self.repo().api_keys_of_user(user.id, Some(LoginType::Token), include_expired, clock::now())
+    }
+
+    /// `GET /users/{user}/keys/tokens/{keyname}`.
+    pub fn token_by_name(&self, actor: &Actor, param: &str, name: &str) -> Result<ApiKey> {
+        let user = self.resolve_user(actor, param)?;
+        rbac::require_visible(&actor.subject, &Self::api_key_object(&user))?;
+        self.repo().api_key_by_name(user.id, name)?.ok_or_else(Error::not_found)
+    }
+
+    /// A key of the user by id; keys of other users are reported missing.
+    fn own_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<ApiKey> {
+        let user = self.resolve_user(actor, param)?;
+        rbac::require_visible(&actor.subject, &Self::api_key_object(&user))?;
+        match self.repo().api_key_by_id(key_id)? {
+            Some(k) if k.user_id == user.id => Ok(k),
+            _ => Err(Error::not_found()),
+        }
+    }
+
+    /// `GET /users/{user}/keys/{keyid}`.
+    pub fn api_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<ApiKey> {
+        self.own_key(actor, param, key_id)
+    }
+
+    /// `DELETE /users/{user}/keys/{keyid}`: the key stops authenticating at once.
+    pub fn delete_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<()> {
+        let key = self.own_key(actor, param, key_id)?;
+        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::API_KEY).owned_by(key.user_id))?;
+        if !self.repo().delete_api_key(&key.id)? {
+            return Err(Error::not_found());
+        }
+        Ok(())
+    }
+
+    /// `PUT /users/{user}/keys/{keyid}/expire`: sets the expiry to now (idempotent).
+    pub fn expire_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<()> {
+        let key = self.own_key(actor, param, key_id)?;
+        rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::API_KEY).owned_by(key.user_id))?;
+        let now = clock::now();
+        if key.expires_at > now {
+            self.repo().update_api_key_usage(&key.id, key.last_used, now)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration(Duration::from_secs(7 * 24 * 3600)), "168h0m0s");
+        assert_eq!(go_duration(Duration::from_secs(876_600 * 3600)), "876600h0m0s");
+        assert_eq!(go_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(go_duration(Duration::from_millis(1500)), "1.5s");
+    }
+
+    #[test]
+    fn token_names_look_like_coders() {
+        let n = random_token_name();
+        assert!(n.contains('_'));
+        assert!(n.len() <= 32);
+    }
+}

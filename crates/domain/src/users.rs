@@ -1,0 +1,427 @@
+//! The Users API use cases: listing, creating, deleting, profile, password, status and roles.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use crate::app::{Actor, App};
+use crate::auth::{insert_user_with_memberships, tag_failure};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::organization::Organization;
+use crate::rbac::{self, action, resource, role, Object};
+use crate::secret;
+use crate::store::{in_transaction, Page, Paged, UserFilter};
+use crate::user::{LoginType, User, UserStatus};
+use crate::validation;
+
+/// A user together with the organizations they belong to, as every user response shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserView {
+    /// The account.
+    pub user: User,
+    /// Organizations the user is a member of.
+    pub organization_ids: Vec<Uuid>,
+}
+
+/// Input of `POST /users`.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    /// Login email (empty for service accounts).
+    pub email: String,
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Password (password login only).
+    pub password: String,
+    /// Login type; `None` means `password`.
+    pub login_type: Option<LoginType>,
+    /// Initial status; `None` means `dormant`.
+    pub status: Option<UserStatus>,
+    /// Organizations to join; the nil UUID stands for the default organization.
+    pub organization_ids: Vec<Uuid>,
+    /// Admin-managed account without email or password.
+    pub service_account: bool,
+    /// Site roles to grant at creation.
+    pub roles: Vec<String>,
+}
+
+/// A user's explicit roles (`codersdk.UserRoles`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRoles {
+    /// Site roles.
+    pub roles: Vec<String>,
+    /// Organization roles per organization id.
+    pub organization_roles: BTreeMap<Uuid, Vec<String>>,
+}
+
+/// A role as `GET /users/roles` lists it, with whether the caller may grant it.
+#[derive(Debug, Clone)]
+pub struct AssignableRole {
+    /// The role.
+    pub role: &'static rbac::RoleDef,
+    /// Whether the caller may grant or remove it.
+    pub assignable: bool,
+    /// Set for organization roles.
+    pub organization_id: Option<Uuid>,
+}
+
+fn is_owner(user: &User) -> bool {
+    user.rbac_roles.iter().any(|r| r == role::OWNER)
+}
+
+impl App {
+    /// Attaches organization ids to users, with one query for the whole page.
+    pub fn views(&self, users: Vec<User>) -> Result<Vec<UserView>> {
+        let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+        let mut orgs: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+        for m in self.repo().memberships_of_users(&ids)? {
+            orgs.entry(m.user_id).or_default().push(m.organization_id);
+        }
+        Ok(users.into_iter().map(|u| UserView { organization_ids: orgs.remove(&u.id).unwrap_or_default(), user: u }).collect())
+    }
+
+    /// One user with their organizations.
+    pub fn view(&self, user: User) -> Result<UserView> {
+        let organization_ids = self.repo().memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
+        Ok(UserView { user, organization_ids })
+    }
+
+    /// `GET /users/{user}`.
+    pub fn get_user(&self, actor: &Actor, param: &str) -> Result<UserView> {
+        let user = self.resolve_user(actor, param)?;
+        self.view(user)
+    }
+
+    /// `GET /users`: users matching the `q` query, ordered by username. Callers who may not read
+    /// users in general see only themselves, as in Coder.
+    pub fn list_users(&self, actor: &Actor, q: &str, page: Page) -> Result<Paged<UserView>> {
+        let mut filter: UserFilter = crate::search::parse_user_query(q)?;
+        if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::USER)) {
+            filter.only_user = Some(actor.user.id);
+        }
+        let paged = self.repo().list_users(&filter, &page)?;
+        Ok(Paged { items: self.views(paged.items)?, count: paged.count })
+    }
+
+    /// `POST /users`: creates an account with Coder's checks, in Coder's order.
+    pub fn create_user(&self, actor: &Actor, input: NewUser) -> Result<UserView> {
+        let mut v = Validations::new();
+        if input.email.is_empty() {
+            if !input.service_account {
+                v.add("email", tag_failure("required_unless", ""));
+            }
+        } else if validation::email_valid(&input.email).is_err() {
+            v.add("email", tag_failure("email", &input.email));
+        }
+        if input.username.is_empty() {
+            v.add("username", tag_failure("required", ""));
+        } else if validation::name_valid(&input.username).is_err() {
+            v.add("username", tag_failure("username", &input.username));
+        }
+        if validation::user_real_name_valid(&input.name).is_err() {
+            v.add("name", tag_failure("user_real_name", &input.name));
+        }
+        v.finish("Validation failed.")?;
+
+        let mut login_type = input.login_type;
+        if input.service_account {
+            if !matches!(login_type, None | Some(LoginType::None)) {
+                return Err(Error::bad_request("Service accounts must use login type 'none'."));
+            }
+            if !input.password.is_empty() {
+                return Err(Error::bad_request("Password cannot be set for service accounts."));
+            }
+            if !input.email.is_empty() {
+                return Err(Error::bad_request("Email cannot be set for service accounts."));
+            }
+            login_type = Some(LoginType::None);
+        }
+        let login_type = login_type.unwrap_or(LoginType::Password);
+        if login_type != LoginType::Password && !input.password.is_empty() {
+            return Err(Error::bad_request(format!("Password cannot be set for non-password ({:?}) authentication.", login_type.as_str())));
+        }
+        if self.settings.disable_password_auth && login_type == LoginType::Password {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                "Password based authentication is disabled! Unable to provision new users with password authentication.",
+            ));
+        }
+        if input.organization_ids.is_empty() {
+            return Err(Error::bad_request(
+                "No organization specified to place the user as a member of. It is required to specify at least one organization id to place the user in.",
+            )
+            .with_detail("required at least 1 value for the array 'organization_ids'")
+            .with_validation("organization_ids", "Missing values, this cannot be empty"));
+        }
+        if !rbac::authorize(&actor.subject, action::CREATE, &Object::of(resource::USER)) {
+            return Err(Error::new(ErrorKind::Forbidden, "You are not authorized to create users."));
+        }
+        for r in &input.roles {
+            match rbac::role_def(r) {
+                Some(def) if def.scope == rbac::RoleScope::Site => {}
+                Some(_) => return Err(Error::bad_request("Must only update site wide roles")),
+                None => return Err(Error::bad_request(format!("{r:?} is not a supported role"))),
+            }
+            if !rbac::can_assign_site_role(&actor.subject, r) {
+                return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
+            }
+        }
+        if self.repo().user_by_username(&input.username)?.is_some() || self.repo().user_by_email(&input.email)?.is_some() {
+            return Err(Error::conflict("User already exists."));
+        }
+        let mut orgs: Vec<Uuid> = Vec::new();
+        for id in &input.organization_ids {
+            let org = if id.is_nil() { self.repo().default_organization()? } else { self.repo().organization_by_id(*id)? };
+            let org = org.ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, format!("Organization does not exist with the provided id {:?}.", id.to_string()))
+            })?;
+            if !orgs.contains(&org.id) {
+                orgs.push(org.id);
+            }
+        }
+        let hashed_password = match login_type {
+            LoginType::None | LoginType::Github => String::new(),
+            LoginType::Password => {
+                validation::password_valid(&input.password).map_err(|d| Error::invalid_field("Password is invalid", "password", d))?;
+                secret::hash_password(&input.password)
+            }
+            LoginType::Oidc => return Err(Error::bad_request("You must configure OIDC before creating OIDC users.")),
+            LoginType::Token => {
+                return Err(Error::bad_request(format!(
+                    "Unsupported login type {:?} for manually creating new users.",
+                    login_type.as_str()
+                )))
+            }
+        };
+        let now = clock::now();
+        let mut roles = input.roles.clone();
+        roles.dedup();
+        let user = User {
+            id: Uuid::new_v4(),
+            email: input.email.clone(),
+            username: input.username.clone(),
+            name: input.name.trim().to_string(),
+            avatar_url: String::new(),
+            hashed_password,
+            login_type,
+            status: input.status.unwrap_or(UserStatus::Dormant),
+            rbac_roles: roles,
+            is_service_account: input.service_account,
+            deleted: false,
+            created_at: now,
+            updated_at: now,
+            last_seen_at: clock::zero_time(),
+        };
+        in_transaction(self.repo(), |tx| insert_user_with_memberships(tx, &user, &orgs)).map_err(|e| {
+            if e.kind == ErrorKind::Conflict {
+                Error::conflict("User already exists.")
+            } else {
+                e
+            }
+        })?;
+        Ok(UserView { user, organization_ids: orgs })
+    }
+
+    /// `DELETE /users/{user}`: soft-deletes the account; its keys and memberships go with it,
+    /// and its username and email become free.
+    pub fn delete_user(&self, actor: &Actor, param: &str) -> Result<()> {
+        let mut user = self.resolve_user(actor, param)?;
+        if user.id == actor.user.id {
+            return Err(Error::new(ErrorKind::Forbidden, "You cannot delete yourself!"));
+        }
+        rbac::require(&actor.subject, action::DELETE, &Object::user(user.id))?;
+        user.deleted = true;
+        user.updated_at = clock::now();
+        in_transaction(self.repo(), |tx| {
+            tx.update_user(&user)?;
+            tx.delete_api_keys_of_user(user.id, None)?;
+            for m in tx.memberships_of_user(user.id)? {
+                tx.delete_member(m.organization_id, user.id)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// `PUT /users/{user}/profile`: username and display name. Renaming needs `update` on the
+    /// user (admins); the display name is personal data the user may change.
+    pub fn update_profile(&self, actor: &Actor, param: &str, username: &str, name: &str) -> Result<UserView> {
+        let mut v = Validations::new();
+        if username.is_empty() {
+            v.add("username", tag_failure("required", ""));
+        } else if validation::name_valid(username).is_err() {
+            v.add("username", tag_failure("username", username));
+        }
+        if validation::user_real_name_valid(name).is_err() {
+            v.add("name", tag_failure("user_real_name", name));
+        }
+        v.finish("Validation failed.")?;
+        let mut user = self.resolve_user(actor, param)?;
+        let object = Object::user(user.id);
+        if username != user.username && !rbac::authorize(&actor.subject, action::UPDATE, &object) {
+            return Err(Error::not_found());
+        }
+        rbac::require(&actor.subject, action::UPDATE_PERSONAL, &object)?;
+        let taken =
+            || Error::conflict("A user with this username already exists.").with_validation("username", "This username is already in use.");
+        if let Some(other) = self.repo().user_by_username(username)? {
+            if other.id != user.id {
+                return Err(taken());
+            }
+        }
+        user.username = username.to_string();
+        user.name = name.to_string();
+        user.updated_at = clock::now();
+        self.repo().update_user(&user).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
+        self.view(user)
+    }
+
+    /// `PUT /users/{user}/password`. Users changing their own password must give the old one;
+    /// admins need not, but only owners may reset an owner's. Every other session of the user
+    /// ends (the caller's current session survives a change of their own password).
+    pub fn update_password(&self, actor: &Actor, param: &str, old_password: &str, password: &str) -> Result<()> {
+        let mut user = self.resolve_user(actor, param)?;
+        if !rbac::authorize(&actor.subject, action::UPDATE_PERSONAL, &Object::user(user.id)) {
+            return Err(Error::not_found());
+        }
+        let is_self = user.id == actor.user.id;
+        if !is_self && is_owner(&user) && !actor.subject.has_site_role(role::OWNER) {
+            return Err(Error::bad_request("Only owners can change the password of an owner."));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid_field("Validation failed.", "password", tag_failure("required", "")));
+        }
+        if user.login_type != LoginType::Password {
+            return Err(Error::bad_request("Users without password login type cannot change their password."));
+        }
+        if is_self && old_password.is_empty() {
+            return Err(Error::bad_request("Old password is required."));
+        }
+        validation::password_valid(password).map_err(|d| Error::invalid_field("Invalid password.", "password", d))?;
+        if !old_password.is_empty() && !secret::verify_password(old_password, &user.hashed_password) {
+            return Err(Error::invalid_field("Old password is incorrect.", "old_password", "Old password is incorrect."));
+        }
+        if secret::verify_password(password, &user.hashed_password) {
+            return Err(Error::bad_request("New password cannot match old password."));
+        }
+        user.hashed_password = secret::hash_password(password);
+        user.updated_at = clock::now();
+        let keep = if is_self { Some(actor.api_key_id.clone()) } else { None };
+        in_transaction(self.repo(), |tx| {
+            tx.update_user(&user)?;
+            tx.delete_api_keys_of_user(user.id, keep.as_deref())
+        })
+    }
+
+    /// `PUT /users/{user}/status/{activate,suspend}`. Nobody can suspend themselves or an owner;
+    /// suspended users' keys stop working at once (the status is checked on every request).
+    pub fn set_status(&self, actor: &Actor, param: &str, status: UserStatus) -> Result<UserView> {
+        let mut user = self.resolve_user(actor, param)?;
+        if status == UserStatus::Suspended {
+            if user.id == actor.user.id {
+                return Err(Error::bad_request("You cannot suspend yourself."));
+            }
+            if is_owner(&user) {
+                return Err(Error::bad_request("You cannot suspend a user with the \"owner\" role. You must remove the role first."));
+            }
+        }
+        rbac::require(&actor.subject, action::UPDATE, &Object::user(user.id))?;
+        user.status = status;
+        user.updated_at = clock::now();
+        self.repo().update_user(&user)?;
+        self.view(user)
+    }
+
+    /// `GET /users/{user}/roles`.
+    pub fn user_roles(&self, actor: &Actor, param: &str) -> Result<UserRoles> {
+        let user = self.resolve_user(actor, param)?;
+        if !rbac::authorize(&actor.subject, action::READ_PERSONAL, &Object::user(user.id)) {
+            return Err(Error::not_found());
+        }
+        let organization_roles = self.repo().memberships_of_user(user.id)?.into_iter().map(|m| (m.organization_id, m.roles)).collect();
+        Ok(UserRoles { roles: user.rbac_roles, organization_roles })
+    }
+
+    /// `PUT /users/{user}/roles`: replaces the site roles. Unknown roles are a 400; granting or
+    /// removing a role the caller may not assign (only owners handle `owner`) is a 403; nobody
+    /// changes their own roles.
+    pub fn set_user_roles(&self, actor: &Actor, param: &str, roles: &[String]) -> Result<UserView> {
+        let mut user = self.resolve_user(actor, param)?;
+        if user.id == actor.user.id {
+            return Err(Error::bad_request("You cannot change your own roles."));
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        for r in roles {
+            match rbac::role_def(r) {
+                Some(def) if def.scope == rbac::RoleScope::Site => {}
+                Some(_) => return Err(Error::bad_request("Must only update site wide roles")),
+                None => return Err(Error::bad_request(format!("{r:?} is not a supported role"))),
+            }
+            if !wanted.contains(r) {
+                wanted.push(r.clone());
+            }
+        }
+        let added: Vec<&String> = wanted.iter().filter(|r| !user.rbac_roles.contains(r)).collect();
+        let removed: Vec<&String> = user.rbac_roles.iter().filter(|r| !wanted.contains(r)).collect();
+        let assign_obj = Object::of(resource::ASSIGN_ROLE);
+        if !added.is_empty() {
+            rbac::require(&actor.subject, action::ASSIGN, &assign_obj)?;
+        }
+        if !removed.is_empty() {
+            rbac::require(&actor.subject, action::UNASSIGN, &assign_obj)?;
+        }
+        if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_site_role(&actor.subject, r)) {
+            return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
+        }
+        user.rbac_roles = wanted;
+        user.updated_at = clock::now();
+        self.repo().update_user(&user)?;
+        self.view(user)
+    }
+
+    /// `GET /users/roles`: the assignable site roles, with whether the caller may grant each.
+    pub fn assignable_site_roles(&self, actor: &Actor) -> Result<Vec<AssignableRole>> {
+        rbac::require(&actor.subject, action::READ, &Object::of(resource::ASSIGN_ROLE))?;
+        Ok(rbac::assignable_site_roles()
+            .map(|role| AssignableRole { role, assignable: rbac::can_assign_site_role(&actor.subject, role.name), organization_id: None })
+            .collect())
+    }
+
+    /// `GET /users/{user}/login-type`: only ever about yourself, as in Coder.
+    pub fn login_type_of(&self, actor: &Actor, param: &str) -> Result<LoginType> {
+        let user = self.resolve_user(actor, param)?;
+        if user.id != actor.user.id {
+            return Err(Error::new(ErrorKind::Forbidden, "You are not authorized to view this user's login type."));
+        }
+        Ok(user.login_type)
+    }
+
+    /// `GET /users/{user}/organizations`: the user's organizations the caller may read.
+    pub fn organizations_of_user(&self, actor: &Actor, param: &str) -> Result<Vec<Organization>> {
+        let user = self.resolve_user(actor, param)?;
+        let mut out = Vec::new();
+        for m in self.repo().memberships_of_user(user.id)? {
+            let visible = rbac::authorize(&actor.subject, action::READ, &Object::of(resource::ORGANIZATION).in_org(m.organization_id));
+            if visible {
+                if let Some(org) = self.repo().organization_by_id(m.organization_id)? {
+                    out.push(org);
+                }
+            }
+        }
+        out.sort_by_key(|o| o.name.to_lowercase());
+        Ok(out)
+    }
+
+    /// `GET /users/{user}/organizations/{name}`: one of the user's organizations by name. Unlike
+    /// Coder, which ignores the user here, an organization the user is not in is a 404.
+    pub fn organization_of_user(&self, actor: &Actor, param: &str, name: &str) -> Result<Organization> {
+        let user = self.resolve_user(actor, param)?;
+        let org = self.repo().organization_by_name(name)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
+        if self.repo().member(org.id, user.id)?.is_none() {
+            return Err(Error::not_found());
+        }
+        Ok(org)
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds the static HTML API docs site from the OpenAPI document with Redocly's `build-docs`
+# (Redoc), into build/site/index.html: one self-contained file (the Redoc bundle is inlined with
+# --inlineBundle; Redoc's default theme uses system fonts), so it works offline, from file://.
+#
+# Then checks the page: it must load no external script, stylesheet, font or frame (exit 1 if it
+# does), and, when Chromium is installed (`apt-get install chromium`), renders it headless and
+# checks that every operation of the document is listed on the rendered page.
+#
+# usage: scripts/docs/build_site.sh [SPEC] [OUT]   (defaults: openapi/openapi.json build/site/index.html)
+#        SITE_SCREENSHOT=path.png scripts/docs/build_site.sh   # also save a screenshot (Chromium)
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$REPO_ROOT"
+# shellcheck source=scripts/spec/tools.sh
+. scripts/spec/tools.sh
+
+spec="${1:-openapi/openapi.json}"
+out="${2:-build/site/index.html}"
+ensure_redocly
+mkdir -p "$(dirname "$out")"
+
+title="$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1])).get("info",{}); print(i.get("title","API"), "reference")' "$spec")"
+"$REDOCLY" build-docs "$spec" --config redocly.yaml --inlineBundle --title "$title" --output "$out" 2>&1 \
+  | grep -v -E '^ *[║╔╚]' | grep -v '^\s*$' || true
+[ -s "$out" ] || { echo "build_site: $out was not written" >&2; exit 1; }
+
+# Offline check: no external resource is loaded by the page itself (links in the text, such as
+# the license URL, are fine).
+python3 - "$out" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+ext = r"(?:https?:)?//"
+patterns = {
+    "script": rf"<script\b[^>]*\bsrc\s*=\s*[\"']?{ext}",
+    "stylesheet/font link": rf"<link\b[^>]*\bhref\s*=\s*[\"']?{ext}",
+    "frame": rf"<i?frame\b[^>]*\bsrc\s*=\s*[\"']?{ext}",
+    "css @import": rf"@import\s+(?:url\()?[\"']?{ext}",
+    "css font/url()": rf"url\(\s*[\"']?{ext}(?!www\.w3\.org)",
+}
+bad = []
+for what, pat in patterns.items():
+    for m in re.finditer(pat, html, re.I):
+        bad.append(f"{what}: {html[m.start():m.start() + 120]!r}")
+if bad:
+    print("build_site: the page loads external resources (not offline):")
+    for b in bad[:20]:
+        print("  " + b)
+    sys.exit(1)
+print(f"build_site: {sys.argv[1]} ({len(html) // 1024} KiB) loads no external script, style, font or frame")
+PY
+
+# Rendered check, when a headless Chromium is available.
+chrome="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
+if [ -z "$chrome" ]; then
+  echo "build_site: Chromium not installed; skipped the rendered check (apt-get install chromium)"
+  exit 0
+fi
+profile="$(mktemp -d)"
+dom="$(mktemp)"
+trap 'rm -rf "$profile" "$dom"' EXIT
+flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+  --disable-background-networking --disable-component-update --disable-sync
+  --user-data-dir="$profile" --virtual-time-budget=15000)
+abs="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+timeout 120 "$chrome" "${flags[@]}" --dump-dom "file://$abs" >"$dom" 2>/dev/null || true
+if [ -n "${SITE_SCREENSHOT:-}" ]; then
+  timeout 120 "$chrome" "${flags[@]}" --window-size=1400,1000 --screenshot="$SITE_SCREENSHOT" "file://$abs" >/dev/null 2>&1 || true
+  echo "build_site: screenshot in $SITE_SCREENSHOT"
+fi
+python3 - "$spec" "$dom" <<'PY'
+import html as h, json, re, sys
+spec = json.load(open(sys.argv[1], encoding="utf-8"))
+dom = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+# Only what Redoc rendered into the page, not the embedded copy of the document.
+body = re.sub(r"<script\b.*?</script>", "", dom, flags=re.S)
+text = h.unescape(re.sub(r"<[^>]+>", " ", body))
+text = re.sub(r"\s+", " ", text)
+missing, total = [], 0
+for path, item in spec.get("paths", {}).items():
+    for method, op in item.items():
+        if method not in ("get", "put", "post", "delete", "patch", "options", "head", "trace"):
+            continue
+        total += 1
+        summary = re.sub(r"\s+", " ", op.get("summary") or "").strip()
+        summary = re.sub(r"`([^`]*)`", r"\1", summary)  # Redoc renders code spans as text
+        if summary and summary not in text:
+            missing.append(f"{method.upper()} {path} ({summary!r})")
+if not text.strip() or total and len(missing) == total:
+    print("build_site: the rendered page lists no operation (did Redoc fail to render?)")
+    sys.exit(1)
+if missing:
+    print("build_site: operations missing from the rendered page:")
+    for m in missing:
+        print("  " + m)
+    sys.exit(1)
+print(f"build_site: rendered headless: all {total} operations are listed")
+PY
