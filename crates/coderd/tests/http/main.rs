@@ -6,4 +6,5 @@ mod pg;
 mod foundation;
 mod keys;
 mod personal;
+mod readme;
 mod users;

@@ -1,0 +1,21 @@
+//! The README's curl walk-through, run as written (with this server's address) on both backends.
+
+use crate::dual_test;
+
+fn walkthrough() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let section = readme.split("## Walk-through").nth(1).expect("walk-through section");
+    let block = section.split("```sh\n").nth(1).expect("shell block");
+    block.split("\n```").next().expect("end of block").to_string()
+}
+
+dual_test!(readme_walkthrough_works, |srv| {
+    let script = walkthrough().replace("http://127.0.0.1:3000", &srv.url(""));
+    let out = std::process::Command::new("bash").arg("-euo").arg("pipefail").arg("-c").arg(&script).output().expect("bash runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "walk-through failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = stdout.trim_end().lines().collect();
+    assert_eq!(lines.last(), Some(&"401"), "{stdout}");
+    assert!(stdout.contains("\"username\":\"ada\""), "{stdout}");
+    assert!(stdout.contains("204\n"), "{stdout}");
+});
