@@ -67,3 +67,16 @@ impl Group {
 
 /// The name Coder gives every organization's implicit all-members group.
 pub const EVERYONE_GROUP: &str = "Everyone";
+
+/// A group's AI spend limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupAiBudget {
+    /// The group.
+    pub group_id: Uuid,
+    /// Limit in millionths of the currency unit; never negative.
+    pub spend_limit_micros: i64,
+    /// When first set.
+    pub created_at: OffsetDateTime,
+    /// When last changed.
+    pub updated_at: OffsetDateTime,
+}

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::apikey::ApiKey;
 use crate::error::{Error, Result};
-use crate::organization::{Group, Organization, OrganizationMember};
+use crate::organization::{Group, GroupAiBudget, Organization, OrganizationMember};
 use crate::user::{LoginType, User, UserStatus};
 
 /// Filters of the users list, parsed from Coder's `q` search language.
@@ -19,6 +19,8 @@ pub struct UserFilter {
     pub name: Option<String>,
     /// Only this user (callers who may read no one else see just themselves).
     pub only_user: Option<Uuid>,
+    /// Only explicit members of this group.
+    pub group_id: Option<Uuid>,
     /// Any of these statuses.
     pub status: Vec<UserStatus>,
     /// Holds any of these site roles (`member` matches everyone).
@@ -174,6 +176,18 @@ pub trait Repo: Send + Sync {
     fn group_member_ids(&self, group: Uuid) -> Result<Vec<Uuid>>;
     /// Ids of groups a user explicitly belongs to.
     fn group_ids_of_user(&self, user: Uuid) -> Result<Vec<Uuid>>;
+    /// Number of explicit members of a group who are live users.
+    fn count_group_members(&self, group: Uuid) -> Result<i64>;
+    /// Number of members of an organization who are live users.
+    fn count_org_members(&self, org: Uuid) -> Result<i64>;
+
+    // --- group AI budgets ---
+    /// A group's AI budget, if set.
+    fn group_ai_budget(&self, group: Uuid) -> Result<Option<GroupAiBudget>>;
+    /// Creates or replaces a group's AI budget.
+    fn put_group_ai_budget(&self, budget: &GroupAiBudget) -> Result<()>;
+    /// Removes a group's AI budget; `false` when none was set.
+    fn delete_group_ai_budget(&self, group: Uuid) -> Result<bool>;
 }
 
 /// A stored git SSH key pair.

@@ -12,7 +12,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::apikey::ApiKey;
-use domain::organization::{Group, Organization, OrganizationMember};
+use domain::organization::{Group, GroupAiBudget, Organization, OrganizationMember};
 use domain::store::{GitSshKeyRow, Page, Paged, Repo, UserFilter};
 use domain::user::{LoginType, User};
 use domain::{Error, Result};
@@ -121,6 +121,10 @@ macro_rules! filter_users {
         }
         if let Some(sa) = f.service_account {
             q = q.filter(users::is_service_account.eq(sa));
+        }
+        if let Some(group) = f.group_id {
+            let members = group_members::table.filter(group_members::group_id.eq(group.to_string())).select(group_members::user_id);
+            q = q.filter(users::id.eq_any(members));
         }
         if let Some(org) = f.organization_id {
             let members = organization_members::table
@@ -592,5 +596,68 @@ impl Repo for DbRepo<'_> {
         let ids: Vec<String> = self
             .with(|c| group_members::table.filter(group_members::user_id.eq(user.to_string())).select(group_members::group_id).load(c))?;
         ids.iter().map(|s| parse_uuid(s)).collect()
+    }
+
+    fn count_group_members(&self, group: Uuid) -> Result<i64> {
+        self.with(|c| {
+            group_members::table
+                .inner_join(users::table)
+                .filter(group_members::group_id.eq(group.to_string()))
+                .filter(users::deleted.eq(false))
+                .count()
+                .get_result(c)
+        })
+    }
+
+    fn count_org_members(&self, org: Uuid) -> Result<i64> {
+        self.with(|c| {
+            organization_members::table
+                .inner_join(users::table)
+                .filter(organization_members::organization_id.eq(org.to_string()))
+                .filter(users::deleted.eq(false))
+                .count()
+                .get_result(c)
+        })
+    }
+
+    fn group_ai_budget(&self, group: Uuid) -> Result<Option<GroupAiBudget>> {
+        let row: Option<(String, i64, time::PrimitiveDateTime, time::PrimitiveDateTime)> =
+            self.with(|c| group_ai_budgets::table.find(group.to_string()).first(c).optional())?;
+        row.map(|(g, limit, created, updated)| {
+            Ok(GroupAiBudget {
+                group_id: parse_uuid(&g)?,
+                spend_limit_micros: limit,
+                created_at: from_db_time(created),
+                updated_at: from_db_time(updated),
+            })
+        })
+        .transpose()
+    }
+
+    fn put_group_ai_budget(&self, b: &GroupAiBudget) -> Result<()> {
+        let gid = b.group_id.to_string();
+        self.with(|c| {
+            let n = diesel::update(group_ai_budgets::table.find(&gid))
+                .set((
+                    group_ai_budgets::spend_limit_micros.eq(b.spend_limit_micros),
+                    group_ai_budgets::updated_at.eq(to_db_time(b.updated_at)),
+                ))
+                .execute(c)?;
+            if n == 0 {
+                diesel::insert_into(group_ai_budgets::table)
+                    .values((
+                        group_ai_budgets::group_id.eq(&gid),
+                        group_ai_budgets::spend_limit_micros.eq(b.spend_limit_micros),
+                        group_ai_budgets::created_at.eq(to_db_time(b.created_at)),
+                        group_ai_budgets::updated_at.eq(to_db_time(b.updated_at)),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn delete_group_ai_budget(&self, group: Uuid) -> Result<bool> {
+        self.with(|c| diesel::delete(group_ai_budgets::table.find(group.to_string())).execute(c).map(|n| n > 0))
     }
 }

@@ -103,6 +103,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    group_ai_budgets (group_id) {
+        group_id -> Text,
+        spend_limit_micros -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
@@ -120,6 +129,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_members,
     groups,
     group_members,
+    group_ai_budgets,
 );
 
 /// SQL functions both backends share.

@@ -4,7 +4,9 @@ mod harness;
 mod pg;
 
 mod foundation;
+mod groups;
 mod keys;
+mod orgs;
 mod personal;
 mod readme;
 mod users;

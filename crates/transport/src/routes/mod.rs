@@ -1,7 +1,9 @@
 //! HTTP handlers, one module per endpoint group.
 
+pub mod groups;
 pub mod keys;
 pub mod meta;
+pub mod orgs;
 pub mod personal;
 pub mod session;
 pub mod users;
@@ -15,4 +17,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     users::configure(cfg);
     keys::configure(cfg);
     personal::configure(cfg);
+    orgs::configure(cfg);
+    groups::configure(cfg);
 }

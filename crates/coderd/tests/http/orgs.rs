@@ -1,0 +1,99 @@
+//! Organizations and their members.
+
+use serde_json::json;
+
+use crate::dual_test;
+use crate::harness::*;
+
+dual_test!(organizations_lifecycle, |srv| {
+    let (owner, owner_id, default_org) = srv.setup_owner();
+    let (member, _) = srv.create_user(&owner, "plain");
+
+    let r = srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "research", "description": "R&D"})).send();
+    r.expect(201);
+    let org = r.json["id"].as_str().unwrap().to_string();
+    assert_eq!(r.json["display_name"], "research", "display name defaults to the name");
+    assert_eq!(r.json["is_default"], false);
+    // It has an Everyone group with the organization's id, and the creator is its admin.
+    let g = srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send();
+    g.expect(200);
+    assert_eq!(g.json["name"], "Everyone");
+    assert_eq!(g.json["organization_id"], org.as_str());
+    let members = srv.get("/api/v2/organizations/research/members").token(&owner).send();
+    members.expect(200);
+    assert_eq!(members.json[0]["user_id"], owner_id.as_str());
+    assert_eq!(members.json[0]["roles"][0]["name"], "organization-admin");
+
+    // Lookups by id and name; conflicts; validation; permission.
+    srv.get(&format!("/api/v2/organizations/{org}")).token(&owner).send().expect(200);
+    let r = srv.get("/api/v2/organizations/coder").token(&owner).send();
+    assert_eq!(r.json["id"], default_org.as_str());
+    assert_eq!(r.json["is_default"], true);
+    srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "RESEARCH"})).send().expect_error(409);
+    srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "bad name"})).send().expect_error(400);
+    srv.post("/api/v2/organizations").token(&owner).json(json!({})).send().expect_error(400);
+    srv.post("/api/v2/organizations").token(&member).json(json!({"name": "mine"})).send().expect_error(403);
+
+    // Members see only their organizations.
+    let names = |r: &Resp| -> Vec<String> { r.json.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string()).collect() };
+    assert_eq!(names(&srv.get("/api/v2/organizations").token(&owner).send()), ["coder", "research"]);
+    assert_eq!(names(&srv.get("/api/v2/organizations").token(&member).send()), ["coder"]);
+    srv.get("/api/v2/organizations/research").token(&member).send().expect_error(404);
+
+    // The default organization cannot be deleted; others can.
+    let r = srv.delete("/api/v2/organizations/coder").token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Default organization cannot be deleted.");
+    srv.delete("/api/v2/organizations/research").token(&member).send().expect_error(404);
+    srv.delete("/api/v2/organizations/research").token(&owner).send().expect(200);
+    srv.get("/api/v2/organizations/research").token(&owner).send().expect_error(404);
+    srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send().expect_error(404);
+});
+
+dual_test!(organization_members, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (member, user) = srv.create_user(&owner, "joiner");
+    let user_id = user["id"].as_str().unwrap().to_string();
+    let org = srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "team"})).send().json["id"].as_str().unwrap().to_string();
+    let g = srv.post("/api/v2/organizations/team/groups").token(&owner).json(json!({"name": "devs"})).send();
+    g.expect(201);
+    let devs = g.json["id"].as_str().unwrap().to_string();
+
+    // Adding a member puts them in the Everyone group.
+    let r = srv.post("/api/v2/organizations/team/members/joiner").token(&owner).send();
+    r.expect(200);
+    assert_eq!(r.json["user_id"], user_id.as_str());
+    assert_eq!(r.json["organization_id"], org.as_str());
+    srv.post("/api/v2/organizations/team/members/joiner").token(&owner).send().expect_error(409);
+    srv.post("/api/v2/organizations/team/members/nobody").token(&owner).send().expect_error(404);
+    let everyone = srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send();
+    assert_eq!(everyone.json["total_member_count"], 2);
+    assert!(everyone.json["members"].as_array().unwrap().iter().any(|m| m["id"] == user_id.as_str()));
+    let r = srv.get(&format!("/api/v2/users/{user_id}")).token(&owner).send();
+    assert_eq!(r.json["organization_ids"].as_array().unwrap().len(), 2);
+
+    // Roles: listing, granting, the rules.
+    let r = srv.get("/api/v2/organizations/team/members/roles").token(&owner).send();
+    r.expect(200);
+    let roles: Vec<&str> = r.json.as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert!(roles.contains(&"organization-admin") && roles.contains(&"organization-user-admin"));
+    assert!(r.json.as_array().unwrap().iter().all(|x| x["organization_id"] == org.as_str()));
+    let r =
+        srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["organization-auditor"]})).send();
+    r.expect(200);
+    assert_eq!(r.json["roles"][0]["name"], "organization-auditor");
+    srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["owner"]})).send().expect_error(400);
+    srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["wizard"]})).send().expect_error(400);
+    srv.put("/api/v2/organizations/team/members/me/roles").token(&owner).json(json!({"roles": []})).send().expect_error(400);
+    srv.put("/api/v2/organizations/team/members/joiner/roles").token(&member).json(json!({"roles": []})).send().expect_error(400);
+
+    // Removing a member takes them out of every group of the organization.
+    srv.patch(&format!("/api/v2/groups/{devs}")).token(&owner).json(json!({"add_users": [user_id]})).send().expect(200);
+    srv.delete("/api/v2/organizations/team/members/me").token(&owner).send().expect_error(400);
+    srv.delete("/api/v2/organizations/team/members/joiner").token(&member).send().expect_error(403);
+    srv.delete("/api/v2/organizations/team/members/joiner").token(&owner).send().expect(204);
+    let devs_now = srv.get(&format!("/api/v2/groups/{devs}")).token(&owner).send();
+    assert_eq!(devs_now.json["total_member_count"], 0);
+    assert_eq!(srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send().json["total_member_count"], 1);
+    srv.delete("/api/v2/organizations/team/members/joiner").token(&owner).send().expect_error(404);
+});

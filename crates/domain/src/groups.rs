@@ -1,0 +1,462 @@
+//! Groups, their members, their AI budgets, and the workspace quota they add up to.
+
+use uuid::Uuid;
+
+use crate::app::{Actor, App};
+use crate::auth::tag_failure;
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::organization::{Group, GroupAiBudget, Organization, EVERYONE_GROUP};
+use crate::rbac::{self, action, resource, Object};
+use crate::store::{in_transaction, Page, Paged, UserFilter};
+use crate::user::User;
+use crate::validation;
+
+/// A group as responses show it: with its organization, (visible) members and total count.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    /// The group.
+    pub group: Group,
+    /// Its organization.
+    pub organization: Organization,
+    /// Members the caller may see (all of them for admins and auditors); empty when excluded.
+    pub members: Vec<User>,
+    /// Every member, whatever the caller may see.
+    pub total_member_count: i64,
+}
+
+/// Input of `POST /organizations/{organization}/groups`.
+#[derive(Debug, Clone, Default)]
+pub struct NewGroup {
+    /// Unique name in the organization.
+    pub name: String,
+    /// Human-friendly name.
+    pub display_name: String,
+    /// Avatar URL.
+    pub avatar_url: String,
+    /// Quota credits each member gains.
+    pub quota_allowance: i64,
+}
+
+/// Input of `PATCH /groups/{group}`: absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New avatar URL.
+    pub avatar_url: Option<String>,
+    /// New quota allowance.
+    pub quota_allowance: Option<i64>,
+    /// User ids to add.
+    pub add_users: Vec<String>,
+    /// User ids to remove.
+    pub remove_users: Vec<String>,
+}
+
+/// Filters of `GET /groups`.
+#[derive(Debug, Clone, Default)]
+pub struct GroupQuery {
+    /// Organization ID or name.
+    pub organization: String,
+    /// User ID, username or `me`.
+    pub has_member: String,
+    /// Comma-separated group IDs.
+    pub group_ids: String,
+}
+
+/// `codersdk.WorkspaceQuota`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkspaceQuota {
+    /// Credits the user's workspaces in the organization use per day.
+    pub credits_consumed: i64,
+    /// Credits the user's groups allow.
+    pub budget: i64,
+}
+
+/// The quota rule: the budget is the sum of the allowances of every group the user is in (the
+/// Everyone group included); consumption is the sum of the daily costs of the user's workspaces.
+/// Workspaces are not part of this server yet, so callers pass no costs today.
+pub fn workspace_quota(group_allowances: &[i64], workspace_daily_costs: &[i64]) -> WorkspaceQuota {
+    WorkspaceQuota {
+        budget: group_allowances.iter().fold(0i64, |a, b| a.saturating_add(*b)),
+        credits_consumed: workspace_daily_costs.iter().fold(0i64, |a, b| a.saturating_add(*b)),
+    }
+}
+
+fn group_name_valid(name: &str) -> std::result::Result<(), String> {
+    if name == EVERYONE_GROUP {
+        return Err(format!("{name:?} is a reserved group name"));
+    }
+    validation::name_valid(name)
+}
+
+impl App {
+    fn group_object(group: &Group) -> Object {
+        Object::of(resource::GROUP).in_org(group.organization_id)
+    }
+
+    /// A filter selecting a group's members: organization members for Everyone, explicit rows
+    /// otherwise.
+    fn member_filter(group: &Group) -> UserFilter {
+        if group.is_everyone() {
+            UserFilter { organization_id: Some(group.organization_id), ..Default::default() }
+        } else {
+            UserFilter { group_id: Some(group.id), ..Default::default() }
+        }
+    }
+
+    fn count_members(&self, group: &Group) -> Result<i64> {
+        if group.is_everyone() {
+            self.repo().count_org_members(group.organization_id)
+        } else {
+            self.repo().count_group_members(group.id)
+        }
+    }
+
+    /// Whether the actor may see every member of groups in `org` (else only themselves).
+    fn sees_all_members(actor: &Actor, org: Uuid) -> bool {
+        rbac::authorize(&actor.subject, action::READ, &Object::of(resource::GROUP_MEMBER).in_org(org))
+    }
+
+    fn view_group(&self, actor: &Actor, group: Group, with_members: bool) -> Result<GroupView> {
+        let organization = self.repo().organization_by_id(group.organization_id)?.ok_or_else(Error::not_found)?;
+        let total_member_count = self.count_members(&group)?;
+        let members = if with_members {
+            let mut filter = Self::member_filter(&group);
+            if !Self::sees_all_members(actor, group.organization_id) {
+                filter.only_user = Some(actor.user.id);
+            }
+            self.repo().list_users(&filter, &Page::default())?.items
+        } else {
+            Vec::new()
+        };
+        Ok(GroupView { group, organization, members, total_member_count })
+    }
+
+    /// A group by id that the actor may read.
+    fn readable_group(&self, actor: &Actor, param: &str) -> Result<Group> {
+        let id = Uuid::parse_str(param).map_err(|_| {
+            Error::invalid_field("Invalid UUID \"group\".", "group", format!("{param:?} is not a valid UUID"))
+                .with_detail(format!("invalid UUID {param:?}"))
+        })?;
+        let group = self.repo().group_by_id(id)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
+        Ok(group)
+    }
+
+    /// `GET /groups/{group}`.
+    pub fn get_group(&self, actor: &Actor, param: &str, exclude_members: bool) -> Result<GroupView> {
+        let group = self.readable_group(actor, param)?;
+        self.view_group(actor, group, !exclude_members)
+    }
+
+    /// `GET /organizations/{organization}/groups/{groupName}`.
+    pub fn group_by_name(&self, actor: &Actor, org_param: &str, name: &str) -> Result<GroupView> {
+        let org = self.resolve_org(actor, org_param)?;
+        let group = self.repo().group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
+        self.view_group(actor, group, true)
+    }
+
+    /// `GET /organizations/{organization}/groups`.
+    pub fn org_groups(&self, actor: &Actor, org_param: &str) -> Result<Vec<GroupView>> {
+        let org = self.resolve_org(actor, org_param)?;
+        self.groups_matching(actor, Some(org.id), None, None)
+    }
+
+    /// `GET /groups` with its optional filters.
+    pub fn list_groups(&self, actor: &Actor, q: GroupQuery) -> Result<Vec<GroupView>> {
+        let org = if q.organization.is_empty() { None } else { Some(self.resolve_org(actor, &q.organization)?.id) };
+        let member = if q.has_member.is_empty() { None } else { Some(self.resolve_user(actor, &q.has_member)?) };
+        let ids = if q.group_ids.trim().is_empty() {
+            None
+        } else {
+            let mut ids = Vec::new();
+            for part in q.group_ids.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                ids.push(Uuid::parse_str(part).map_err(|_| {
+                    Error::invalid_field("Query parameters have invalid values.", "group_ids", format!("{part:?} is not a valid UUID"))
+                })?);
+            }
+            Some(ids)
+        };
+        self.groups_matching(actor, org, member.as_ref(), ids.as_deref())
+    }
+
+    fn groups_matching(&self, actor: &Actor, org: Option<Uuid>, member: Option<&User>, ids: Option<&[Uuid]>) -> Result<Vec<GroupView>> {
+        let explicit = match member {
+            Some(u) => Some((self.repo().group_ids_of_user(u.id)?, self.repo().memberships_of_user(u.id)?)),
+            None => None,
+        };
+        let mut out = Vec::new();
+        for group in self.repo().list_groups(org)? {
+            if !rbac::authorize(&actor.subject, action::READ, &Self::group_object(&group)) {
+                continue;
+            }
+            if ids.is_some_and(|ids| !ids.contains(&group.id)) {
+                continue;
+            }
+            if let Some((groups, memberships)) = &explicit {
+                let is_member = if group.is_everyone() {
+                    memberships.iter().any(|m| m.organization_id == group.organization_id)
+                } else {
+                    groups.contains(&group.id)
+                };
+                if !is_member {
+                    continue;
+                }
+            }
+            out.push(self.view_group(actor, group, true)?);
+        }
+        Ok(out)
+    }
+
+    /// `POST /organizations/{organization}/groups`.
+    pub fn create_group(&self, actor: &Actor, org_param: &str, input: NewGroup) -> Result<GroupView> {
+        let org = self.resolve_org(actor, org_param)?;
+        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::GROUP).in_org(org.id))?;
+        let mut v = Validations::new();
+        if input.name.is_empty() {
+            v.add("name", tag_failure("required", ""));
+        } else if let Err(d) = group_name_valid(&input.name) {
+            v.add("name", d);
+        }
+        if let Err(d) = validation::display_name_valid(&input.display_name) {
+            v.add("display_name", d);
+        }
+        if input.quota_allowance < 0 {
+            v.add("quota_allowance", "must be >= 0");
+        }
+        v.finish("Invalid group.")?;
+        let conflict = || Error::conflict(format!("A group named {:?} already exists.", input.name));
+        if self.repo().group_by_name(org.id, &input.name)?.is_some() {
+            return Err(conflict());
+        }
+        let group = Group {
+            id: Uuid::new_v4(),
+            name: input.name.clone(),
+            display_name: input.display_name.clone(),
+            organization_id: org.id,
+            avatar_url: input.avatar_url.clone(),
+            quota_allowance: input.quota_allowance,
+            source: "user".into(),
+        };
+        self.repo().insert_group(&group).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
+        Ok(GroupView { group, organization: org, members: Vec::new(), total_member_count: 0 })
+    }
+
+    /// `PATCH /groups/{group}`: edits fields and membership in one transaction. Added users must
+    /// be members of the group's organization; the Everyone group keeps its name and members.
+    pub fn patch_group(&self, actor: &Actor, param: &str, patch: GroupPatch) -> Result<GroupView> {
+        let mut group = self.readable_group(actor, param)?;
+        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
+        if group.is_everyone() {
+            if patch.name.as_deref().is_some_and(|n| !n.is_empty() && n != group.name) {
+                return Err(Error::bad_request("Cannot rename the Everyone group!"));
+            }
+            if !patch.add_users.is_empty() || !patch.remove_users.is_empty() {
+                return Err(Error::bad_request("Cannot add or remove users from the Everyone group!"));
+            }
+        }
+        let mut v = Validations::new();
+        if let Some(name) = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name) {
+            if let Err(d) = group_name_valid(name) {
+                v.add("name", d);
+            }
+        }
+        if let Some(d) = patch.display_name.as_deref() {
+            if let Err(e) = validation::display_name_valid(d) {
+                v.add("display_name", e);
+            }
+        }
+        if patch.quota_allowance.is_some_and(|q| q < 0) {
+            v.add("quota_allowance", "must be >= 0");
+        }
+        v.finish("Invalid group.")?;
+        let parse_ids = |ids: &[String]| -> Result<Vec<Uuid>> {
+            ids.iter()
+                .map(|id| {
+                    Uuid::parse_str(id).map_err(|_| {
+                        Error::bad_request(format!("ID {id:?} must be a valid user UUID."))
+                            .with_validation("add_users", format!("{id:?} is not a UUID"))
+                    })
+                })
+                .collect()
+        };
+        let add = parse_ids(&patch.add_users)?;
+        let remove = parse_ids(&patch.remove_users)?;
+        for id in &add {
+            if self.repo().member(group.organization_id, *id)?.is_none() || self.repo().user_by_id(*id)?.is_none() {
+                return Err(Error::bad_request(format!(
+                    "User {:?} must be a member of organization {:?}",
+                    id.to_string(),
+                    group.organization_id.to_string()
+                ))
+                .with_validation("add_users", format!("{id} is not a member of the group's organization")));
+            }
+        }
+        if let Some(name) = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name) {
+            if self.repo().group_by_name(group.organization_id, name)?.is_some_and(|g| g.id != group.id) {
+                return Err(Error::conflict(format!("A group with name {name:?} already exists.")));
+            }
+            group.name = name.to_string();
+        }
+        if let Some(d) = patch.display_name {
+            group.display_name = d;
+        }
+        if let Some(a) = patch.avatar_url {
+            group.avatar_url = a;
+        }
+        if let Some(q) = patch.quota_allowance {
+            group.quota_allowance = q;
+        }
+        let name = group.name.clone();
+        in_transaction(self.repo(), |tx| {
+            tx.update_group(&group)?;
+            tx.add_group_members(group.id, &add)?;
+            tx.remove_group_members(group.id, &remove)
+        })
+        .map_err(|e| {
+            if e.kind == ErrorKind::Conflict {
+                Error::conflict(format!("A group with name {name:?} already exists."))
+            } else {
+                e
+            }
+        })?;
+        self.view_group(actor, group, true)
+    }
+
+    /// `DELETE /groups/{group}`: answers with the group as it was. The Everyone group stays.
+    pub fn delete_group(&self, actor: &Actor, param: &str) -> Result<GroupView> {
+        let group = self.readable_group(actor, param)?;
+        rbac::require(&actor.subject, action::DELETE, &Self::group_object(&group))?;
+        if group.is_everyone() {
+            return Err(Error::bad_request("Cannot delete the Everyone group!"));
+        }
+        let view = self.view_group(actor, group.clone(), true)?;
+        in_transaction(self.repo(), |tx| tx.delete_group(group.id))?;
+        Ok(view)
+    }
+
+    /// `GET /groups/{group}/members`: members paged like the users list, `count` the total.
+    pub fn group_members(&self, actor: &Actor, param: &str, q: &str, page: Page) -> Result<Paged<User>> {
+        let group = self.readable_group(actor, param)?;
+        self.members_page(actor, &group, q, page)
+    }
+
+    /// `GET /organizations/{organization}/groups/{groupName}/members`.
+    pub fn group_members_by_name(&self, actor: &Actor, org_param: &str, name: &str, q: &str, page: Page) -> Result<Paged<User>> {
+        let org = self.resolve_org(actor, org_param)?;
+        let group = self.repo().group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
+        self.members_page(actor, &group, q, page)
+    }
+
+    fn members_page(&self, actor: &Actor, group: &Group, q: &str, page: Page) -> Result<Paged<User>> {
+        let parsed = crate::search::parse_user_query(q)?;
+        let mut filter = UserFilter { group_id: None, organization_id: None, ..parsed };
+        let scope = Self::member_filter(group);
+        filter.group_id = scope.group_id;
+        filter.organization_id = scope.organization_id;
+        if !Self::sees_all_members(actor, group.organization_id) {
+            filter.only_user = Some(actor.user.id);
+        }
+        self.repo().list_users(&filter, &page)
+    }
+
+    /// `GET /groups/{group}/ai/budget`: 404 when none is set.
+    pub fn group_ai_budget(&self, actor: &Actor, param: &str) -> Result<GroupAiBudget> {
+        let group = self.readable_group(actor, param)?;
+        self.repo().group_ai_budget(group.id)?.ok_or_else(Error::not_found)
+    }
+
+    /// `PUT /groups/{group}/ai/budget`.
+    pub fn put_group_ai_budget(&self, actor: &Actor, param: &str, spend_limit_micros: i64) -> Result<GroupAiBudget> {
+        let group = self.readable_group(actor, param)?;
+        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
+        if spend_limit_micros < 0 {
+            return Err(Error::invalid_field(
+                "Validation failed.",
+                "spend_limit_micros",
+                tag_failure("min", &spend_limit_micros.to_string()),
+            ));
+        }
+        let now = clock::now();
+        let created_at = self.repo().group_ai_budget(group.id)?.map(|b| b.created_at).unwrap_or(now);
+        let budget = GroupAiBudget { group_id: group.id, spend_limit_micros, created_at, updated_at: now };
+        self.repo().put_group_ai_budget(&budget)?;
+        Ok(budget)
+    }
+
+    /// `DELETE /groups/{group}/ai/budget`.
+    pub fn delete_group_ai_budget(&self, actor: &Actor, param: &str) -> Result<()> {
+        let group = self.readable_group(actor, param)?;
+        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
+        if !self.repo().delete_group_ai_budget(group.id)? {
+            return Err(Error::not_found());
+        }
+        Ok(())
+    }
+
+    /// `GET /organizations/{organization}/members/{user}/workspace-quota` (and the deprecated
+    /// `/workspace-quota/{user}` with the default organization).
+    pub fn workspace_quota(&self, actor: &Actor, org_param: Option<&str>, user_param: &str) -> Result<WorkspaceQuota> {
+        let org = match org_param {
+            Some(p) => self.resolve_org(actor, p)?,
+            None => {
+                let org = self.repo().default_organization()?.ok_or_else(Error::not_found)?;
+                rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
+                org
+            }
+        };
+        let user = self.resolve_member_candidate_in(actor, &org, user_param)?;
+        let groups = self.repo().group_ids_of_user(user.id)?;
+        let allowances: Vec<i64> = self
+            .repo()
+            .list_groups(Some(org.id))?
+            .into_iter()
+            .filter(|g| g.is_everyone() || groups.contains(&g.id))
+            .map(|g| g.quota_allowance)
+            .collect();
+        Ok(workspace_quota(&allowances, &[]))
+    }
+
+    /// A member of `org` whose quota the actor may see: themselves, or anyone whose account
+    /// they may read (admins, auditors).
+    fn resolve_member_candidate_in(&self, actor: &Actor, org: &Organization, param: &str) -> Result<User> {
+        let user = if param == "me" {
+            actor.user.clone()
+        } else {
+            let found = match Uuid::parse_str(param) {
+                Ok(id) => self.repo().user_by_id(id)?,
+                Err(_) => self.repo().user_by_username(param)?,
+            };
+            found.ok_or_else(Error::not_found)?
+        };
+        let readable = rbac::authorize(&actor.subject, action::READ, &Object::user(user.id));
+        if !readable || self.repo().member(org.id, user.id)?.is_none() {
+            return Err(Error::not_found());
+        }
+        Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_adds_allowances_and_costs() {
+        assert_eq!(workspace_quota(&[], &[]), WorkspaceQuota { budget: 0, credits_consumed: 0 });
+        assert_eq!(workspace_quota(&[10, 5, 0], &[3, 4]), WorkspaceQuota { budget: 15, credits_consumed: 7 });
+        assert_eq!(workspace_quota(&[i64::MAX, 1], &[]).budget, i64::MAX);
+    }
+
+    #[test]
+    fn group_names() {
+        assert!(group_name_valid("devs").is_ok());
+        assert!(group_name_valid("Everyone").is_err());
+        assert!(group_name_valid("bad name").is_err());
+    }
+}

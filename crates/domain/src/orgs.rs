@@ -1,0 +1,240 @@
+//! Organizations and their members.
+
+use uuid::Uuid;
+
+use crate::app::{Actor, App};
+use crate::auth::{everyone_group, tag_failure};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::organization::{Organization, OrganizationMember};
+use crate::rbac::{self, action, resource, role, Object, RoleScope};
+use crate::store::in_transaction;
+use crate::user::User;
+use crate::users::AssignableRole;
+use crate::validation;
+
+/// Input of `POST /organizations`.
+#[derive(Debug, Clone, Default)]
+pub struct NewOrganization {
+    /// Unique name (username rules).
+    pub name: String,
+    /// Defaults to the name.
+    pub display_name: String,
+    /// Free text.
+    pub description: String,
+    /// Icon URL.
+    pub icon: String,
+}
+
+/// A membership with the member's account, as the members list shows it.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    /// The membership.
+    pub member: OrganizationMember,
+    /// The member's account.
+    pub user: User,
+}
+
+impl App {
+    /// Resolves Coder's `{organization}` path parameter (ID or name); organizations the actor
+    /// may not read are reported missing.
+    pub fn resolve_org(&self, actor: &Actor, param: &str) -> Result<Organization> {
+        let org = match Uuid::parse_str(param) {
+            Ok(id) => self.repo().organization_by_id(id)?,
+            Err(_) => self.repo().organization_by_name(param)?,
+        };
+        let org = org.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
+        Ok(org)
+    }
+
+    /// `GET /organizations`: those the actor can read, by name.
+    pub fn list_organizations(&self, actor: &Actor) -> Result<Vec<Organization>> {
+        Ok(self
+            .repo()
+            .list_organizations()?
+            .into_iter()
+            .filter(|o| rbac::authorize(&actor.subject, action::READ, &Object::of(resource::ORGANIZATION).in_org(o.id)))
+            .collect())
+    }
+
+    /// `POST /organizations`: a new organization with its Everyone group; the creator joins as
+    /// organization admin, as in Coder.
+    pub fn create_organization(&self, actor: &Actor, input: NewOrganization) -> Result<Organization> {
+        let mut v = Validations::new();
+        if input.name.is_empty() {
+            v.add("name", tag_failure("required", ""));
+        } else if validation::name_valid(&input.name).is_err() {
+            v.add("name", tag_failure("username", &input.name));
+        }
+        if validation::display_name_valid(&input.display_name).is_err() {
+            v.add("display_name", tag_failure("omitempty,display_name", &input.display_name));
+        }
+        if input.description.chars().count() > 128 {
+            v.add("description", tag_failure("lt", &input.description));
+        }
+        v.finish("Validation failed.")?;
+        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION))?;
+        let exists = || Error::conflict("Organization already exists with that name.");
+        if self.repo().organization_by_name(&input.name)?.is_some() {
+            return Err(exists());
+        }
+        let now = clock::now();
+        let org = Organization {
+            id: Uuid::new_v4(),
+            display_name: if input.display_name.is_empty() { input.name.clone() } else { input.display_name.clone() },
+            name: input.name,
+            description: input.description,
+            icon: input.icon,
+            is_default: false,
+            created_at: now,
+            updated_at: now,
+        };
+        in_transaction(self.repo(), |tx| {
+            tx.insert_organization(&org)?;
+            tx.insert_group(&everyone_group(&org))?;
+            tx.insert_member(&OrganizationMember {
+                user_id: actor.user.id,
+                organization_id: org.id,
+                roles: vec![role::ORG_ADMIN.to_string()],
+                created_at: now,
+                updated_at: now,
+            })
+        })
+        .map_err(|e| if e.kind == ErrorKind::Conflict { exists() } else { e })?;
+        Ok(org)
+    }
+
+    /// `DELETE /organizations/{organization}`: the default organization stays.
+    pub fn delete_organization(&self, actor: &Actor, param: &str) -> Result<()> {
+        let org = self.resolve_org(actor, param)?;
+        if org.is_default {
+            return Err(Error::bad_request("Default organization cannot be deleted."));
+        }
+        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
+        in_transaction(self.repo(), |tx| tx.delete_organization(org.id))
+    }
+
+    /// `GET /organizations/{organization}/members`.
+    pub fn list_members(&self, actor: &Actor, param: &str) -> Result<(Organization, Vec<MemberView>)> {
+        let org = self.resolve_org(actor, param)?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
+        let members = self.repo().members_of_org(org.id)?;
+        let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+        let users = self.repo().users_by_ids(&ids)?;
+        let mut views: Vec<MemberView> = Vec::with_capacity(members.len());
+        for member in members {
+            if let Some(user) = users.iter().find(|u| u.id == member.user_id) {
+                views.push(MemberView { member, user: user.clone() });
+            }
+        }
+        Ok((org, views))
+    }
+
+    /// `POST /organizations/{organization}/members/{user}`: the user joins (and so joins the
+    /// Everyone group).
+    pub fn add_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<OrganizationMember> {
+        let org = self.resolve_org(actor, org_param)?;
+        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
+        let user = self.resolve_member_candidate(actor, user_param)?;
+        if self.repo().member(org.id, user.id)?.is_some() {
+            return Err(Error::conflict("User is already an organization member."));
+        }
+        let now = clock::now();
+        let member = OrganizationMember { user_id: user.id, organization_id: org.id, roles: Vec::new(), created_at: now, updated_at: now };
+        self.repo().insert_member(&member).map_err(|e| {
+            if e.kind == ErrorKind::Conflict {
+                Error::conflict("User is already an organization member.")
+            } else {
+                e
+            }
+        })?;
+        Ok(member)
+    }
+
+    /// Finds a user to add to an organization. Organization admins cannot read users outside
+    /// their organizations, so the lookup here is by permission to manage members, not to read.
+    fn resolve_member_candidate(&self, actor: &Actor, param: &str) -> Result<User> {
+        let user = if param == "me" {
+            Some(actor.user.clone())
+        } else if let Ok(id) = Uuid::parse_str(param) {
+            self.repo().user_by_id(id)?
+        } else {
+            self.repo().user_by_username(param)?
+        };
+        user.ok_or_else(Error::not_found)
+    }
+
+    /// `DELETE /organizations/{organization}/members/{user}`: leaves the organization and all its
+    /// groups. Nobody removes themselves.
+    pub fn remove_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<()> {
+        let org = self.resolve_org(actor, org_param)?;
+        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
+        let user = self.resolve_member_candidate(actor, user_param)?;
+        if user.id == actor.user.id {
+            return Err(Error::bad_request("cannot remove self from an organization"));
+        }
+        let removed = in_transaction(self.repo(), |tx| tx.delete_member(org.id, user.id))?;
+        if !removed {
+            return Err(Error::not_found());
+        }
+        Ok(())
+    }
+
+    /// `PUT /organizations/{organization}/members/{user}/roles`: replaces the member's
+    /// organization roles.
+    pub fn set_member_roles(
+        &self,
+        actor: &Actor,
+        org_param: &str,
+        user_param: &str,
+        roles: &[String],
+    ) -> Result<(OrganizationMember, User)> {
+        let org = self.resolve_org(actor, org_param)?;
+        let user = self.resolve_member_candidate(actor, user_param)?;
+        let member = self.repo().member(org.id, user.id)?.ok_or_else(Error::not_found)?;
+        if user.id == actor.user.id {
+            return Err(Error::bad_request("You cannot change your own organization roles."));
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        for r in roles {
+            match rbac::role_def(r) {
+                Some(def) if def.scope == RoleScope::Organization => {}
+                Some(_) => return Err(Error::bad_request(format!("Must only update organization roles, {r:?} is a site role"))),
+                None => return Err(Error::bad_request(format!("{r:?} is not a supported organization role"))),
+            }
+            if r != role::ORG_MEMBER && !wanted.contains(r) {
+                wanted.push(r.clone());
+            }
+        }
+        let obj = Object::of(resource::ASSIGN_ORG_ROLE).in_org(org.id);
+        let added: Vec<&String> = wanted.iter().filter(|r| !member.roles.contains(r)).collect();
+        let removed: Vec<&String> = member.roles.iter().filter(|r| !wanted.contains(r)).collect();
+        if !added.is_empty() {
+            rbac::require(&actor.subject, action::ASSIGN, &obj)?;
+        }
+        if !removed.is_empty() {
+            rbac::require(&actor.subject, action::UNASSIGN, &obj)?;
+        }
+        if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_org_role(&actor.subject, org.id, r)) {
+            return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
+        }
+        let now = clock::now();
+        self.repo().update_member_roles(org.id, user.id, &wanted, now)?;
+        Ok((OrganizationMember { roles: wanted, updated_at: now, ..member }, user))
+    }
+
+    /// `GET /organizations/{organization}/members/roles`: the organization roles, with whether
+    /// the caller may grant each.
+    pub fn assignable_org_roles(&self, actor: &Actor, param: &str) -> Result<Vec<AssignableRole>> {
+        let org = self.resolve_org(actor, param)?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ASSIGN_ORG_ROLE).in_org(org.id))?;
+        Ok(rbac::assignable_org_roles()
+            .map(|role| AssignableRole {
+                role,
+                assignable: rbac::can_assign_org_role(&actor.subject, org.id, role.name),
+                organization_id: Some(org.id),
+            })
+            .collect())
+    }
+}
