@@ -228,7 +228,7 @@ dual_test!(five_thousand_members_page_correctly, |srv| {
     sorted.sort();
     sorted.dedup();
     assert_eq!(sorted, seen, "ordered, no duplicates");
-    let r = srv.get(&format!("/api/v2/organizations/coder/groups/big/members?limit=10&offset=4995")).token(&owner).send();
+    let r = srv.get("/api/v2/organizations/coder/groups/big/members?limit=10&offset=4995").token(&owner).send();
     assert_eq!(r.json["users"].as_array().unwrap().len(), 5);
     let r = srv.get(&format!("/api/v2/groups/{g}/members?q=m00&limit=5")).token(&owner).send();
     assert_eq!(r.json["count"], 100);
