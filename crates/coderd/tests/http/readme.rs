@@ -14,8 +14,8 @@ dual_test!(readme_walkthrough_works, |srv| {
     let out = std::process::Command::new("bash").arg("-euo").arg("pipefail").arg("-c").arg(&script).output().expect("bash runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "walk-through failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<&str> = stdout.trim_end().lines().collect();
-    assert_eq!(lines.last(), Some(&"401"), "{stdout}");
+    assert!(stdout.contains("\n401\n"), "the expired token is refused: {stdout}");
+    assert!(stdout.trim_end().ends_with(r#"{"credits_consumed":0,"budget":20}"#), "{stdout}");
     assert!(stdout.contains("\"username\":\"ada\""), "{stdout}");
     assert!(stdout.contains("204\n"), "{stdout}");
 });
