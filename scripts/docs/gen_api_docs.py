@@ -207,8 +207,10 @@ class Spec:
         name = self.ref_name(schema)
         if name:
             return self.schema_link(name, page)
-        if not isinstance(schema, dict) or not schema:
+        if not isinstance(schema, dict):
             return ""
+        if not schema:
+            return "any"
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list):
                 return " or ".join(self.type_label(o, page, params) for o in schema[key]) or "object"
@@ -353,6 +355,9 @@ class Spec:
         desc = ""
         if isinstance(sub, dict):
             desc = sub.get("description") or ""
+        if not desc and isinstance(sub_u, dict):
+            # `oneOf: [{$ref, description}, {type: null}]`: the description sits on the branch.
+            desc = sub_u.get("description") or ""
         if not desc and not self.ref_name(sub_u):
             desc = resolved.get("description") or ""
         label = f"{prefix}{prop}"
@@ -812,7 +817,12 @@ def main(argv: list[str]) -> int:
         for name in stale:
             print(f"{shown}/{name}: stale (no longer generated)")
         if differ or stale:
-            print(f"API reference docs are out of date with {args.spec}: run `{REGEN}`")
+            spec_shown = Path(args.spec)
+            try:
+                spec_shown = spec_shown.resolve().relative_to(Path.cwd().resolve())
+            except ValueError:
+                pass
+            print(f"API reference docs are out of date with {spec_shown}: run `{REGEN}`")
             return 1
         print(f"API reference docs are up to date ({len(files)} files in {shown})")
         return 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks on openapi/openapi.json that Redocly's configurable rules cannot express.
 
-usage: scripts/spec/check_spec.py [--spec openapi/openapi.json] [--reference DIR]
+usage: scripts/spec/check_spec.py [--spec openapi/openapi.json] [--reference DIR] [--examples error|warn]
 
 1. Coder parity, for every operation that Coder's reference also has (same method and path,
    path parameter names ignored):
@@ -13,7 +13,9 @@ usage: scripts/spec/check_spec.py [--spec openapi/openapi.json] [--reference DIR
    without it these checks are skipped with a note.
 2. Examples: every JSON request body and every successful (2xx) JSON response has a realistic
    example: a media-type `example`/`examples`, or an `example` on the schema it uses (through
-   `$ref`, or on the item schema of an array).                                        (error)
+   `$ref`, or on the item schema of an array).          (error; `--examples warn` to report only)
+3. Authentication errors: every operation that requires authentication (a security requirement
+   naming a scheme, with no empty `{}` alternative) documents its 401 response.        (error)
 
 Exits 1 on any error; prints one line per finding with the operation and a JSON pointer.
 Python 3.11 standard library only.
@@ -133,14 +135,15 @@ class Checker:
                 if isinstance(op, dict):
                     yield path, method, op
 
-    def check_examples(self) -> None:
+    def check_examples(self, severity: str = "error") -> None:
+        out = self.errors if severity == "error" else self.warnings
         for path, method, op in self.operations():
             where = f"{method.upper()} {path}"
             body = self.resolve(op.get("requestBody")) if op.get("requestBody") else None
             if isinstance(body, dict):
                 for mt, media in sorted((body.get("content") or {}).items()):
                     if "json" in mt and not self.has_example(media or {}):
-                        self.errors.append(
+                        out.append(
                             f"example: {where}: request body ({mt}) has no example"
                             f" [{pointer('paths', path, method, 'requestBody', 'content', mt)}]"
                         )
@@ -150,10 +153,22 @@ class Checker:
                 resp = self.resolve(resp)
                 for mt, media in sorted(((resp or {}).get("content") or {}).items()):
                     if not self.has_example(media or {}):
-                        self.errors.append(
+                        out.append(
                             f"example: {where}: {status} response ({mt}) has no example"
                             f" [{pointer('paths', path, method, 'responses', status, 'content', mt)}]"
                         )
+
+    def check_auth_errors(self) -> None:
+        for path, method, op in self.operations():
+            sec = op.get("security", self.doc.get("security", [])) or []
+            named = [req for req in sec if isinstance(req, dict) and req]
+            optional = any(isinstance(req, dict) and not req for req in sec)
+            responses = op.get("responses") or {}
+            if named and not optional and "401" not in responses and "4XX" not in responses:
+                self.errors.append(
+                    f"401: {method.upper()} {path}: requires authentication but documents no 401 response"
+                    f" [{pointer('paths', path, method, 'responses')}]"
+                )
 
     def check_parity(self, ref: Path) -> int:
         titles = seed_titles(ref)
@@ -185,11 +200,18 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--spec", default=str(REPO / "openapi" / "openapi.json"))
     ap.add_argument("--reference", default=os.environ.get("CODER_REFERENCE_DIR") or str(REPO.parent / "shared" / "reference"))
+    ap.add_argument(
+        "--examples",
+        choices=["error", "warn"],
+        default=os.environ.get("SPEC_EXAMPLES", "error"),
+        help="severity of a missing example (default: error, or $SPEC_EXAMPLES)",
+    )
     args = ap.parse_args(argv)
 
     doc = json.loads(Path(args.spec).read_text(encoding="utf-8"))
     c = Checker(doc)
-    c.check_examples()
+    c.check_examples(args.examples)
+    c.check_auth_errors()
     ref = Path(args.reference)
     if (ref / "coder-swagger-subset.json").exists() or (ref / "seeds").is_dir():
         matched = c.check_parity(ref)

@@ -2,14 +2,15 @@
 # Validates and lints the OpenAPI document:
 #   1. openapi-spec-validator (PyPI): the document is valid OpenAPI 3.1;
 #   2. Redocly CLI lint (npm @redocly/cli) with the rules in redocly.yaml;
-#   3. scripts/spec/check_spec.py: Coder parity of summaries and tags, and examples on every
-#      JSON request body and successful response.
+#   3. scripts/spec/check_spec.py: Coder parity of summaries and tags, examples on every JSON
+#      request body and successful response, a 401 on every authenticated operation.
 # Installs the pinned tools into build/tools on first use. Exits non-zero when any step fails
 # (all three run, so one run shows every problem).
 #
 # usage: scripts/spec/lint.sh [SPEC]     (default: openapi/openapi.json)
 #        LINT_FORMAT=codeframe scripts/spec/lint.sh   # Redocly's own output format instead of
 #                                                     # one line per problem with its JSON pointer
+#        SPEC_EXAMPLES=warn scripts/spec/lint.sh     # report missing examples without failing
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$REPO_ROOT"
