@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: formatting, lints, the OpenAPI drift check, domain unit tests and
-# the black-box HTTP tests on SQLite and PostgreSQL.
+# Runs the whole test suite: formatting, lints, domain unit tests, the OpenAPI drift check, the
+# black-box HTTP tests on SQLite and PostgreSQL, then the OpenAPI document checks (validator,
+# Redocly lint, API reference drift) and the generated TypeScript and Python client smoke tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo build -p coderd
 cargo test --workspace
+scripts/spec/check_all.sh

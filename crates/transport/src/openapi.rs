@@ -90,6 +90,7 @@ impl Modify for SessionTokenScheme {
         routes::groups::workspace_quota,
         routes::groups::workspace_quota_deprecated,
     ),
+    servers((url = "/", description = "This server")),
     modifiers(&SessionTokenScheme),
     tags(
         (name = "General", description = "Deployment information and health."),

@@ -11,7 +11,7 @@ pub mod rfc3339 {
 
 /// Coder's `codersdk.BuildInfoResponse`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::BuildInfoResponse)]
+#[schema(as = codersdk::BuildInfoResponse, example = json!({"external_url": "https://github.com/coder/coder", "version": "v0.1.0", "dashboard_url": "https://coder.example.com", "telemetry": false, "workspace_proxy": false, "agent_api_version": "1.0", "provisioner_api_version": "1.18", "upgrade_message": "", "deployment_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30"}))]
 pub struct BuildInfoResponse {
     /// Links to the source of this build.
     pub external_url: String,
@@ -35,7 +35,7 @@ pub struct BuildInfoResponse {
 
 /// Coder's `codersdk.SlimRole`: a role reference as shown on users and members.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[schema(as = codersdk::SlimRole)]
+#[schema(as = codersdk::SlimRole, example = json!({"name": "owner", "display_name": "Owner"}))]
 pub struct SlimRole {
     /// Role identifier, e.g. `owner`.
     pub name: String,

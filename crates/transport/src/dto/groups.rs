@@ -29,7 +29,7 @@ pub struct CreateOrganizationRequest {
 
 /// Coder's `codersdk.OrganizationMember`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::OrganizationMember)]
+#[schema(as = codersdk::OrganizationMember, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "roles": [{"name": "organization-admin", "display_name": "Organization Admin", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30"}]}))]
 pub struct OrganizationMember {
     /// The member.
     pub user_id: Uuid,
@@ -70,7 +70,7 @@ impl From<&domain::organization::OrganizationMember> for OrganizationMember {
 
 /// Coder's `codersdk.OrganizationMemberWithUserData`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::OrganizationMemberWithUserData)]
+#[schema(as = codersdk::OrganizationMemberWithUserData, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "roles": [], "username": "ada", "name": "Ada Lovelace", "avatar_url": "", "email": "ada@example.com", "global_roles": [], "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password", "user_created_at": "2026-01-02T03:04:05.123456Z", "user_updated_at": "2026-01-02T03:04:05.123456Z", "is_service_account": false, "has_ai_seat": false}))]
 pub struct OrganizationMemberWithUserData {
     /// The member.
     pub user_id: Uuid,
@@ -140,7 +140,7 @@ impl From<&domain::orgs::MemberView> for OrganizationMemberWithUserData {
 
 /// Coder's `codersdk.ReducedUser`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::ReducedUser)]
+#[schema(as = codersdk::ReducedUser, example = json!({"id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "username": "ada", "email": "ada@example.com", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password"}))]
 pub struct ReducedUser {
     /// Identity.
     pub id: Uuid,
@@ -204,7 +204,7 @@ pub enum GroupSource {
 
 /// Coder's `codersdk.Group`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::Group)]
+#[schema(as = codersdk::Group, example = json!({"id": "5d1c4b7e-2f6a-4c0d-9e8b-7a3f2c1d0e9f", "name": "developers", "display_name": "Developers", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "members": [{"id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "username": "ada", "email": "ada@example.com", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password"}], "total_member_count": 1, "avatar_url": "", "quota_allowance": 20, "source": "user", "organization_name": "coder", "organization_display_name": "Coder"}))]
 pub struct Group {
     /// Identity; equals the organization id for the Everyone group.
     pub id: Uuid,
@@ -293,7 +293,7 @@ pub struct PatchGroupRequest {
 
 /// Coder's `codersdk.GroupMembersResponse`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::GroupMembersResponse)]
+#[schema(as = codersdk::GroupMembersResponse, example = json!({"users": [{"id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "username": "ada", "email": "ada@example.com", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password"}], "count": 1}))]
 pub struct GroupMembersResponse {
     /// This page of members.
     pub users: Vec<ReducedUser>,
@@ -303,7 +303,7 @@ pub struct GroupMembersResponse {
 
 /// Coder's `codersdk.GroupAIBudget`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::GroupAIBudget)]
+#[schema(as = codersdk::GroupAIBudget, example = json!({"group_id": "5d1c4b7e-2f6a-4c0d-9e8b-7a3f2c1d0e9f", "spend_limit_micros": 50000000, "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z"}))]
 pub struct GroupAiBudget {
     /// The group.
     pub group_id: Uuid,
@@ -335,7 +335,7 @@ pub struct UpsertGroupAiBudgetRequest {
 
 /// Coder's `codersdk.WorkspaceQuota`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::WorkspaceQuota)]
+#[schema(as = codersdk::WorkspaceQuota, example = json!({"credits_consumed": 0, "budget": 20}))]
 pub struct WorkspaceQuota {
     /// Credits the user's workspaces consume per day.
     pub credits_consumed: i64,

@@ -18,7 +18,11 @@ pub struct ApiKeyScope;
 
 impl utoipa::PartialSchema for ApiKeyScope {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(domain::vocab::API_KEY_SCOPES.iter().copied())).into()
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("A permission an API key grants: `coder:all`, a `coder:*` bundle, or `<resource>:<action>`."))
+            .enum_values(Some(domain::vocab::API_KEY_SCOPES.iter().copied()))
+            .into()
     }
 }
 
@@ -33,7 +37,11 @@ pub struct RbacResource;
 
 impl utoipa::PartialSchema for RbacResource {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(domain::vocab::RBAC_RESOURCES.iter().copied())).into()
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An RBAC resource type, or `*` for all."))
+            .enum_values(Some(domain::vocab::RBAC_RESOURCES.iter().copied()))
+            .into()
     }
 }
 
@@ -48,7 +56,11 @@ pub struct RbacAction;
 
 impl utoipa::PartialSchema for RbacAction {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(domain::vocab::RBAC_ACTIONS.iter().copied())).into()
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An RBAC action."))
+            .enum_values(Some(domain::vocab::RBAC_ACTIONS.iter().copied()))
+            .into()
     }
 }
 
@@ -95,7 +107,7 @@ impl<'de> Deserialize<'de> for ApiAllowListTarget {
 
 /// Coder's `codersdk.APIKey`. The secret is never part of it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::APIKey)]
+#[schema(as = codersdk::APIKey, example = json!({"id": "AbCdEfGhIj", "user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "last_used": "2026-01-02T03:04:05.123456Z", "expires_at": "2026-01-09T03:04:05.123456Z", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "login_type": "token", "scope": "all", "scopes": ["coder:all"], "token_name": "ci", "lifetime_seconds": 604800, "allow_list": [{"type": "*", "id": "*"}]}))]
 pub struct ApiKey {
     /// The public half of the key.
     pub id: String,

@@ -10,7 +10,7 @@ use super::keys::{RbacAction, RbacResource};
 
 /// Coder's `codersdk.Organization`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::Organization)]
+#[schema(as = codersdk::Organization, example = json!({"id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "name": "coder", "display_name": "Coder", "description": "Builtin default organization.", "icon": "", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "is_default": true, "default_org_member_roles": []}))]
 pub struct Organization {
     /// Stable identity.
     pub id: Uuid,
@@ -66,7 +66,7 @@ pub struct Permission {
 
 /// Coder's `codersdk.AssignableRoles`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::AssignableRoles)]
+#[schema(as = codersdk::AssignableRoles, example = json!({"name": "auditor", "display_name": "Auditor", "site_permissions": [{"negate": false, "resource_type": "audit_log", "action": "read"}], "organization_permissions": [], "organization_member_permissions": [], "user_permissions": [], "assignable": true, "built_in": true}))]
 pub struct AssignableRoles {
     /// Role identifier.
     pub name: String,

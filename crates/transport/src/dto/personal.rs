@@ -10,7 +10,7 @@ use crate::de::null_default;
 
 /// Coder's `codersdk.UserAppearanceSettings`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::UserAppearanceSettings)]
+#[schema(as = codersdk::UserAppearanceSettings, example = json!({"theme_preference": "dark", "theme_mode": "sync", "theme_light": "light", "theme_dark": "dark", "terminal_font": "fira-code"}))]
 pub struct UserAppearanceSettings {
     /// Legacy single theme setting.
     pub theme_preference: String,
@@ -103,7 +103,7 @@ pub struct UpdateUserAppearanceSettingsRequest {
 
 /// Coder's `codersdk.UserPreferenceSettings`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::UserPreferenceSettings)]
+#[schema(as = codersdk::UserPreferenceSettings, example = json!({"task_notification_alert_dismissed": false, "thinking_display_mode": "auto", "shell_tool_display_mode": "always_collapsed", "code_diff_display_mode": "auto", "agent_chat_send_shortcut": "enter"}))]
 pub struct UserPreferenceSettings {
     /// Whether the task notification alert was dismissed.
     pub task_notification_alert_dismissed: bool,
@@ -153,7 +153,7 @@ pub struct UpdateUserPreferenceSettingsRequest {
 
 /// Coder's `codersdk.GitSSHKey`: the public key only.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::GitSSHKey)]
+#[schema(as = codersdk::GitSSHKey, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID3OmYJvT7q1cF1azbybYy0OZ9yrXfA+M6Lr4vzX5zlp\n"}))]
 pub struct GitSshKey {
     /// Owner.
     pub user_id: Uuid,

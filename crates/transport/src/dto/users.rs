@@ -186,7 +186,7 @@ pub struct CreateFirstUserRequest {
 
 /// Coder's `codersdk.CreateFirstUserResponse`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::CreateFirstUserResponse)]
+#[schema(as = codersdk::CreateFirstUserResponse, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30"}))]
 pub struct CreateFirstUserResponse {
     /// The new owner.
     pub user_id: Uuid,
@@ -217,7 +217,7 @@ pub struct LoginWithPasswordResponse {
 
 /// Coder's `codersdk.GetUsersResponse`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::GetUsersResponse)]
+#[schema(as = codersdk::GetUsersResponse, example = json!({"users": [{"id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "username": "ada", "email": "ada@example.com", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password", "organization_ids": ["1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30"], "roles": [], "has_ai_seat": false}], "count": 1}))]
 pub struct GetUsersResponse {
     /// The page of users.
     pub users: Vec<User>,
@@ -249,6 +249,7 @@ pub struct CreateUserRequestWithOrgs {
     pub login_type: LoginType,
     /// Defaults to `dormant` until the first login.
     #[serde(default)]
+    #[schema(value_type = UserStatus)]
     pub user_status: Option<UserStatus>,
     /// Organizations to join; the nil UUID stands for the default organization.
     #[serde(default, deserialize_with = "null_default")]
@@ -300,7 +301,7 @@ pub struct UpdateRoles {
 
 /// Coder's `codersdk.UserLoginType`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::UserLoginType)]
+#[schema(as = codersdk::UserLoginType, example = json!({"login_type": "password"}))]
 pub struct UserLoginType {
     /// How the user logs in.
     pub login_type: LoginType,
@@ -340,7 +341,7 @@ pub struct OidcAuthMethod {
 
 /// Coder's `codersdk.AuthMethods`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::AuthMethods)]
+#[schema(as = codersdk::AuthMethods, example = json!({"password": {"enabled": true}, "github": {"enabled": false, "default_provider_configured": false}, "oidc": {"enabled": false, "signInText": "", "iconUrl": ""}}))]
 pub struct AuthMethods {
     /// Password login.
     pub password: AuthMethod,

@@ -12,8 +12,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(healthz).service(build_info).service(api_root);
 }
 
-/// Liveness probe: plain `OK`, as Coder answers.
-#[utoipa::path(operation_id = "health-check", tag = "General", responses((status = 200, description = "The server is up", body = String, content_type = "text/plain")))]
+/// Health check
+///
+/// Liveness probe: answers a plain `OK`, as Coder does.
+#[utoipa::path(
+    operation_id = "health-check",
+    security(()),
+    tag = "General",
+    responses((status = 200, description = "The server is up", body = String, content_type = "text/plain", example = json!("OK"))),
+)]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")
@@ -22,6 +29,7 @@ pub async fn healthz() -> HttpResponse {
 /// Build info
 #[utoipa::path(
     operation_id = "build-info",
+    security(()),
     tag = "General",
     responses((status = 200, description = "OK", body = BuildInfoResponse)),
 )]
@@ -42,7 +50,11 @@ pub async fn build_info(state: web::Data<State>) -> HttpResponse {
 }
 
 /// API root
-#[utoipa::path(operation_id = "api-root", tag = "General", responses((status = 200, description = "OK", body = Response)))]
+#[utoipa::path(operation_id = "api-root",
+    security(()),
+    tag = "General",
+    responses((status = 200, description = "OK", body = Response, example = json!({"message": "👋"}))),
+)]
 #[get("/api/v2")]
 pub async fn api_root() -> HttpResponse {
     HttpResponse::Ok().json(Response::message("👋"))

@@ -86,7 +86,7 @@ pub async fn get_organization(state: web::Data<State>, actor: Authed, org: Path<
     tag = "Organizations",
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
-        (status = 200, description = "OK", body = Response),
+        (status = 200, description = "OK", body = Response, example = json!({"message": "Organization deleted."})),
         (status = 400, description = "The default organization cannot be deleted", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),

@@ -17,10 +17,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Check initial user created
 #[utoipa::path(
     operation_id = "check-initial-user-created",
+    security(()),
     tag = "Users",
     responses(
-        (status = 200, description = "The initial user exists", body = Response),
-        (status = 404, description = "No user has been created yet", body = Response),
+        (status = 200, description = "The initial user exists", body = Response, example = json!({"message": "The initial user has already been created!"})),
+        (status = 404, description = "No user has been created yet", body = Response, example = json!({"message": "The initial user has not been created!"})),
     ),
 )]
 #[get("/api/v2/users/first")]
@@ -36,6 +37,7 @@ pub async fn check_first_user(state: web::Data<State>) -> ApiResult<HttpResponse
 /// Create initial user
 #[utoipa::path(
     operation_id = "create-initial-user",
+    security(()),
     tag = "Users",
     request_body = CreateFirstUserRequest,
     responses(
@@ -55,6 +57,7 @@ pub async fn create_first_user(state: web::Data<State>, body: Json<CreateFirstUs
 /// Log in user
 #[utoipa::path(
     operation_id = "log-in-user",
+    security(()),
     tag = "Authorization",
     request_body = LoginWithPasswordRequest,
     responses(
@@ -88,7 +91,7 @@ pub async fn login(state: web::Data<State>, body: Json<LoginWithPasswordRequest>
     operation_id = "log-out-user",
     tag = "Users",
     responses(
-        (status = 200, description = "OK", body = Response),
+        (status = 200, description = "OK", body = Response, example = json!({"message": "Logged out!"})),
         (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),

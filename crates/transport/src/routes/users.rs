@@ -103,6 +103,7 @@ pub async fn create_user(state: web::Data<State>, actor: Authed, body: Json<Crea
 /// Get authentication methods
 #[utoipa::path(
     operation_id = "get-authentication-methods",
+    security(()),
     tag = "Users",
     responses((status = 200, description = "OK", body = AuthMethods)),
 )]
@@ -156,7 +157,7 @@ pub async fn get_user(state: web::Data<State>, actor: Authed, user: Path<String>
     tag = "Users",
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
-        (status = 200, description = "OK", body = Response),
+        (status = 200, description = "OK", body = Response, example = json!({"message": "User has been deleted!"})),
         (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Deleting yourself, or not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
