@@ -6,7 +6,7 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::{PgConnection, SqliteConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 
 /// A connection to either backend; queries written once run on both.
 #[derive(diesel::MultiConnection)]
@@ -55,12 +55,22 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqliteSetup {
     }
 }
 
-/// Opens a pool of `size` connections and checks one out to fail fast on a bad URL.
+/// Opens a pool of `size` connections. One connection is made first with the concrete backend,
+/// so a bad URL or an unreachable server fails at once with the driver's own words (the
+/// multi-backend connection would only say the URL fits no backend, after retrying for the
+/// pool's whole timeout).
 pub fn open_pool(url: &str, size: u32) -> Result<DbPool, String> {
-    let url = match Backend::of_url(url) {
+    let backend = Backend::of_url(url);
+    let url = match backend {
         Backend::Postgres => url.to_string(),
         Backend::Sqlite => url.strip_prefix("sqlite://").unwrap_or(url).to_string(),
     };
+    match backend {
+        Backend::Postgres => PgConnection::establish(&url)
+            .map(drop)
+            .map_err(|e| format!("cannot connect to PostgreSQL: {}", e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")))?,
+        Backend::Sqlite => SqliteConnection::establish(&url).map(drop).map_err(|e| format!("cannot open SQLite database {url}: {e}"))?,
+    }
     let manager = ConnectionManager::<DbConn>::new(url);
     Pool::builder()
         .max_size(size.max(1))
