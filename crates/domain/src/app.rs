@@ -84,6 +84,14 @@ impl App {
     /// Resolves Coder's `{user}` path parameter: `me`, a UUID or a username. Users the actor may
     /// not read are reported as missing.
     pub fn resolve_user(&self, actor: &Actor, param: &str) -> Result<User> {
+        let user = self.find_user(actor, param)?;
+        crate::rbac::require_visible(&actor.subject, &crate::rbac::Object::user(user.id))?;
+        Ok(user)
+    }
+
+    /// Looks the `{user}` parameter up without an authorization check; callers decide what the
+    /// actor may know (most through [`App::resolve_user`]).
+    pub fn find_user(&self, actor: &Actor, param: &str) -> Result<User> {
         let user = if param == "me" {
             Some(actor.user.clone())
         } else if let Ok(id) = Uuid::parse_str(param) {
@@ -91,9 +99,7 @@ impl App {
         } else {
             self.repo().user_by_username(param)?
         };
-        let user = user.ok_or_else(Error::not_found)?;
-        crate::rbac::require_visible(&actor.subject, &crate::rbac::Object::user(user.id))?;
-        Ok(user)
+        user.ok_or_else(Error::not_found)
     }
 
     /// Deployment id, made once and kept.
@@ -103,12 +109,17 @@ impl App {
             return Ok(id);
         }
         let id = Uuid::new_v4().to_string();
-        crate::store::in_transaction(self.repo(), |tx| match tx.get_site_config(KEY)? {
+        let stored = crate::store::in_transaction(self.repo(), |tx| match tx.get_site_config(KEY)? {
             Some(existing) => Ok(existing),
             None => {
                 tx.put_site_config(KEY, &id)?;
                 Ok(id.clone())
             }
-        })
+        });
+        match stored {
+            // Another replica stored one first: use theirs.
+            Err(e) if e.kind == crate::error::ErrorKind::Conflict => self.repo().get_site_config(KEY)?.ok_or(e),
+            other => other,
+        }
     }
 }

@@ -232,19 +232,7 @@ impl App {
     /// `(user_id, organization_id)`.
     pub fn create_first_user(&self, input: FirstUserInput) -> Result<(Uuid, Uuid)> {
         let mut v = Validations::new();
-        if input.email.is_empty() {
-            v.add("email", tag_failure("required", ""));
-        } else if validation::email_valid(&input.email).is_err() {
-            v.add("email", tag_failure("email", &input.email));
-        }
-        if input.username.is_empty() {
-            v.add("username", tag_failure("required", ""));
-        } else if validation::name_valid(&input.username).is_err() {
-            v.add("username", tag_failure("username", &input.username));
-        }
-        if validation::user_real_name_valid(&input.name).is_err() {
-            v.add("name", tag_failure("user_real_name", &input.name));
-        }
+        validation::check_identity(&mut v, &input.email, false, &input.username, &input.name);
         if input.password.is_empty() {
             v.add("password", tag_failure("required", ""));
         }

@@ -425,15 +425,7 @@ impl App {
     /// A member of `org` whose quota the actor may see: themselves, or anyone whose account
     /// they may read (admins, auditors).
     fn resolve_member_candidate_in(&self, actor: &Actor, org: &Organization, param: &str) -> Result<User> {
-        let user = if param == "me" {
-            actor.user.clone()
-        } else {
-            let found = match Uuid::parse_str(param) {
-                Ok(id) => self.repo().user_by_id(id)?,
-                Err(_) => self.repo().user_by_username(param)?,
-            };
-            found.ok_or_else(Error::not_found)?
-        };
+        let user = self.find_user(actor, param)?;
         let readable = rbac::authorize(&actor.subject, action::READ, &Object::user(user.id));
         if !readable || self.repo().member(org.id, user.id)?.is_none() {
             return Err(Error::not_found());

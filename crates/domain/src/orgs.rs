@@ -132,11 +132,12 @@ impl App {
     }
 
     /// `POST /organizations/{organization}/members/{user}`: the user joins (and so joins the
-    /// Everyone group).
+    /// Everyone group). The user is looked up without a read check: organization admins cannot
+    /// read users outside their organizations, and the permission to add members is what counts.
     pub fn add_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<OrganizationMember> {
         let org = self.resolve_org(actor, org_param)?;
         rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
-        let user = self.resolve_member_candidate(actor, user_param)?;
+        let user = self.find_user(actor, user_param)?;
         if self.repo().member(org.id, user.id)?.is_some() {
             return Err(Error::conflict("User is already an organization member."));
         }
@@ -152,25 +153,12 @@ impl App {
         Ok(member)
     }
 
-    /// Finds a user to add to an organization. Organization admins cannot read users outside
-    /// their organizations, so the lookup here is by permission to manage members, not to read.
-    fn resolve_member_candidate(&self, actor: &Actor, param: &str) -> Result<User> {
-        let user = if param == "me" {
-            Some(actor.user.clone())
-        } else if let Ok(id) = Uuid::parse_str(param) {
-            self.repo().user_by_id(id)?
-        } else {
-            self.repo().user_by_username(param)?
-        };
-        user.ok_or_else(Error::not_found)
-    }
-
     /// `DELETE /organizations/{organization}/members/{user}`: leaves the organization and all its
     /// groups. Nobody removes themselves.
     pub fn remove_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<()> {
         let org = self.resolve_org(actor, org_param)?;
         rbac::require(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
-        let user = self.resolve_member_candidate(actor, user_param)?;
+        let user = self.find_user(actor, user_param)?;
         if user.id == actor.user.id {
             return Err(Error::bad_request("cannot remove self from an organization"));
         }
@@ -191,7 +179,7 @@ impl App {
         roles: &[String],
     ) -> Result<(OrganizationMember, User)> {
         let org = self.resolve_org(actor, org_param)?;
-        let user = self.resolve_member_candidate(actor, user_param)?;
+        let user = self.find_user(actor, user_param)?;
         let member = self.repo().member(org.id, user.id)?.ok_or_else(Error::not_found)?;
         if user.id == actor.user.id {
             return Err(Error::bad_request("You cannot change your own organization roles."));

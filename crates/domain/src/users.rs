@@ -108,21 +108,7 @@ impl App {
     /// `POST /users`: creates an account with Coder's checks, in Coder's order.
     pub fn create_user(&self, actor: &Actor, input: NewUser) -> Result<UserView> {
         let mut v = Validations::new();
-        if input.email.is_empty() {
-            if !input.service_account {
-                v.add("email", tag_failure("required_unless", ""));
-            }
-        } else if validation::email_valid(&input.email).is_err() {
-            v.add("email", tag_failure("email", &input.email));
-        }
-        if input.username.is_empty() {
-            v.add("username", tag_failure("required", ""));
-        } else if validation::name_valid(&input.username).is_err() {
-            v.add("username", tag_failure("username", &input.username));
-        }
-        if validation::user_real_name_valid(&input.name).is_err() {
-            v.add("name", tag_failure("user_real_name", &input.name));
-        }
+        validation::check_identity(&mut v, &input.email, input.service_account, &input.username, &input.name);
         v.finish("Validation failed.")?;
 
         let mut login_type = input.login_type;

@@ -62,6 +62,27 @@ pub fn email_valid(email: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the identity fields every new account has, in Coder's struct-tag wording: `email`
+/// (required unless `email_optional`), `username` and `name`.
+pub fn check_identity(v: &mut crate::error::Validations, email: &str, email_optional: bool, username: &str, name: &str) {
+    use crate::auth::tag_failure;
+    if email.is_empty() {
+        if !email_optional {
+            v.add("email", tag_failure("required", ""));
+        }
+    } else if email_valid(email).is_err() {
+        v.add("email", tag_failure("email", email));
+    }
+    if username.is_empty() {
+        v.add("username", tag_failure("required", ""));
+    } else if name_valid(username).is_err() {
+        v.add("username", tag_failure("username", username));
+    }
+    if user_real_name_valid(name).is_err() {
+        v.add("name", tag_failure("user_real_name", name));
+    }
+}
+
 /// Minimum entropy (bits) Coder demands of a password.
 pub const MIN_PASSWORD_ENTROPY: f64 = 52.0;
 /// Longest password Coder accepts.
