@@ -1,6 +1,8 @@
 //! Wiring: configuration in, a running HTTP server out. The binary and the black-box tests both
 //! start the server through [`prepare`].
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod duration;
 

@@ -4,6 +4,8 @@
 //! [`store::Repo`] trait so that no I/O framework leaks in. The `storage` crate implements the
 //! trait; the `transport` crate turns HTTP into calls on [`app::App`].
 
+#![warn(missing_docs)]
+
 pub mod apikey;
 pub mod app;
 pub mod auth;

@@ -8,14 +8,23 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
-/// A connection to either backend; queries written once run on both.
-#[derive(diesel::MultiConnection)]
-pub enum DbConn {
-    /// PostgreSQL, for production and multi-replica deployments.
-    Pg(PgConnection),
-    /// Embedded SQLite, the zero-setup default.
-    Sqlite(SqliteConnection),
+/// The multi-backend connection, in a module of its own because the derive generates public
+/// helper items (the `MultiBackend` type among them) that carry no documentation.
+#[allow(missing_docs)]
+mod multi {
+    use diesel::{PgConnection, SqliteConnection};
+
+    /// A connection to either backend; queries written once run on both.
+    #[derive(diesel::MultiConnection)]
+    pub enum DbConn {
+        /// PostgreSQL, for production and multi-replica deployments.
+        Pg(PgConnection),
+        /// Embedded SQLite, the zero-setup default.
+        Sqlite(SqliteConnection),
+    }
 }
+
+pub use multi::{DbConn, MultiBackend};
 
 /// The r2d2 pool of [`DbConn`].
 pub type DbPool = Pool<ConnectionManager<DbConn>>;

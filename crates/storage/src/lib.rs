@@ -1,11 +1,13 @@
 //! diesel + r2d2 storage for the Coder control plane, over SQLite (embedded default) and
 //! PostgreSQL (production, several replicas on one database), with one query code path.
 
+#![warn(missing_docs)]
+
 pub mod conn;
 pub mod migrate;
 pub mod repo;
-pub mod rows;
-pub mod schema;
+pub(crate) mod rows;
+pub(crate) mod schema;
 
 pub use conn::{open_pool, Backend, DbConn, DbPool};
 pub use repo::DbRepo;

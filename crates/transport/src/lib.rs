@@ -1,6 +1,8 @@
 //! The HTTP layer of the Coder control plane: actix-web handlers, the authentication extractor,
 //! Coder's error envelope, and the utoipa annotations the OpenAPI document is generated from.
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod de;
 pub mod dto;
