@@ -270,6 +270,8 @@ impl App {
             insert_user_with_memberships(tx, &user, &[org.id])?;
             Ok((user.id, org.id))
         })
+        // A concurrent first user won the race for the default organization.
+        .map_err(|e| if e.kind == ErrorKind::Conflict { Error::conflict("The initial user has already been created.") } else { e })
     }
 }
 

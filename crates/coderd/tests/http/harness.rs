@@ -73,6 +73,22 @@ impl TestServer {
         Some(srv)
     }
 
+    /// A second server on the same database, as another replica of the deployment would be.
+    pub fn replica(&self) -> TestServer {
+        let mut srv = TestServer {
+            addr: "0.0.0.0:0".parse().unwrap(),
+            db: self.db,
+            args: self.args.clone(),
+            handle: None,
+            thread: None,
+            sqlite_dir: None,
+            pg_name: None,
+            agent: agent(),
+        };
+        srv.boot();
+        srv
+    }
+
     /// (Re)starts the server process-internally on the same database.
     pub fn boot(&mut self) {
         let args = self.args.clone();

@@ -3,6 +3,7 @@
 mod harness;
 mod pg;
 
+mod concurrency;
 mod foundation;
 mod groups;
 mod keys;
