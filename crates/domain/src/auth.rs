@@ -160,7 +160,7 @@ impl App {
             UserStatus::Dormant => {
                 user.status = UserStatus::Active;
                 user.updated_at = now;
-                self.repo().update_user(&user)?;
+                self.repo().update_user_status(user.id, user.status, now)?;
             }
             UserStatus::Suspended => {
                 return Err(Error::unauthorized(format!(
@@ -194,7 +194,7 @@ impl App {
         if user.status == UserStatus::Dormant {
             user.status = UserStatus::Active;
             user.updated_at = clock::now();
-            self.repo().update_user(&user)?;
+            self.repo().update_user_status(user.id, user.status, user.updated_at)?;
         }
         if user.status != UserStatus::Active {
             return Err(Error::unauthorized(format!(

@@ -78,6 +78,8 @@ pub trait Repo: Send + Sync {
     fn insert_user(&self, user: &User) -> Result<()>;
     /// Overwrites every mutable column of a user.
     fn update_user(&self, user: &User) -> Result<()>;
+    /// Sets only the status of a user, so that a concurrent edit of other fields is not lost.
+    fn update_user_status(&self, id: Uuid, status: UserStatus, at: OffsetDateTime) -> Result<()>;
     /// A live (not deleted) user by id.
     fn user_by_id(&self, id: Uuid) -> Result<Option<User>>;
     /// A live user by username, case-insensitively.

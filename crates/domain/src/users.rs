@@ -315,7 +315,7 @@ impl App {
         rbac::require(&actor.subject, action::UPDATE, &Object::user(user.id))?;
         user.status = status;
         user.updated_at = clock::now();
-        self.repo().update_user(&user)?;
+        self.repo().update_user_status(user.id, status, user.updated_at)?;
         self.view(user)
     }
 

@@ -190,6 +190,15 @@ impl Repo for DbRepo<'_> {
         self.with(|c| diesel::update(users::table.find(&row.id)).set(&row).execute(c).map(|_| ()))
     }
 
+    fn update_user_status(&self, id: Uuid, status: domain::user::UserStatus, at: OffsetDateTime) -> Result<()> {
+        self.with(|c| {
+            diesel::update(users::table.find(id.to_string()))
+                .set((users::status.eq(status.as_str()), users::updated_at.eq(to_db_time(at))))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+
     fn user_by_id(&self, id: Uuid) -> Result<Option<User>> {
         let row: Option<UserRow> = self.with(|c| {
             users::table.find(id.to_string()).filter(users::deleted.eq(false)).select(UserRow::as_select()).first(c).optional()
