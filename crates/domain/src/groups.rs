@@ -64,6 +64,8 @@ pub struct GroupQuery {
     pub has_member: String,
     /// Comma-separated group IDs.
     pub group_ids: String,
+    /// Query parameters the endpoint does not take (a 400, as in Coder).
+    pub unknown_params: Vec<String>,
 }
 
 /// `codersdk.WorkspaceQuota`.
@@ -85,11 +87,32 @@ pub fn workspace_quota(group_allowances: &[i64], workspace_daily_costs: &[i64]) 
     }
 }
 
-fn group_name_valid(name: &str) -> std::result::Result<(), String> {
-    if name == EVERYONE_GROUP {
-        return Err(format!("{name:?} is a reserved group name"));
+/// Coder's 400 for a path segment that should be a UUID: `Invalid UUID "<raw>".` with
+/// google/uuid's reason as the detail.
+pub fn parse_uuid_param(raw: &str) -> Result<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| {
+        let reason = if raw.len() == 36 { "invalid UUID format".to_string() } else { format!("invalid UUID length: {}", raw.len()) };
+        Error::bad_request(format!("Invalid UUID {raw:?}.")).with_detail(reason)
+    })
+}
+
+/// Field checks shared by create and patch, in Coder's struct-tag wording.
+fn check_group_fields(v: &mut Validations, name: Option<&str>, display_name: &str, quota_allowance: Option<i64>) {
+    if let Some(name) = name {
+        if name.is_empty() {
+            v.add("name", tag_failure("required", ""));
+        } else if validation::group_name_valid(name).is_err() {
+            v.add("name", tag_failure("group_name", name));
+        }
     }
-    validation::name_valid(name)
+    if !display_name.is_empty() && validation::display_name_valid(display_name).is_err() {
+        v.add("display_name", tag_failure("group_display_name", display_name));
+    }
+    // Coder takes any allowance; a negative one would shrink every member's budget, so this
+    // server requires >= 0.
+    if let Some(q) = quota_allowance.filter(|q| *q < 0) {
+        v.add("quota_allowance", tag_failure("gte", &q.to_string()));
+    }
 }
 
 impl App {
@@ -137,10 +160,7 @@ impl App {
 
     /// A group by id that the actor may read.
     fn readable_group(&self, actor: &Actor, param: &str) -> Result<Group> {
-        let id = Uuid::parse_str(param).map_err(|_| {
-            Error::invalid_field("Invalid UUID \"group\".", "group", format!("{param:?} is not a valid UUID"))
-                .with_detail(format!("invalid UUID {param:?}"))
-        })?;
+        let id = parse_uuid_param(param)?;
         let group = self.repo().group_by_id(id)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
         Ok(group)
@@ -166,27 +186,71 @@ impl App {
         self.groups_matching(actor, Some(org.id), None, None)
     }
 
-    /// `GET /groups` with its optional filters.
+    /// `GET /groups` with its optional filters. As in Coder, filters given by UUID are used as
+    /// they are (an unknown one matches nothing), names that match nothing and malformed ids are
+    /// a 400 naming the parameter, and so are parameters the endpoint does not know. `has_member`
+    /// also takes `me`.
     pub fn list_groups(&self, actor: &Actor, q: GroupQuery) -> Result<Vec<GroupView>> {
-        let org = if q.organization.is_empty() { None } else { Some(self.resolve_org(actor, &q.organization)?.id) };
-        let member = if q.has_member.is_empty() { None } else { Some(self.resolve_user(actor, &q.has_member)?) };
-        let ids = if q.group_ids.trim().is_empty() {
+        let mut v = Validations::new();
+        for key in &q.unknown_params {
+            v.add(key, format!("{key:?} is not a valid query param"));
+        }
+        let org = match q.organization.as_str() {
+            "" => None,
+            raw => match Uuid::parse_str(raw) {
+                Ok(id) => Some(id),
+                Err(_) => match self.resolve_org(actor, raw) {
+                    Ok(o) => Some(o.id),
+                    Err(e) if e.kind == ErrorKind::NotFound => {
+                        v.add("organization", format!("Query param \"organization\" has invalid value: organization {raw:?} not found"));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                },
+            },
+        };
+        let member = match q.has_member.as_str() {
+            "" => None,
+            "me" => Some(actor.user.id),
+            raw => match Uuid::parse_str(raw) {
+                Ok(id) => Some(id),
+                Err(_) => match self.resolve_user(actor, raw) {
+                    Ok(u) => Some(u.id),
+                    Err(e) if e.kind == ErrorKind::NotFound => {
+                        v.add("has_member", format!("Query param \"has_member\" has invalid value: user {raw:?} not found"));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                },
+            },
+        };
+        let ids = if q.group_ids.is_empty() {
             None
         } else {
             let mut ids = Vec::new();
-            for part in q.group_ids.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                ids.push(Uuid::parse_str(part).map_err(|_| {
-                    Error::invalid_field("Query parameters have invalid values.", "group_ids", format!("{part:?} is not a valid UUID"))
-                })?);
+            let mut bad = Vec::new();
+            for part in q.group_ids.split(',').map(str::trim) {
+                match Uuid::parse_str(part) {
+                    Ok(id) => ids.push(id),
+                    Err(_) => bad.push(if part.len() == 36 {
+                        "invalid UUID format".to_string()
+                    } else {
+                        format!("invalid UUID length: {}", part.len())
+                    }),
+                }
+            }
+            if !bad.is_empty() {
+                v.add("group_ids", format!("Query param \"group_ids\" has invalid values: {}", bad.join("\n")));
             }
             Some(ids)
         };
-        self.groups_matching(actor, org, member.as_ref(), ids.as_deref())
+        v.finish("Query parameters have invalid values.")?;
+        self.groups_matching(actor, org, member, ids.as_deref())
     }
 
-    fn groups_matching(&self, actor: &Actor, org: Option<Uuid>, member: Option<&User>, ids: Option<&[Uuid]>) -> Result<Vec<GroupView>> {
+    fn groups_matching(&self, actor: &Actor, org: Option<Uuid>, member: Option<Uuid>, ids: Option<&[Uuid]>) -> Result<Vec<GroupView>> {
         let explicit = match member {
-            Some(u) => Some((self.repo().group_ids_of_user(u.id)?, self.repo().memberships_of_user(u.id)?)),
+            Some(u) => Some((self.repo().group_ids_of_user(u)?, self.repo().memberships_of_user(u)?)),
             None => None,
         };
         let mut out = Vec::new();
@@ -215,21 +279,16 @@ impl App {
     /// `POST /organizations/{organization}/groups`.
     pub fn create_group(&self, actor: &Actor, org_param: &str, input: NewGroup) -> Result<GroupView> {
         let org = self.resolve_org(actor, org_param)?;
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::GROUP).in_org(org.id))?;
         let mut v = Validations::new();
-        if input.name.is_empty() {
-            v.add("name", tag_failure("required", ""));
-        } else if let Err(d) = group_name_valid(&input.name) {
-            v.add("name", d);
+        check_group_fields(&mut v, Some(&input.name), &input.display_name, Some(input.quota_allowance));
+        v.finish("Validation failed.")?;
+        if input.name == EVERYONE_GROUP {
+            return Err(Error::invalid_field("Invalid group name.", "name", format!("{EVERYONE_GROUP:?} is a reserved group name")));
         }
-        if let Err(d) = validation::display_name_valid(&input.display_name) {
-            v.add("display_name", d);
-        }
-        if input.quota_allowance < 0 {
-            v.add("quota_allowance", "must be >= 0");
-        }
-        v.finish("Invalid group.")?;
-        let conflict = || Error::conflict(format!("A group named {:?} already exists.", input.name));
+        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::GROUP).in_org(org.id))?;
+        let conflict = || {
+            Error::conflict(format!("A group named {:?} already exists.", input.name)).with_validation("name", "Group names must be unique")
+        };
         if self.repo().group_by_name(org.id, &input.name)?.is_some() {
             return Err(conflict());
         }
@@ -250,51 +309,50 @@ impl App {
     /// be members of the group's organization; the Everyone group keeps its name and members.
     pub fn patch_group(&self, actor: &Actor, param: &str, patch: GroupPatch) -> Result<GroupView> {
         let mut group = self.readable_group(actor, param)?;
-        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
-        if group.is_everyone() {
-            if patch.name.as_deref().is_some_and(|n| !n.is_empty() && n != group.name) {
-                return Err(Error::bad_request("Cannot rename the Everyone group!"));
-            }
-            if !patch.add_users.is_empty() || !patch.remove_users.is_empty() {
-                return Err(Error::bad_request("Cannot add or remove users from the Everyone group!"));
-            }
-        }
+        let renamed = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name);
         let mut v = Validations::new();
-        if let Some(name) = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name) {
-            if let Err(d) = group_name_valid(name) {
-                v.add("name", d);
+        check_group_fields(&mut v, renamed, patch.display_name.as_deref().unwrap_or(""), patch.quota_allowance);
+        v.finish("Validation failed.")?;
+        if group.is_everyone() {
+            if renamed.is_some() {
+                return Err(Error::bad_request("Cannot rename the \"Everyone\" group!"));
+            }
+            if patch.display_name.as_deref().is_some_and(|d| !d.is_empty()) {
+                return Err(Error::bad_request("Cannot update the Display Name for the \"Everyone\" group!"));
             }
         }
-        if let Some(d) = patch.display_name.as_deref() {
-            if let Err(e) = validation::display_name_valid(d) {
-                v.add("display_name", e);
-            }
+        if renamed == Some(EVERYONE_GROUP) {
+            return Err(Error::bad_request("\"Everyone\" is a reserved group name!"));
         }
-        if patch.quota_allowance.is_some_and(|q| q < 0) {
-            v.add("quota_allowance", "must be >= 0");
+        if group.is_everyone() && (!patch.add_users.is_empty() || !patch.remove_users.is_empty()) {
+            return Err(Error::new(ErrorKind::Forbidden, "Cannot add or remove users from the \"Everyone\" group!"));
         }
-        v.finish("Invalid group.")?;
+        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         let parse_ids = |ids: &[String]| -> Result<Vec<Uuid>> {
             ids.iter()
-                .map(|id| {
-                    Uuid::parse_str(id).map_err(|_| {
-                        Error::bad_request(format!("ID {id:?} must be a valid user UUID."))
-                            .with_validation("add_users", format!("{id:?} is not a UUID"))
-                    })
-                })
+                .map(|id| Uuid::parse_str(id).map_err(|_| Error::bad_request(format!("ID {id:?} must be a valid user UUID."))))
                 .collect()
         };
         let add = parse_ids(&patch.add_users)?;
         let remove = parse_ids(&patch.remove_users)?;
-        for id in &add {
+        for (field, id) in add.iter().map(|i| ("add_users", i)).chain(remove.iter().map(|i| ("remove_users", i))) {
             if self.repo().member(group.organization_id, *id)?.is_none() || self.repo().user_by_id(*id)?.is_none() {
                 return Err(Error::bad_request(format!(
                     "User {:?} must be a member of organization {:?}",
                     id.to_string(),
                     group.organization_id.to_string()
                 ))
-                .with_validation("add_users", format!("{id} is not a member of the group's organization")));
+                .with_validation(field, format!("{id} is not a member of the group's organization")));
             }
+        }
+        let current = self.repo().group_member_ids(group.id)?;
+        let mut seen = Vec::new();
+        for id in &add {
+            if current.contains(id) || seen.contains(id) {
+                return Err(Error::bad_request("Cannot add the same user to a group twice!")
+                    .with_detail(format!("user {id} is already a member of the group")));
+            }
+            seen.push(*id);
         }
         if let Some(name) = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name) {
             if self.repo().group_by_name(group.organization_id, name)?.is_some_and(|g| g.id != group.id) {
@@ -332,7 +390,7 @@ impl App {
         let group = self.readable_group(actor, param)?;
         rbac::require(&actor.subject, action::DELETE, &Self::group_object(&group))?;
         if group.is_everyone() {
-            return Err(Error::bad_request("Cannot delete the Everyone group!"));
+            return Err(Error::bad_request("\"Everyone\" is a reserved group and cannot be deleted!"));
         }
         let view = self.view_group(actor, group.clone(), true)?;
         in_transaction(self.repo(), |tx| tx.delete_group(group.id))?;
@@ -354,7 +412,7 @@ impl App {
     }
 
     fn members_page(&self, actor: &Actor, group: &Group, q: &str, page: Page) -> Result<Paged<User>> {
-        let parsed = crate::search::parse_user_query(q)?;
+        let parsed = crate::search::parse_user_query(q).map_err(|e| Error { message: "Invalid member search query.".into(), ..e })?;
         let mut filter = UserFilter { group_id: None, organization_id: None, ..parsed };
         let scope = Self::member_filter(group);
         filter.group_id = scope.group_id;
@@ -373,15 +431,15 @@ impl App {
 
     /// `PUT /groups/{group}/ai/budget`.
     pub fn put_group_ai_budget(&self, actor: &Actor, param: &str, spend_limit_micros: i64) -> Result<GroupAiBudget> {
-        let group = self.readable_group(actor, param)?;
-        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         if spend_limit_micros < 0 {
             return Err(Error::invalid_field(
                 "Validation failed.",
                 "spend_limit_micros",
-                tag_failure("min", &spend_limit_micros.to_string()),
+                tag_failure("gte", &spend_limit_micros.to_string()),
             ));
         }
+        let group = self.readable_group(actor, param)?;
+        rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         let now = clock::now();
         let created_at = self.repo().group_ai_budget(group.id)?.map(|b| b.created_at).unwrap_or(now);
         let budget = GroupAiBudget { group_id: group.id, spend_limit_micros, created_at, updated_at: now };
@@ -392,7 +450,7 @@ impl App {
     /// `DELETE /groups/{group}/ai/budget`.
     pub fn delete_group_ai_budget(&self, actor: &Actor, param: &str) -> Result<()> {
         let group = self.readable_group(actor, param)?;
-        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
+        rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         if !self.repo().delete_group_ai_budget(group.id)? {
             return Err(Error::not_found());
         }
@@ -400,7 +458,9 @@ impl App {
     }
 
     /// `GET /organizations/{organization}/members/{user}/workspace-quota` (and the deprecated
-    /// `/workspace-quota/{user}` with the default organization).
+    /// `/workspace-quota/{user}` with the default organization). A user who has left the
+    /// organization still has a quota there (their workspaces may outlive the membership), with
+    /// no budget from its groups, as in Coder.
     pub fn workspace_quota(&self, actor: &Actor, org_param: Option<&str>, user_param: &str) -> Result<WorkspaceQuota> {
         let org = match org_param {
             Some(p) => self.resolve_org(actor, p)?,
@@ -410,27 +470,17 @@ impl App {
                 org
             }
         };
-        let user = self.resolve_member_candidate_in(actor, &org, user_param)?;
+        let user = self.resolve_user(actor, user_param)?;
+        let is_member = self.repo().member(org.id, user.id)?.is_some();
         let groups = self.repo().group_ids_of_user(user.id)?;
         let allowances: Vec<i64> = self
             .repo()
             .list_groups(Some(org.id))?
             .into_iter()
-            .filter(|g| g.is_everyone() || groups.contains(&g.id))
+            .filter(|g| if g.is_everyone() { is_member } else { groups.contains(&g.id) })
             .map(|g| g.quota_allowance)
             .collect();
         Ok(workspace_quota(&allowances, &[]))
-    }
-
-    /// A member of `org` whose quota the actor may see: themselves, or anyone whose account
-    /// they may read (admins, auditors).
-    fn resolve_member_candidate_in(&self, actor: &Actor, org: &Organization, param: &str) -> Result<User> {
-        let user = self.find_user(actor, param)?;
-        let readable = rbac::authorize(&actor.subject, action::READ, &Object::user(user.id));
-        if !readable || self.repo().member(org.id, user.id)?.is_none() {
-            return Err(Error::not_found());
-        }
-        Ok(user)
     }
 }
 
@@ -447,8 +497,16 @@ mod tests {
 
     #[test]
     fn group_names() {
-        assert!(group_name_valid("devs").is_ok());
-        assert!(group_name_valid("Everyone").is_err());
-        assert!(group_name_valid("bad name").is_err());
+        assert!(validation::group_name_valid("devs").is_ok());
+        assert!(validation::group_name_valid("me").is_ok());
+        assert!(validation::group_name_valid(&"g".repeat(255)).is_ok());
+        assert!(validation::group_name_valid(&"g".repeat(256)).is_err());
+        assert!(validation::group_name_valid("bad name").is_err());
+    }
+
+    #[test]
+    fn uuid_params() {
+        assert_eq!(parse_uuid_param("abc").unwrap_err().detail, "invalid UUID length: 3");
+        assert_eq!(parse_uuid_param("abc").unwrap_err().message, "Invalid UUID \"abc\".");
     }
 }

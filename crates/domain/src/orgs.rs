@@ -36,11 +36,14 @@ pub struct MemberView {
 }
 
 impl App {
-    /// Resolves Coder's `{organization}` path parameter (ID or name); organizations the actor
-    /// may not read are reported missing.
+    /// Resolves Coder's `{organization}` path parameter: an ID, a name, or `default` (or the nil
+    /// UUID) for the default organization, as Coder's CLI and Terraform provider address it.
+    /// Organizations the actor may not read are reported missing.
     pub fn resolve_org(&self, actor: &Actor, param: &str) -> Result<Organization> {
         let org = match Uuid::parse_str(param) {
+            Ok(id) if id.is_nil() => self.repo().default_organization()?,
             Ok(id) => self.repo().organization_by_id(id)?,
+            Err(_) if param == "default" => self.repo().default_organization()?,
             Err(_) => self.repo().organization_by_name(param)?,
         };
         let org = org.ok_or_else(Error::not_found)?;
@@ -58,22 +61,24 @@ impl App {
             .collect())
     }
 
-    /// `POST /organizations`: a new organization with its Everyone group; the creator joins as
-    /// organization admin, as in Coder.
+    /// `POST /organizations`: a new organization with its Everyone group. The creator joins as a
+    /// plain member, as in Coder ("all users in an organization should be just regular members";
+    /// owners keep their site-wide powers). `default` is reserved, since it addresses the
+    /// default organization.
     pub fn create_organization(&self, actor: &Actor, input: NewOrganization) -> Result<Organization> {
         let mut v = Validations::new();
         if input.name.is_empty() {
             v.add("name", tag_failure("required", ""));
         } else if validation::name_valid(&input.name).is_err() {
-            v.add("name", tag_failure("username", &input.name));
+            v.add("name", tag_failure("organization_name", &input.name));
         }
-        if validation::display_name_valid(&input.display_name).is_err() {
-            v.add("display_name", tag_failure("omitempty,display_name", &input.display_name));
-        }
-        if input.description.chars().count() > 128 {
-            v.add("description", tag_failure("lt", &input.description));
+        if !input.display_name.is_empty() && validation::display_name_valid(&input.display_name).is_err() {
+            v.add("display_name", tag_failure("organization_display_name", &input.display_name));
         }
         v.finish("Validation failed.")?;
+        if input.name.eq_ignore_ascii_case("default") {
+            return Err(Error::bad_request(format!("Organization name {:?} is reserved.", input.name)));
+        }
         rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION))?;
         let exists = || Error::conflict("Organization already exists with that name.");
         if self.repo().organization_by_name(&input.name)?.is_some() {
@@ -96,7 +101,7 @@ impl App {
             tx.insert_member(&OrganizationMember {
                 user_id: actor.user.id,
                 organization_id: org.id,
-                roles: vec![role::ORG_ADMIN.to_string()],
+                roles: Vec::new(),
                 created_at: now,
                 updated_at: now,
             })
@@ -105,14 +110,32 @@ impl App {
         Ok(org)
     }
 
-    /// `DELETE /organizations/{organization}`: the default organization stays.
+    /// `DELETE /organizations/{organization}`: the default organization stays, and so does one
+    /// that still has other members or groups besides Everyone (Coder refuses those too, naming
+    /// what must go first; it answers 500, this answers 409).
     pub fn delete_organization(&self, actor: &Actor, param: &str) -> Result<()> {
         let org = self.resolve_org(actor, param)?;
         if org.is_default {
             return Err(Error::bad_request("Default organization cannot be deleted."));
         }
         rbac::require(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
-        in_transaction(self.repo(), |tx| tx.delete_organization(org.id))
+        in_transaction(self.repo(), |tx| {
+            let members = tx.count_org_members(org.id)? - 1;
+            let groups = tx.list_groups(Some(org.id))?.len() as i64 - 1;
+            let plural = |n: i64, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+            let mut left = Vec::new();
+            if members > 0 {
+                left.push(plural(members, "member"));
+            }
+            if groups > 0 {
+                left.push(plural(groups, "group"));
+            }
+            if !left.is_empty() {
+                return Err(Error::conflict("Error deleting organization.")
+                    .with_detail(format!("This organization has {} that must be deleted first.", left.join(", "))));
+            }
+            tx.delete_organization(org.id)
+        })
     }
 
     /// `GET /organizations/{organization}/members`.
@@ -138,30 +161,32 @@ impl App {
         let org = self.resolve_org(actor, org_param)?;
         rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
         let user = self.find_user(actor, user_param)?;
+        let already = || {
+            Error::bad_request("User is already an organization member")
+                .with_detail(format!("{} is already a member of {}", user.username, org.display_name))
+        };
         if self.repo().member(org.id, user.id)?.is_some() {
-            return Err(Error::conflict("User is already an organization member."));
+            return Err(already());
         }
         let now = clock::now();
         let member = OrganizationMember { user_id: user.id, organization_id: org.id, roles: Vec::new(), created_at: now, updated_at: now };
-        self.repo().insert_member(&member).map_err(|e| {
-            if e.kind == ErrorKind::Conflict {
-                Error::conflict("User is already an organization member.")
-            } else {
-                e
-            }
-        })?;
+        self.repo().insert_member(&member).map_err(|e| if e.kind == ErrorKind::Conflict { already() } else { e })?;
         Ok(member)
     }
 
     /// `DELETE /organizations/{organization}/members/{user}`: leaves the organization and all its
-    /// groups. Nobody removes themselves.
+    /// groups. Nobody removes themselves; as in Coder, a removal the caller may not make looks
+    /// like a missing membership (404).
     pub fn remove_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<()> {
         let org = self.resolve_org(actor, org_param)?;
-        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
         let user = self.find_user(actor, user_param)?;
+        if self.repo().member(org.id, user.id)?.is_none() {
+            return Err(Error::not_found());
+        }
         if user.id == actor.user.id {
             return Err(Error::bad_request("cannot remove self from an organization"));
         }
+        rbac::require_visible_action(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
         let removed = in_transaction(self.repo(), |tx| tx.delete_member(org.id, user.id))?;
         if !removed {
             return Err(Error::not_found());
@@ -182,14 +207,15 @@ impl App {
         let user = self.find_user(actor, user_param)?;
         let member = self.repo().member(org.id, user.id)?.ok_or_else(Error::not_found)?;
         if user.id == actor.user.id {
-            return Err(Error::bad_request("You cannot change your own organization roles."));
+            return Err(Error::bad_request("You cannot change your own organization roles.")
+                .with_detail("Another user with the appropriate permissions must change your roles."));
         }
+        // Coder names organization roles `<role>:<organization id>` in these messages.
+        let scoped = |r: &str| format!("{r}:{}", org.id);
         let mut wanted: Vec<String> = Vec::new();
         for r in roles {
-            match rbac::role_def(r) {
-                Some(def) if def.scope == RoleScope::Organization => {}
-                Some(_) => return Err(Error::bad_request(format!("Must only update organization roles, {r:?} is a site role"))),
-                None => return Err(Error::bad_request(format!("{r:?} is not a supported organization role"))),
+            if !rbac::role_def(r).is_some_and(|def| def.scope == RoleScope::Organization) {
+                return Err(Error::bad_request(format!("{:?} is not a supported role", scoped(r))));
             }
             if r != role::ORG_MEMBER && !wanted.contains(r) {
                 wanted.push(r.clone());
@@ -205,7 +231,7 @@ impl App {
             rbac::require(&actor.subject, action::UNASSIGN, &obj)?;
         }
         if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_org_role(&actor.subject, org.id, r)) {
-            return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
+            return Err(Error::bad_request(format!("not authorized to assign role {:?}", scoped(r))));
         }
         let now = clock::now();
         self.repo().update_member_roles(org.id, user.id, &wanted, now)?;

@@ -379,6 +379,15 @@ pub fn require_visible(subject: &Subject, object: &Object) -> Result<()> {
     }
 }
 
+/// Fails with 404 unless allowed: for changes Coder reports as a missing resource.
+pub fn require_visible_action(subject: &Subject, act: &str, object: &Object) -> Result<()> {
+    if authorize(subject, act, object) {
+        Ok(())
+    } else {
+        Err(Error::not_found())
+    }
+}
+
 /// Coder's role-assignment rule: which roles a holder of `assigner` may grant or take away.
 fn can_assign(assigner: &str, target: &str) -> bool {
     match assigner {
@@ -396,9 +405,10 @@ pub fn can_assign_site_role(subject: &Subject, target: &str) -> bool {
 }
 
 /// Whether `subject` may grant or remove the organization role `target` in `org`.
+/// Owners may grant any; site user admins only `organization-member` (Coder's `assignRoles`).
 pub fn can_assign_org_role(subject: &Subject, org: Uuid, target: &str) -> bool {
-    let site = subject.site_roles.iter().any(|r| matches!(r.as_str(), role::OWNER | role::USER_ADMIN));
-    site || subject.org_roles.get(&org).is_some_and(|roles| roles.iter().any(|r| can_assign(r, target)))
+    subject.site_roles.iter().any(|r| can_assign(r, target))
+        || subject.org_roles.get(&org).is_some_and(|roles| roles.iter().any(|r| can_assign(r, target)))
 }
 
 #[cfg(test)]
@@ -447,5 +457,11 @@ mod tests {
         assert!(can_assign_site_role(&owner, role::OWNER));
         let member = subject(&[], &[]);
         assert!(!can_assign_site_role(&member, role::AUDITOR));
+        let org = Uuid::new_v4();
+        assert!(can_assign_org_role(&admin, org, role::ORG_MEMBER));
+        assert!(!can_assign_org_role(&admin, org, role::ORG_ADMIN), "user admins cannot make org admins");
+        let org_admin = subject(&[], &[(org, &[role::ORG_ADMIN])]);
+        assert!(can_assign_org_role(&org_admin, org, role::ORG_ADMIN));
+        assert!(!can_assign_org_role(&org_admin, Uuid::new_v4(), role::ORG_ADMIN));
     }
 }

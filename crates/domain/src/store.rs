@@ -166,7 +166,7 @@ pub trait Repo: Send + Sync {
     fn delete_group(&self, id: Uuid) -> Result<()>;
     /// A group by id.
     fn group_by_id(&self, id: Uuid) -> Result<Option<Group>>;
-    /// A group by organization and name, case-insensitively.
+    /// A group by organization and exact (case-sensitive) name.
     fn group_by_name(&self, org: Uuid, name: &str) -> Result<Option<Group>>;
     /// Groups, optionally of one organization, ordered by name.
     fn list_groups(&self, org: Option<Uuid>) -> Result<Vec<Group>>;

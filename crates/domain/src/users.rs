@@ -357,8 +357,9 @@ impl App {
         if !removed.is_empty() {
             rbac::require(&actor.subject, action::UNASSIGN, &assign_obj)?;
         }
+        // Coder answers 400 when the caller may assign roles but not this one.
         if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_site_role(&actor.subject, r)) {
-            return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
+            return Err(Error::bad_request(format!("not authorized to assign role {r:?}")));
         }
         user.rbac_roles = wanted;
         user.updated_at = clock::now();

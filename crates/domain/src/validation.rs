@@ -30,14 +30,32 @@ pub fn user_real_name_valid(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Coder's `DisplayNameValid` for organizations and groups: at most 64 characters, no surrounding
-/// white space.
+/// Coder's `DisplayNameValid` for organizations and groups: at most 64 bytes, no surrounding
+/// white space and no line breaks (Coder's `^[^\s](.*[^\s])?$`).
 pub fn display_name_valid(name: &str) -> Result<(), String> {
-    if name.chars().count() > 64 {
+    if name.len() > 64 {
         return Err("must be <= 64 characters".into());
     }
-    if name.trim() != name {
+    if name.trim() != name || name.contains('\n') || name.contains('\r') {
         return Err("must not have leading or trailing whitespace".into());
+    }
+    Ok(())
+}
+
+/// Coder's `GroupNameValid`: the username alphabet, up to 255 bytes (IdP group names run long),
+/// `new` and `create` reserved.
+pub fn group_name_valid(name: &str) -> Result<(), String> {
+    if name.len() > 255 {
+        return Err("must be <= 255 characters".into());
+    }
+    if name.is_empty() {
+        return Err("must be >= 1 character".into());
+    }
+    if matches!(name, "new" | "create") {
+        return Err(format!("cannot use {name:?} as a name"));
+    }
+    if !name.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        return Err("must be alphanumeric with hyphens".into());
     }
     Ok(())
 }

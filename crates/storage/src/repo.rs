@@ -546,11 +546,10 @@ impl Repo for DbRepo<'_> {
     }
 
     fn group_by_name(&self, org: Uuid, name: &str) -> Result<Option<Group>> {
-        let name = name.to_lowercase();
         let row: Option<GroupRow> = self.with(|c| {
             groups::table
                 .filter(groups::organization_id.eq(org.to_string()))
-                .filter(lower(groups::name).eq(name))
+                .filter(groups::name.eq(name))
                 .select(GroupRow::as_select())
                 .first(c)
                 .optional()

@@ -27,7 +27,9 @@ dual_test!(group_rules, |srv| {
     let devs = group_id(&r);
 
     // Names: validated, unique per organization, Everyone reserved.
-    srv.post("/api/v2/organizations/coder/groups").token(&owner).json(json!({"name": "DEVS"})).send().expect_error(409);
+    let r = srv.post("/api/v2/organizations/coder/groups").token(&owner).json(json!({"name": "devs"})).send();
+    r.expect_error(409);
+    assert_eq!(r.json["validations"][0]["field"], "name");
     srv.post("/api/v2/organizations/coder/groups").token(&owner).json(json!({"name": "bad name"})).send().expect_error(400);
     srv.post("/api/v2/organizations/coder/groups").token(&owner).json(json!({"name": "Everyone"})).send().expect_error(400);
     srv.post("/api/v2/organizations/coder/groups")
@@ -71,9 +73,14 @@ dual_test!(group_rules, |srv| {
     // The Everyone group: fixed name and members, not deletable, everyone is in it.
     let r = srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"name": "All"})).send();
     r.expect_error(400);
-    assert_eq!(r.json["message"], "Cannot rename the Everyone group!");
-    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"add_users": [alice_id]})).send().expect_error(400);
-    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"remove_users": [alice_id]})).send().expect_error(400);
+    assert_eq!(r.json["message"], "Cannot rename the \"Everyone\" group!");
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"display_name": "All of us"})).send().expect_error(400);
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"add_users": [alice_id]})).send().expect_error(403);
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"remove_users": [alice_id]})).send().expect_error(403);
+    srv.patch(&format!("/api/v2/groups/{devs}")).token(&owner).json(json!({"name": "Everyone"})).send().expect_error(400);
+    let r = srv.patch(&format!("/api/v2/groups/{devs}")).token(&owner).json(json!({"add_users": [alice_id]})).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Cannot add the same user to a group twice!");
     srv.delete(&format!("/api/v2/groups/{org}")).token(&owner).send().expect_error(400);
     srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"quota_allowance": 3})).send().expect(200);
     let everyone = srv.get("/api/v2/organizations/coder/groups/Everyone").token(&owner).send();
@@ -99,7 +106,16 @@ dual_test!(group_rules, |srv| {
     assert_eq!(names(&srv.get("/api/v2/groups?has_member=alice").token(&owner).send()), ["devs", "Everyone"]);
     assert_eq!(names(&srv.get("/api/v2/groups?has_member=me&organization=coder").token(&alice_token).send()), ["devs", "Everyone"]);
     assert_eq!(names(&srv.get(&format!("/api/v2/groups?group_ids={devs},{ops}")).token(&owner).send()), ["devs", "ops"]);
-    srv.get("/api/v2/groups?group_ids=nope").token(&owner).send().expect_error(400);
+    let r = srv.get("/api/v2/groups?group_ids=nope").token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["validations"][0]["field"], "group_ids");
+    let r = srv.get("/api/v2/groups?organization=nowhere").token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["validations"][0]["field"], "organization");
+    let r = srv.get("/api/v2/groups?colour=red").token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["validations"][0]["detail"], "\"colour\" is not a valid query param");
+    assert_eq!(srv.get("/api/v2/groups?has_member=3c9d1e8c-7f50-4b56-8a8f-0f6ab2f0b0b1").token(&owner).send().json, json!([]));
     srv.get("/api/v2/organizations/coder/groups/nope").token(&owner).send().expect_error(404);
     assert_eq!(names(&srv.get("/api/v2/organizations/coder/groups").token(&owner).send()), ["devs", "Everyone", "qa"]);
 
@@ -132,7 +148,7 @@ dual_test!(group_authorization, |srv| {
     let owned = group_id(&g);
     srv.patch(&format!("/api/v2/groups/{owned}")).token(&org_admin).json(json!({"display_name": "x"})).send().expect_error(403);
     srv.delete(&format!("/api/v2/groups/{owned}")).token(&member).send().expect_error(403);
-    srv.put(&format!("/api/v2/groups/{owned}/ai/budget")).token(&member).json(json!({"spend_limit_micros": 1})).send().expect_error(403);
+    srv.put(&format!("/api/v2/groups/{owned}/ai/budget")).token(&member).json(json!({"spend_limit_micros": 1})).send().expect_error(404);
 });
 
 dual_test!(ai_budgets, |srv| {
@@ -176,7 +192,10 @@ dual_test!(workspace_quota_sums_group_allowances, |srv| {
     // Others' quota is hidden from members; non-members have none here.
     srv.get("/api/v2/organizations/coder/members/owner/workspace-quota").token(&token).send().expect_error(404);
     srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "other"})).send();
-    srv.get("/api/v2/organizations/other/members/quota/workspace-quota").token(&owner).send().expect_error(404);
+    // Outside the organization there is no budget, but the quota still answers, as in Coder.
+    let r = srv.get("/api/v2/organizations/other/members/quota/workspace-quota").token(&owner).send();
+    r.expect(200);
+    assert_eq!(r.json, json!({"credits_consumed": 0, "budget": 0}));
 });
 
 dual_test!(five_thousand_members_page_correctly, |srv| {

@@ -22,7 +22,7 @@ dual_test!(organizations_lifecycle, |srv| {
     let members = srv.get("/api/v2/organizations/research/members").token(&owner).send();
     members.expect(200);
     assert_eq!(members.json[0]["user_id"], owner_id.as_str());
-    assert_eq!(members.json[0]["roles"][0]["name"], "organization-admin");
+    assert_eq!(members.json[0]["roles"], serde_json::json!([]), "creators join as plain members, as in Coder");
 
     // Lookups by id and name; conflicts; validation; permission.
     srv.get(&format!("/api/v2/organizations/{org}")).token(&owner).send().expect(200);
@@ -33,6 +33,15 @@ dual_test!(organizations_lifecycle, |srv| {
     srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "bad name"})).send().expect_error(400);
     srv.post("/api/v2/organizations").token(&owner).json(json!({})).send().expect_error(400);
     srv.post("/api/v2/organizations").token(&member).json(json!({"name": "mine"})).send().expect_error(403);
+    let r = srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "default"})).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Organization name \"default\" is reserved.");
+    // `default` and the nil UUID address the default organization.
+    assert_eq!(srv.get("/api/v2/organizations/default").token(&owner).send().json["id"], default_org.as_str());
+    assert_eq!(
+        srv.get("/api/v2/organizations/00000000-0000-0000-0000-000000000000").token(&member).send().json["id"],
+        default_org.as_str()
+    );
 
     // Members see only their organizations.
     let names = |r: &Resp| -> Vec<String> { r.json.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string()).collect() };
@@ -45,7 +54,18 @@ dual_test!(organizations_lifecycle, |srv| {
     r.expect_error(400);
     assert_eq!(r.json["message"], "Default organization cannot be deleted.");
     srv.delete("/api/v2/organizations/research").token(&member).send().expect_error(404);
-    srv.delete("/api/v2/organizations/research").token(&owner).send().expect(200);
+    // An organization with other members or groups is refused until they are gone.
+    srv.post("/api/v2/organizations/research/members/plain").token(&owner).send().expect(200);
+    srv.post("/api/v2/organizations/research/groups").token(&owner).json(json!({"name": "g1"})).send().expect(201);
+    let r = srv.delete("/api/v2/organizations/research").token(&owner).send();
+    r.expect_error(409);
+    assert_eq!(r.json["detail"], "This organization has 1 member, 1 group that must be deleted first.");
+    srv.delete("/api/v2/organizations/research/members/plain").token(&owner).send().expect(204);
+    let g1 = srv.get("/api/v2/organizations/research/groups/g1").token(&owner).send().json["id"].as_str().unwrap().to_string();
+    srv.delete(&format!("/api/v2/groups/{g1}")).token(&owner).send().expect(200);
+    let r = srv.delete("/api/v2/organizations/research").token(&owner).send();
+    r.expect(200);
+    assert_eq!(r.json["message"], "Organization has been deleted.");
     srv.get("/api/v2/organizations/research").token(&owner).send().expect_error(404);
     srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send().expect_error(404);
 });
@@ -64,7 +84,9 @@ dual_test!(organization_members, |srv| {
     r.expect(200);
     assert_eq!(r.json["user_id"], user_id.as_str());
     assert_eq!(r.json["organization_id"], org.as_str());
-    srv.post("/api/v2/organizations/team/members/joiner").token(&owner).send().expect_error(409);
+    let r = srv.post("/api/v2/organizations/team/members/joiner").token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "User is already an organization member");
     srv.post("/api/v2/organizations/team/members/nobody").token(&owner).send().expect_error(404);
     let everyone = srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send();
     assert_eq!(everyone.json["total_member_count"], 2);
@@ -82,7 +104,9 @@ dual_test!(organization_members, |srv| {
         srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["organization-auditor"]})).send();
     r.expect(200);
     assert_eq!(r.json["roles"][0]["name"], "organization-auditor");
-    srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["owner"]})).send().expect_error(400);
+    let r = srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["owner"]})).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], format!("\"owner:{org}\" is not a supported role"));
     srv.put("/api/v2/organizations/team/members/joiner/roles").token(&owner).json(json!({"roles": ["wizard"]})).send().expect_error(400);
     srv.put("/api/v2/organizations/team/members/me/roles").token(&owner).json(json!({"roles": []})).send().expect_error(400);
     srv.put("/api/v2/organizations/team/members/joiner/roles").token(&member).json(json!({"roles": []})).send().expect_error(400);
@@ -90,7 +114,13 @@ dual_test!(organization_members, |srv| {
     // Removing a member takes them out of every group of the organization.
     srv.patch(&format!("/api/v2/groups/{devs}")).token(&owner).json(json!({"add_users": [user_id]})).send().expect(200);
     srv.delete("/api/v2/organizations/team/members/me").token(&owner).send().expect_error(400);
-    srv.delete("/api/v2/organizations/team/members/joiner").token(&member).send().expect_error(403);
+    let r = srv.delete("/api/v2/organizations/team/members/joiner").token(&member).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "cannot remove self from an organization");
+    let (stranger, _) = srv.create_user(&owner, "stranger");
+    srv.post("/api/v2/organizations/team/members/stranger").token(&owner).send().expect(200);
+    srv.delete("/api/v2/organizations/team/members/joiner").token(&stranger).send().expect_error(404);
+    srv.delete("/api/v2/organizations/team/members/stranger").token(&owner).send().expect(204);
     srv.delete("/api/v2/organizations/team/members/joiner").token(&owner).send().expect(204);
     let devs_now = srv.get(&format!("/api/v2/groups/{devs}")).token(&owner).send();
     assert_eq!(devs_now.json["total_member_count"], 0);

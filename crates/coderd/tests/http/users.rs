@@ -238,8 +238,12 @@ dual_test!(authorization_of_user_management, |srv| {
     new_user(srv, &admin, json!({"email": "z@example.com", "username": "z", "login_type": "none", "organization_ids": [DEFAULT_ORG]}))
         .expect(201);
     srv.put("/api/v2/users/z/status/suspend").token(&admin).send().expect(200);
-    srv.put("/api/v2/users/z/roles").token(&admin).json(json!({"roles": ["owner"]})).send().expect_error(403);
-    srv.put("/api/v2/users/z/roles").token(&admin).json(json!({"roles": ["auditor"]})).send().expect_error(403);
+    let r = srv.put("/api/v2/users/z/roles").token(&admin).json(json!({"roles": ["owner"]})).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "not authorized to assign role \"owner\"");
+    srv.put("/api/v2/users/z/roles").token(&admin).json(json!({"roles": ["auditor"]})).send().expect_error(400);
+    // Members cannot assign roles at all.
+    srv.put("/api/v2/users/z/roles").token(&member).json(json!({"roles": []})).send().expect_error(404);
 
     // An auditor reads everyone but changes nothing.
     assert_eq!(srv.get("/api/v2/users").token(&auditor).send().json["count"], 5);

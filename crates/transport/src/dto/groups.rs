@@ -70,7 +70,7 @@ impl From<&domain::organization::OrganizationMember> for OrganizationMember {
 
 /// Coder's `codersdk.OrganizationMemberWithUserData`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::OrganizationMemberWithUserData, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "roles": [], "username": "ada", "name": "Ada Lovelace", "avatar_url": "", "email": "ada@example.com", "global_roles": [], "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password", "user_created_at": "2026-01-02T03:04:05.123456Z", "user_updated_at": "2026-01-02T03:04:05.123456Z", "is_service_account": false, "has_ai_seat": false}))]
+#[schema(as = codersdk::OrganizationMemberWithUserData, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "roles": [], "username": "ada", "name": "Ada Lovelace", "email": "ada@example.com", "global_roles": [], "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password", "user_created_at": "2026-01-02T03:04:05.123456Z", "user_updated_at": "2026-01-02T03:04:05.123456Z", "has_ai_seat": false}))]
 pub struct OrganizationMemberWithUserData {
     /// The member.
     pub user_id: Uuid,
@@ -86,9 +86,11 @@ pub struct OrganizationMemberWithUserData {
     pub roles: Vec<SlimRole>,
     /// Username.
     pub username: String,
-    /// Display name.
+    /// Display name; omitted when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
-    /// Avatar URL.
+    /// Avatar URL; omitted when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub avatar_url: String,
     /// Email.
     pub email: String,
@@ -107,7 +109,8 @@ pub struct OrganizationMemberWithUserData {
     /// Last change of the account.
     #[serde(with = "rfc3339")]
     pub user_updated_at: OffsetDateTime,
-    /// Service account flag.
+    /// Service account flag; omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_service_account: bool,
     /// Always false: no AI governance here.
     pub has_ai_seat: bool,

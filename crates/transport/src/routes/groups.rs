@@ -48,19 +48,22 @@ fn members_json(p: Paged<User>) -> GroupMembersResponse {
     ),
     responses(
         (status = 200, description = "OK", body = Vec<Group>),
-        (status = 400, description = "A malformed group id", body = Response),
+        (status = 400, description = "An unknown organization or user name, a malformed group id, or an unknown parameter", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 404, description = "Unknown organization or user", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/groups")]
 pub async fn list_groups(state: web::Data<State>, actor: Authed, req: HttpRequest) -> ApiResult<HttpResponse> {
     let pairs = query::pairs(&req);
+    let known = ["organization", "has_member", "group_ids"];
+    let mut unknown_params: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).filter(|k| !known.contains(&k.as_str())).collect();
+    unknown_params.dedup();
     let q = GroupQuery {
         organization: query::string(&pairs, "organization"),
         has_member: query::string(&pairs, "has_member"),
         group_ids: query::string(&pairs, "group_ids"),
+        unknown_params,
     };
     let groups = blocking(&state, move |app| app.list_groups(&actor.0, q)).await?;
     Ok(HttpResponse::Ok().json(groups.iter().map(Group::from).collect::<Vec<_>>()))
@@ -97,9 +100,9 @@ pub async fn get_group(state: web::Data<State>, actor: Authed, group: Path<Strin
     request_body = PatchGroupRequest,
     responses(
         (status = 200, description = "OK", body = Group),
-        (status = 400, description = "Invalid change, or a user outside the organization", body = Response),
+        (status = 400, description = "Invalid change, a user outside the organization, or a user added twice", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed", body = Response),
+        (status = 403, description = "Not allowed, or changing the Everyone group's members", body = Response),
         (status = 404, description = "No such group", body = Response),
         (status = 409, description = "Name taken", body = Response),
     ),
@@ -201,8 +204,7 @@ pub async fn get_ai_budget(state: web::Data<State>, actor: Authed, group: Path<S
         (status = 200, description = "OK", body = GroupAiBudget),
         (status = 400, description = "Negative limit", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed", body = Response),
-        (status = 404, description = "No such group", body = Response),
+        (status = 404, description = "No such group, or not allowed to change it", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -226,8 +228,7 @@ pub async fn put_ai_budget(
     responses(
         (status = 204, description = "No Content"),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed", body = Response),
-        (status = 404, description = "No such group, or no budget set", body = Response),
+        (status = 404, description = "No such group, no budget set, or not allowed to change it", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -352,7 +353,7 @@ pub async fn group_members_by_name(
     responses(
         (status = 200, description = "OK", body = WorkspaceQuota),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 404, description = "No such organization or member", body = Response),
+        (status = 404, description = "No such organization, or a user the caller may not see", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -371,7 +372,7 @@ pub async fn workspace_quota(state: web::Data<State>, actor: Authed, path: Path<
     responses(
         (status = 200, description = "OK", body = WorkspaceQuota),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 404, description = "No such user in the default organization", body = Response),
+        (status = 404, description = "No such user, or one the caller may not see", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]

@@ -86,8 +86,9 @@ pub async fn get_organization(state: web::Data<State>, actor: Authed, org: Path<
     tag = "Organizations",
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
-        (status = 200, description = "OK", body = Response, example = json!({"message": "Organization deleted."})),
+        (status = 200, description = "OK", body = Response, example = json!({"message": "Organization has been deleted."})),
         (status = 400, description = "The default organization cannot be deleted", body = Response),
+        (status = 409, description = "Other members or groups must be removed first", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such organization", body = Response),
@@ -97,7 +98,7 @@ pub async fn get_organization(state: web::Data<State>, actor: Authed, org: Path<
 #[delete("/api/v2/organizations/{organization}")]
 pub async fn delete_organization(state: web::Data<State>, actor: Authed, org: Path<String>) -> ApiResult<HttpResponse> {
     blocking(&state, move |app| app.delete_organization(&actor.0, &org)).await?;
-    Ok(HttpResponse::Ok().json(Response::message("Organization deleted.")))
+    Ok(HttpResponse::Ok().json(Response::message("Organization has been deleted.")))
 }
 
 /// Get member roles by organization
@@ -146,10 +147,10 @@ pub async fn list_members(state: web::Data<State>, actor: Authed, org: Path<Stri
     ),
     responses(
         (status = 200, description = "OK", body = OrganizationMember),
+        (status = 400, description = "Already a member", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such organization or user", body = Response),
-        (status = 409, description = "Already a member", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -172,8 +173,7 @@ pub async fn add_member(state: web::Data<State>, actor: Authed, path: Path<(Stri
         (status = 204, description = "No Content"),
         (status = 400, description = "Removing yourself", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed", body = Response),
-        (status = 404, description = "No such organization, user or membership", body = Response),
+        (status = 404, description = "No such organization, user or membership, or not allowed", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -195,9 +195,9 @@ pub async fn remove_member(state: web::Data<State>, actor: Authed, path: Path<(S
     request_body = UpdateRoles,
     responses(
         (status = 200, description = "OK", body = OrganizationMember),
-        (status = 400, description = "Unknown role, or changing your own roles", body = Response),
+        (status = 400, description = "Unknown role, a role the caller may not grant, or changing your own roles", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed to grant or remove a role", body = Response),
+        (status = 403, description = "Not allowed to grant or remove roles here", body = Response),
         (status = 404, description = "No such organization or member", body = Response),
     ),
     security(("CoderSessionToken" = [])),

@@ -294,9 +294,9 @@ pub async fn get_user_roles(state: web::Data<State>, actor: Authed, user: Path<S
     request_body = UpdateRoles,
     responses(
         (status = 200, description = "OK", body = User),
-        (status = 400, description = "Unknown role, or changing your own roles", body = Response),
+        (status = 400, description = "Unknown role, a role the caller may not grant (only owners grant owner), or changing your own roles", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed to grant or remove a role", body = Response),
+        (status = 403, description = "Not allowed to grant or remove roles", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
     security(("CoderSessionToken" = [])),
