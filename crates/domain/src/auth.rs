@@ -146,7 +146,7 @@ impl App {
         if !self.settings.disable_session_expiry_refresh && key.login_type != LoginType::Token {
             let lifetime = time::Duration::seconds(key.lifetime_seconds);
             if key.expires_at - now <= lifetime - time::Duration::HOUR {
-                expires_at = now + lifetime;
+                expires_at = now.checked_add(lifetime).unwrap_or(key.expires_at);
             }
         }
         if last_used != key.last_used || expires_at != key.expires_at {
