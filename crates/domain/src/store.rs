@@ -76,6 +76,10 @@ pub trait Repo: Send + Sync {
     // --- users ---
     /// Stores a new user.
     fn insert_user(&self, user: &User) -> Result<()>;
+    /// Inside a transaction, holds the user's row until it ends, so that read-modify-write edits
+    /// from several replicas do not overwrite each other (SQLite transactions already hold the
+    /// database's write lock).
+    fn lock_user(&self, id: Uuid) -> Result<()>;
     /// Overwrites every mutable column of a user.
     fn update_user(&self, user: &User) -> Result<()>;
     /// Sets only the status of a user, so that a concurrent edit of other fields is not lost.

@@ -72,6 +72,19 @@ fn is_owner(user: &User) -> bool {
 }
 
 impl App {
+    /// Read-modify-write of one user in a transaction: the row is locked and read afresh, `f`
+    /// changes it (and may write related rows through the transaction), and it is saved.
+    fn modify_user(&self, id: Uuid, f: impl FnOnce(&dyn crate::store::Repo, &mut User) -> Result<()>) -> Result<User> {
+        in_transaction(self.repo(), |tx| {
+            tx.lock_user(id)?;
+            let mut user = tx.user_by_id(id)?.ok_or_else(Error::not_found)?;
+            f(tx, &mut user)?;
+            user.updated_at = clock::now();
+            tx.update_user(&user)?;
+            Ok(user)
+        })
+    }
+
     /// Attaches organization ids to users, with one query for the whole page.
     pub fn views(&self, users: Vec<User>) -> Result<Vec<UserView>> {
         let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
@@ -213,21 +226,20 @@ impl App {
     /// `DELETE /users/{user}`: soft-deletes the account; its keys and memberships go with it,
     /// and its username and email become free.
     pub fn delete_user(&self, actor: &Actor, param: &str) -> Result<()> {
-        let mut user = self.resolve_user(actor, param)?;
+        let user = self.resolve_user(actor, param)?;
         if user.id == actor.user.id {
             return Err(Error::new(ErrorKind::Forbidden, "You cannot delete yourself!"));
         }
         rbac::require(&actor.subject, action::DELETE, &Object::user(user.id))?;
-        user.deleted = true;
-        user.updated_at = clock::now();
-        in_transaction(self.repo(), |tx| {
-            tx.update_user(&user)?;
+        self.modify_user(user.id, |tx, user| {
+            user.deleted = true;
             tx.delete_api_keys_of_user(user.id, None)?;
             for m in tx.memberships_of_user(user.id)? {
                 tx.delete_member(m.organization_id, user.id)?;
             }
             Ok(())
-        })
+        })?;
+        Ok(())
     }
 
     /// `PUT /users/{user}/profile`: username and display name. Renaming needs `update` on the
@@ -243,7 +255,7 @@ impl App {
             v.add("name", tag_failure("user_real_name", name));
         }
         v.finish("Validation failed.")?;
-        let mut user = self.resolve_user(actor, param)?;
+        let user = self.resolve_user(actor, param)?;
         let object = Object::user(user.id);
         if username != user.username && !rbac::authorize(&actor.subject, action::UPDATE, &object) {
             return Err(Error::not_found());
@@ -256,10 +268,13 @@ impl App {
                 return Err(taken());
             }
         }
-        user.username = username.to_string();
-        user.name = name.to_string();
-        user.updated_at = clock::now();
-        self.repo().update_user(&user).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
+        let user = self
+            .modify_user(user.id, |_, user| {
+                user.username = username.to_string();
+                user.name = name.to_string();
+                Ok(())
+            })
+            .map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
         self.view(user)
     }
 
@@ -267,7 +282,7 @@ impl App {
     /// admins need not, but only owners may reset an owner's. Every other session of the user
     /// ends (the caller's current session survives a change of their own password).
     pub fn update_password(&self, actor: &Actor, param: &str, old_password: &str, password: &str) -> Result<()> {
-        let mut user = self.resolve_user(actor, param)?;
+        let user = self.resolve_user(actor, param)?;
         if !rbac::authorize(&actor.subject, action::UPDATE_PERSONAL, &Object::user(user.id)) {
             return Err(Error::not_found());
         }
@@ -291,13 +306,13 @@ impl App {
         if secret::verify_password(password, &user.hashed_password) {
             return Err(Error::bad_request("New password cannot match old password."));
         }
-        user.hashed_password = secret::hash_password(password);
-        user.updated_at = clock::now();
+        let hashed_password = secret::hash_password(password);
         let keep = if is_self { Some(actor.api_key_id.clone()) } else { None };
-        in_transaction(self.repo(), |tx| {
-            tx.update_user(&user)?;
+        self.modify_user(user.id, |tx, user| {
+            user.hashed_password = hashed_password;
             tx.delete_api_keys_of_user(user.id, keep.as_deref())
-        })
+        })?;
+        Ok(())
     }
 
     /// `PUT /users/{user}/status/{activate,suspend}`. Nobody can suspend themselves or an owner;
@@ -333,7 +348,7 @@ impl App {
     /// removing a role the caller may not assign (only owners handle `owner`) is a 403; nobody
     /// changes their own roles.
     pub fn set_user_roles(&self, actor: &Actor, param: &str, roles: &[String]) -> Result<UserView> {
-        let mut user = self.resolve_user(actor, param)?;
+        let user = self.resolve_user(actor, param)?;
         if user.id == actor.user.id {
             return Err(Error::bad_request("You cannot change your own roles."));
         }
@@ -361,9 +376,10 @@ impl App {
         if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_site_role(&actor.subject, r)) {
             return Err(Error::bad_request(format!("not authorized to assign role {r:?}")));
         }
-        user.rbac_roles = wanted;
-        user.updated_at = clock::now();
-        self.repo().update_user(&user)?;
+        let user = self.modify_user(user.id, |_, user| {
+            user.rbac_roles = wanted;
+            Ok(())
+        })?;
         self.view(user)
     }
 

@@ -185,6 +185,16 @@ impl Repo for DbRepo<'_> {
         self.with(|c| diesel::insert_into(users::table).values(&row).execute(c).map(|_| ()))
     }
 
+    fn lock_user(&self, id: Uuid) -> Result<()> {
+        self.with(|c| match c {
+            DbConn::Pg(pg) => diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::Text, _>(id.to_string())
+                .execute(pg)
+                .map(|_| ()),
+            DbConn::Sqlite(_) => Ok(()),
+        })
+    }
+
     fn update_user(&self, user: &User) -> Result<()> {
         let row = UserRow::from(user);
         self.with(|c| diesel::update(users::table.find(&row.id)).set(&row).execute(c).map(|_| ()))
