@@ -169,7 +169,9 @@ impl App {
                 )))
             }
         }
-        let subject = self.subject_of(&user)?;
+        let mut subject = self.subject_of(&user)?;
+        let allow_list: Vec<(String, String)> = key.allow_list.iter().map(|t| (t.resource_type.clone(), t.id.clone())).collect();
+        subject.scope = crate::rbac::KeyScope::of_key(&key.scopes, &allow_list);
         Ok(Actor { user, subject, api_key_id: key.id })
     }
 

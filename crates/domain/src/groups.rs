@@ -117,7 +117,7 @@ fn check_group_fields(v: &mut Validations, name: Option<&str>, display_name: &st
 
 impl App {
     fn group_object(group: &Group) -> Object {
-        Object::of(resource::GROUP).in_org(group.organization_id)
+        Object::of(resource::GROUP).in_org(group.organization_id).with_id(group.id)
     }
 
     /// A filter selecting a group's members: organization members for Everyone, explicit rows

@@ -47,7 +47,7 @@ impl App {
             Err(_) => self.repo().organization_by_name(param)?,
         };
         let org = org.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))?;
         Ok(org)
     }
 

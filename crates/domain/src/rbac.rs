@@ -269,6 +269,77 @@ pub struct Subject {
     pub site_roles: Vec<String>,
     /// Per organization: explicit roles plus the implicit `organization-member`.
     pub org_roles: BTreeMap<Uuid, Vec<String>>,
+    /// What the API key in use allows, when it is narrower than the user's roles.
+    pub scope: Option<KeyScope>,
+}
+
+/// The limits an API key puts on its user's permissions: scopes (resource and action pairs)
+/// and an allow list of objects (type and id). A request is authorized only when the roles
+/// *and* the key allow it, as in Coder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyScope {
+    /// `(resource, action)` pairs, `*` for any.
+    pub permissions: Vec<(String, String)>,
+    /// `(resource type, id)` pairs, `*` for any.
+    pub allow_list: Vec<(String, String)>,
+}
+
+/// API key scopes Coder lets clients ask for (`rbac.IsExternalScope`): the legacy `all` and
+/// `application_connect`, the `coder:*` bundles, and `<resource>:<action>` scopes of the
+/// resources a token may be limited to.
+pub fn is_external_scope(scope: &str) -> bool {
+    const LOW_LEVEL: &[&str] = &["workspace", "template", "api_key", "file", "user", "user_secret", "user_skill", "task", "organization"];
+    if matches!(scope, "all" | "application_connect") {
+        return true;
+    }
+    if !crate::vocab::API_KEY_SCOPES.contains(&scope) {
+        return false;
+    }
+    if scope.starts_with("coder:") {
+        return true;
+    }
+    scope.split_once(':').is_some_and(|(res, _)| LOW_LEVEL.contains(&res))
+}
+
+impl KeyScope {
+    /// The limits of a key, or `None` when it allows everything its user may do.
+    pub fn of_key(scopes: &[String], allow_list: &[(String, String)]) -> Option<Self> {
+        let mut permissions: Vec<(String, String)> = Vec::new();
+        let mut add = |r: &str, a: &str| permissions.push((r.to_string(), a.to_string()));
+        for s in scopes {
+            match s.as_str() {
+                "all" | "coder:all" => add("*", "*"),
+                "application_connect" | "coder:application_connect" => add("workspace", "application_connect"),
+                "coder:apikeys.manage_self" => {
+                    add("api_key", "*");
+                    add("user", "read");
+                }
+                other if other.starts_with("coder:workspaces.") => add("workspace", "*"),
+                other if other.starts_with("coder:templates.") => add("template", "*"),
+                other => {
+                    if let Some((res, act)) = other.split_once(':') {
+                        add(res, act)
+                    }
+                }
+            }
+        }
+        let everything = permissions.iter().any(|(r, a)| r == "*" && a == "*");
+        let anywhere = allow_list.is_empty() || allow_list.iter().any(|(t, i)| t == "*" && i == "*");
+        if everything && anywhere {
+            return None;
+        }
+        Some(Self { permissions, allow_list: allow_list.to_vec() })
+    }
+
+    fn allows(&self, act: &str, object: &Object) -> bool {
+        let scoped = self.permissions.iter().any(|(r, a)| (r == "*" || r == object.resource) && (a == "*" || a == act));
+        let listed = self.allow_list.is_empty()
+            || self
+                .allow_list
+                .iter()
+                .any(|(t, i)| (t == "*" || t == object.resource) && (i == "*" || object.id.is_some_and(|id| id.to_string() == *i)));
+        scoped && listed
+    }
 }
 
 impl Subject {
@@ -287,7 +358,7 @@ impl Subject {
                 (org, roles)
             })
             .collect();
-        Self { user_id, site_roles: roles, org_roles }
+        Self { user_id, site_roles: roles, org_roles, scope: None }
     }
 
     /// Whether the subject holds a site role.
@@ -310,12 +381,14 @@ pub struct Object {
     pub owner: Option<Uuid>,
     /// The organization it belongs to, if any.
     pub org: Option<Uuid>,
+    /// Its own id, when API key allow lists may name it.
+    pub id: Option<Uuid>,
 }
 
 impl Object {
     /// An object with neither owner nor organization (e.g. "all users").
     pub fn of(resource: &'static str) -> Self {
-        Self { resource, owner: None, org: None }
+        Self { resource, owner: None, org: None, id: None }
     }
 
     /// Sets the owning user.
@@ -330,9 +403,15 @@ impl Object {
         self
     }
 
+    /// Sets the object's own id.
+    pub fn with_id(mut self, id: Uuid) -> Self {
+        self.id = Some(id);
+        self
+    }
+
     /// A user account, owned by itself.
     pub fn user(id: Uuid) -> Self {
-        Self::of(resource::USER).owned_by(id)
+        Self::of(resource::USER).owned_by(id).with_id(id)
     }
 }
 
@@ -340,8 +419,15 @@ fn grants(perms: &[Permission], act: &str, res: &str) -> bool {
     perms.iter().any(|p| (p.resource == r::WILDCARD || p.resource == res) && p.actions.iter().any(|x| *x == a::WILDCARD || *x == act))
 }
 
-/// Whether `subject` may perform `act` on `object`.
+/// Whether `subject` may perform `act` on `object`: some role must allow it, and so must the
+/// API key's scope. Site permissions of organization roles apply everywhere, as in Coder (an
+/// organization admin must see users site-wide to add them).
 pub fn authorize(subject: &Subject, act: &str, object: &Object) -> bool {
+    if let Some(scope) = &subject.scope {
+        if !scope.allows(act, object) {
+            return false;
+        }
+    }
     let owns = object.owner == Some(subject.user_id);
     let site = subject
         .site_roles
@@ -351,13 +437,16 @@ pub fn authorize(subject: &Subject, act: &str, object: &Object) -> bool {
     if site {
         return true;
     }
+    let org_site = subject.org_roles.values().flatten().filter_map(|n| role_def(n)).any(|role| grants(role.site, act, object.resource));
+    if org_site {
+        return true;
+    }
     let Some(org) = object.org else { return false };
     subject.org_roles.get(&org).is_some_and(|roles| {
-        roles.iter().filter_map(|n| role_def(n)).any(|role| {
-            grants(role.site, act, object.resource)
-                || grants(role.org, act, object.resource)
-                || (owns && grants(role.user, act, object.resource))
-        })
+        roles
+            .iter()
+            .filter_map(|n| role_def(n))
+            .any(|role| grants(role.org, act, object.resource) || (owns && grants(role.user, act, object.resource)))
     })
 }
 
@@ -445,6 +534,37 @@ mod tests {
         assert!(authorize(&s, action::CREATE, &Object::of(resource::GROUP).in_org(org)));
         assert!(!authorize(&s, action::CREATE, &Object::of(resource::GROUP).in_org(other)));
         assert!(authorize(&s, action::READ, &Object::of(resource::GROUP).in_org(other)));
+    }
+
+    #[test]
+    fn org_admins_read_users_site_wide() {
+        let org = Uuid::new_v4();
+        let s = subject(&[], &[(org, &[role::ORG_ADMIN])]);
+        assert!(authorize(&s, action::READ, &Object::user(Uuid::new_v4())));
+        assert!(!authorize(&s, action::UPDATE, &Object::user(Uuid::new_v4())));
+    }
+
+    #[test]
+    fn key_scopes_narrow_the_roles() {
+        let mut s = subject(&[role::OWNER], &[]);
+        let all = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(KeyScope::of_key(&all(&["coder:all"]), &[("*".into(), "*".into())]), None);
+        s.scope = KeyScope::of_key(&all(&["user:read"]), &[]);
+        let other = Uuid::new_v4();
+        assert!(authorize(&s, action::READ, &Object::user(other)));
+        assert!(!authorize(&s, action::UPDATE, &Object::user(other)));
+        assert!(!authorize(&s, action::CREATE, &Object::of(resource::API_KEY).owned_by(s.user_id)));
+        s.scope = KeyScope::of_key(&all(&["coder:all"]), &[("user".into(), other.to_string())]);
+        assert!(authorize(&s, action::UPDATE, &Object::user(other)));
+        assert!(!authorize(&s, action::READ, &Object::user(Uuid::new_v4())));
+        s.scope = KeyScope::of_key(&all(&["coder:application_connect"]), &[]);
+        assert!(!authorize(&s, action::READ, &Object::user(s.user_id)));
+    }
+
+    #[test]
+    fn external_scopes() {
+        assert!(is_external_scope("coder:all") && is_external_scope("all") && is_external_scope("user:read"));
+        assert!(!is_external_scope("assign_role:assign") && !is_external_scope("bogus:thing"));
     }
 
     #[test]

@@ -96,6 +96,17 @@ pub fn parse_user_query(q: &str) -> Result<UserFilter> {
                 }
             }
             "role" => filter.roles = list.clone(),
+            "github_com_user_id" => {
+                if let Some(v) = single(&mut fail) {
+                    match v.parse::<i64>() {
+                        Ok(n) => filter.github_com_user_id = Some(n),
+                        Err(_) => fail(
+                            key,
+                            format!("Query param {key:?} must be a valid 64-bit integer: strconv.ParseInt: parsing {v:?}: invalid syntax"),
+                        ),
+                    }
+                }
+            }
             "service_account" => {
                 if let Some(v) = single(&mut fail) {
                     match v.as_str() {

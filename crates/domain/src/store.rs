@@ -39,6 +39,8 @@ pub struct UserFilter {
     pub organization_id: Option<Uuid>,
     /// Only (or never) service accounts.
     pub service_account: Option<bool>,
+    /// Only users linked to this GitHub account (0 = any).
+    pub github_com_user_id: Option<i64>,
 }
 
 /// Keyset and offset pagination as Coder's `codersdk.Pagination` has it.

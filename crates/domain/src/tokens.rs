@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::rbac::{self, action, resource, role, Object};
 use crate::secret::random_alphanumeric;
 use crate::user::{LoginType, User};
-use crate::vocab::{API_KEY_SCOPES, RBAC_RESOURCES};
+use crate::vocab::RBAC_RESOURCES;
 
 /// Input of `POST /users/{user}/keys/tokens`.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +69,21 @@ pub fn validate_allow_list_entry(t: &AllowListTarget) -> Result<(), String> {
     Ok(())
 }
 
+/// Coder's `NormalizeAllowList`: `*:*` anywhere means everything; a `type:*` entry makes the
+/// same type's specific ids redundant; the rest is sorted and deduplicated. Empty means
+/// everything.
+pub fn normalize_allow_list(entries: &[AllowListTarget]) -> Vec<AllowListTarget> {
+    if entries.is_empty() || entries.iter().any(|t| t.resource_type == "*" && t.id == "*") {
+        return allow_all();
+    }
+    let wildcard_types: Vec<&str> = entries.iter().filter(|t| t.id == "*").map(|t| t.resource_type.as_str()).collect();
+    let mut out: Vec<AllowListTarget> =
+        entries.iter().filter(|t| t.id == "*" || !wildcard_types.contains(&t.resource_type.as_str())).cloned().collect();
+    out.sort_by(|a, b| (&a.resource_type, &a.id).cmp(&(&b.resource_type, &b.id)));
+    out.dedup();
+    out
+}
+
 impl App {
     fn api_key_object(user: &User) -> Object {
         Object::of(resource::API_KEY).owned_by(user.id)
@@ -116,15 +131,15 @@ impl App {
         } else {
             vec!["coder:all".to_string()]
         };
-        if let Some(bad) = scopes.iter().find(|s| !API_KEY_SCOPES.contains(&s.as_str()) || *s == "all" || *s == "application_connect") {
+        if let Some(bad) = scopes.iter().find(|s| !rbac::is_external_scope(s)) {
             return Err(
                 Error::bad_request("Failed to create API key.").with_detail(format!("invalid or unsupported API key scope: {bad:?}"))
             );
         }
         for entry in &req.allow_list {
-            validate_allow_list_entry(entry).map_err(|d| Error::bad_request("Failed to create API key.").with_detail(d))?;
+            validate_allow_list_entry(entry).map_err(|d| Error::bad_request("Request body must be valid JSON.").with_detail(d))?;
         }
-        let allow_list = if req.allow_list.is_empty() { allow_all() } else { req.allow_list.clone() };
+        let allow_list = normalize_allow_list(&req.allow_list);
         let lifetime = if req.lifetime_ns != 0 {
             let invalid = |d: String| Error::bad_request("Failed to validate create API key request.").with_detail(d);
             if req.lifetime_ns < 0 {
@@ -134,9 +149,6 @@ impl App {
             let max = self.max_token_lifetime(&user);
             if requested > max {
                 return Err(invalid(format!("lifetime must be less than {}", go_duration(max))));
-            }
-            if requested < Duration::from_secs(1) {
-                return Err(invalid("lifetime must be at least one second".into()));
             }
             requested
         } else {
@@ -161,12 +173,31 @@ impl App {
         }
     }
 
-    /// `GET /users/{user}/keys/tokens`: the user's tokens, newest first; expired ones only
-    /// when asked.
-    pub fn list_tokens(&self, actor: &Actor, param: &str, include_expired: bool) -> Result<Vec<ApiKey>> {
+    /// `GET /users/{user}/keys/tokens/tokenconfig`: the longest lifetime `{user}` may ask for
+    /// (Coder's CLI asks before every `coder tokens create`).
+    pub fn token_config(&self, actor: &Actor, param: &str) -> Result<Duration> {
         let user = self.resolve_user(actor, param)?;
-        rbac::require_visible(&actor.subject, &Self::api_key_object(&user))?;
-        self.repo().api_keys_of_user(user.id, Some(LoginType::Token), include_expired, clock::now())
+        Ok(self.max_token_lifetime(&user))
+    }
+
+    /// `GET /users/{user}/keys/tokens`: the user's tokens (every user's with `include_all`, as
+    /// far as the caller may read them) with their owners' usernames, newest first; expired ones
+    /// only when asked. Callers who may see the user but not their keys get an empty list.
+    pub fn list_tokens(&self, actor: &Actor, param: &str, include_expired: bool, include_all: bool) -> Result<Vec<(ApiKey, String)>> {
+        let user = self.resolve_user(actor, param)?;
+        let owners = if include_all { self.repo().list_users(&Default::default(), &Default::default())?.items } else { vec![user] };
+        let now = clock::now();
+        let mut out = Vec::new();
+        for owner in owners {
+            if !rbac::authorize(&actor.subject, action::READ, &Self::api_key_object(&owner)) {
+                continue;
+            }
+            for key in self.repo().api_keys_of_user(owner.id, Some(LoginType::Token), include_expired, now)? {
+                out.push((key, owner.username.clone()));
+            }
+        }
+        out.sort_by_key(|k| std::cmp::Reverse(k.0.created_at));
+        Ok(out)
     }
 
     /// `GET /users/{user}/keys/tokens/{keyname}`.
@@ -223,6 +254,18 @@ mod tests {
         assert_eq!(go_duration(Duration::from_secs(876_600 * 3600)), "876600h0m0s");
         assert_eq!(go_duration(Duration::from_secs(90)), "1m30s");
         assert_eq!(go_duration(Duration::from_millis(1500)), "1.5s");
+    }
+
+    #[test]
+    fn allow_lists_normalize() {
+        let t = |r: &str, i: &str| AllowListTarget { resource_type: r.into(), id: i.into() };
+        assert_eq!(normalize_allow_list(&[]), allow_all());
+        assert_eq!(normalize_allow_list(&[t("user", "*"), t("*", "*")]), allow_all());
+        let id = "3c9d1e8c-7f50-4b56-8a8f-0f6ab2f0b0b1";
+        assert_eq!(
+            normalize_allow_list(&[t("workspace", id), t("user", id), t("workspace", "*"), t("user", id)]),
+            vec![t("user", id), t("workspace", "*")]
+        );
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct NewUser {
     pub password: String,
     /// Login type; `None` means `password`.
     pub login_type: Option<LoginType>,
+    /// A login type name this server does not know, kept to answer with Coder's message.
+    pub unsupported_login_type: Option<String>,
     /// Initial status; `None` means `dormant`.
     pub status: Option<UserStatus>,
     /// Organizations to join; the nil UUID stands for the default organization.
@@ -111,6 +113,10 @@ impl App {
     /// users in general see only themselves, as in Coder.
     pub fn list_users(&self, actor: &Actor, q: &str, page: Page) -> Result<Paged<UserView>> {
         let mut filter: UserFilter = crate::search::parse_user_query(q)?;
+        // No account here is linked to GitHub, so a GitHub user id matches nobody.
+        if filter.github_com_user_id.is_some_and(|id| id != 0) {
+            return Ok(Paged { items: Vec::new(), count: 0 });
+        }
         if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::USER)) {
             filter.only_user = Some(actor.user.id);
         }
@@ -136,6 +142,11 @@ impl App {
                 return Err(Error::bad_request("Email cannot be set for service accounts."));
             }
             login_type = Some(LoginType::None);
+        }
+        if let Some(raw) = &input.unsupported_login_type {
+            if !input.password.is_empty() {
+                return Err(Error::bad_request(format!("Password cannot be set for non-password ({raw:?}) authentication.")));
+            }
         }
         let login_type = login_type.unwrap_or(LoginType::Password);
         if login_type != LoginType::Password && !input.password.is_empty() {
@@ -179,6 +190,9 @@ impl App {
             if !orgs.contains(&org.id) {
                 orgs.push(org.id);
             }
+        }
+        if let Some(raw) = &input.unsupported_login_type {
+            return Err(Error::bad_request(format!("Unsupported login type {raw:?} for manually creating new users.")));
         }
         let hashed_password = match login_type {
             LoginType::None | LoginType::Github => String::new(),

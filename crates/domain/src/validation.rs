@@ -19,9 +19,9 @@ pub fn name_valid(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Coder's `UserRealNameValid`: at most 128 characters and no surrounding white space.
+/// Coder's `UserRealNameValid`: at most 128 bytes and no surrounding white space.
 pub fn user_real_name_valid(name: &str) -> Result<(), String> {
-    if name.chars().count() > 128 {
+    if name.len() > 128 {
         return Err("must be <= 128 characters".into());
     }
     if name.trim() != name {

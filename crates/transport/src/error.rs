@@ -84,13 +84,17 @@ impl ResponseError for ApiError {
             validations: self.0.validations.iter().map(|v| ValidationError { field: v.field.clone(), detail: v.detail.clone() }).collect(),
         };
         let mut resp = HttpResponse::build(self.status_code()).json(body);
-        if self.0.kind == ErrorKind::Unauthorized {
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token is invalid\"",
-                ),
-            );
+        // Like Coder, only the session check's 401s carry the challenge; "expired" anywhere in
+        // the message or detail picks the expired wording.
+        let from_session_check = self.0.message == domain::auth::SIGNED_OUT || self.0.message.starts_with("User is not active");
+        if self.0.kind == ErrorKind::Unauthorized && from_session_check {
+            let expired = self.0.message.contains("expired") || self.0.detail.contains("expired");
+            let value = if expired {
+                "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token has expired\""
+            } else {
+                "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token is invalid\""
+            };
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
         }
         resp
     }

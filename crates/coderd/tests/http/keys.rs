@@ -134,3 +134,58 @@ dual_test!(session_keys, |srv| {
     let (other, _) = srv.create_user(&owner, "other");
     srv.post("/api/v2/users/sess/keys").token(&other).send().expect_error(404);
 });
+
+dual_test!(token_config_and_listing_all, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (token, _) = srv.create_user(&owner, "lister");
+    let r = srv.get("/api/v2/users/me/keys/tokens/tokenconfig").token(&token).send();
+    r.expect(200);
+    assert_eq!(r.json["max_token_lifetime"], 876_600u64 * 3600 * 1_000_000_000);
+    let r = srv.get("/api/v2/users/me/keys/tokens/tokenconfig").token(&owner).send();
+    assert_eq!(r.json["max_token_lifetime"], 168u64 * 3600 * 1_000_000_000);
+
+    srv.post("/api/v2/users/me/keys/tokens").token(&token).json(json!({"token_name": "mine"})).send().expect(201);
+    srv.post("/api/v2/users/me/keys/tokens").token(&owner).json(json!({"token_name": "boss"})).send().expect(201);
+    let r = srv.get("/api/v2/users/me/keys/tokens").token(&token).send();
+    assert_eq!(r.json.as_array().unwrap().len(), 1);
+    assert_eq!(r.json[0]["username"], "lister");
+    // Owners may list everyone's tokens; members still see only their own.
+    let r = srv.get("/api/v2/users/me/keys/tokens?include_all=true").token(&owner).send();
+    let owners: Vec<&str> = r.json.as_array().unwrap().iter().map(|k| k["username"].as_str().unwrap()).collect();
+    assert_eq!(owners.len(), 2);
+    assert!(owners.contains(&"lister") && owners.contains(&"owner"));
+    assert_eq!(srv.get("/api/v2/users/me/keys/tokens?include_all=true").token(&token).send().json.as_array().unwrap().len(), 1);
+    // Admins who may see the user but not their keys get an empty list.
+    let (auditor, _) = srv.create_user(&owner, "aud");
+    srv.put("/api/v2/users/aud/roles").token(&owner).json(json!({"roles": ["auditor"]})).send().expect(200);
+    let r = srv.get("/api/v2/users/lister/keys/tokens").token(&auditor).send();
+    r.expect(200);
+    assert_eq!(r.json, json!([]));
+});
+
+dual_test!(token_scopes_are_enforced, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (_, other) = srv.create_user(&owner, "target");
+    let other_id = other["id"].as_str().unwrap().to_string();
+    let make = |body: serde_json::Value| -> String {
+        let r = srv.post("/api/v2/users/me/keys/tokens").token(&owner).json(body).send();
+        r.expect(201);
+        r.json["key"].as_str().unwrap().to_string()
+    };
+    // A read-only token reads but cannot write, even for an owner.
+    let read_only = make(json!({"token_name": "ro", "scopes": ["user:read"]}));
+    srv.get("/api/v2/users/target").token(&read_only).send().expect(200);
+    srv.put("/api/v2/users/target/status/suspend").token(&read_only).send().expect_error(403);
+    srv.post("/api/v2/users/me/keys/tokens").token(&read_only).json(json!({})).send().expect_error(403);
+    // An allow list confines the token to the objects it names.
+    let one_user = make(json!({"token_name": "one", "allow_list": [{"type": "user", "id": other_id}]}));
+    srv.get(&format!("/api/v2/users/{other_id}")).token(&one_user).send().expect(200);
+    srv.get("/api/v2/users/me").token(&one_user).send().expect_error(404);
+    // An application-connect token cannot use the REST API.
+    let app = make(json!({"token_name": "app", "scope": "application_connect"}));
+    srv.get("/api/v2/users/target").token(&app).send().expect_error(404);
+    // Only scopes Coder offers to clients are accepted.
+    let r = srv.post("/api/v2/users/me/keys/tokens").token(&owner).json(json!({"scopes": ["assign_role:assign"]})).send();
+    r.expect_error(400);
+    make(json!({"token_name": "legacy-all", "scopes": ["all"]}));
+});

@@ -451,3 +451,49 @@ dual_test!(ten_thousand_users_page_correctly, |srv| {
     let r = srv.get("/api/v2/users?q=bulk&limit=1").token(&owner).send();
     assert_eq!(r.json["count"], N as u64);
 });
+
+dual_test!(password_checks_and_other_coder_details, |srv| {
+    let r = srv.post("/api/v2/users/validate-password").json(json!({"password": "password"})).send();
+    r.expect(200);
+    assert_eq!(r.json["valid"], false);
+    assert!(r.json["details"].as_str().unwrap().starts_with("insecure password"));
+    let r = srv.post("/api/v2/users/validate-password").json(json!({"password": OWNER_PASSWORD})).send();
+    assert_eq!(r.json, json!({"valid": true, "details": ""}));
+    srv.post("/api/v2/users/validate-password").json(json!({})).send().expect_error(400);
+
+    let (owner, _, _) = srv.setup_owner();
+    let r = new_user(
+        srv,
+        &owner,
+        json!({"email": "x@example.com", "username": "x", "login_type": "carrier-pigeon", "organization_ids": [DEFAULT_ORG]}),
+    );
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Unsupported login type \"carrier-pigeon\" for manually creating new users.");
+    assert_eq!(srv.get("/api/v2/users?q=github_com_user_id:42").token(&owner).send().json["count"], 0);
+    // A bad query wins over bad pagination, as in Coder.
+    let r = srv.get("/api/v2/users?q=color:red&limit=-1").token(&owner).send();
+    assert_eq!(r.json["message"], "Invalid user search query.");
+    // Failed logins carry no token challenge; a bad session does.
+    let r = srv.post("/api/v2/users/login").json(json!({"email": "owner@example.com", "password": "nope"})).send();
+    assert!(r.header("www-authenticate").is_none());
+    let r = srv.get("/api/v2/users/me").send();
+    assert!(r.header("www-authenticate").unwrap().contains("expired"));
+});
+
+dual_test!(organization_admins_see_users, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (admin, _) = srv.create_user(&owner, "orgboss");
+    srv.create_user(&owner, "someone");
+    srv.post("/api/v2/organizations").token(&owner).json(json!({"name": "side"})).send().expect(201);
+    srv.post("/api/v2/organizations/side/members/orgboss").token(&owner).send().expect(200);
+    srv.put("/api/v2/organizations/side/members/orgboss/roles")
+        .token(&owner)
+        .json(json!({"roles": ["organization-admin"]}))
+        .send()
+        .expect(200);
+    // To add members, organization admins must be able to find users site-wide.
+    assert_eq!(srv.get("/api/v2/users").token(&admin).send().json["count"], 3);
+    srv.get("/api/v2/users/someone").token(&admin).send().expect(200);
+    srv.post("/api/v2/organizations/side/members/someone").token(&admin).send().expect(200);
+    srv.put("/api/v2/users/someone/status/suspend").token(&admin).send().expect_error(403);
+});

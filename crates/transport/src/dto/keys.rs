@@ -201,3 +201,23 @@ pub struct CreateTokenRequest {
     #[serde(default, deserialize_with = "null_default")]
     pub allow_list: Vec<ApiAllowListTarget>,
 }
+
+/// Coder's `codersdk.APIKeyWithOwner`: a token with its owner's username, as the token list
+/// shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::APIKeyWithOwner, example = json!({"id": "AbCdEfGhIj", "user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "last_used": "2026-01-02T03:04:05.123456Z", "expires_at": "2026-01-09T03:04:05.123456Z", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "login_type": "token", "scope": "all", "scopes": ["coder:all"], "token_name": "ci", "lifetime_seconds": 604800, "allow_list": [{"type": "*", "id": "*"}], "username": "ada"}))]
+pub struct ApiKeyWithOwner {
+    /// The key.
+    #[serde(flatten)]
+    pub key: ApiKey,
+    /// Username of the key's owner.
+    pub username: String,
+}
+
+/// Coder's `codersdk.TokenConfig`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::TokenConfig, example = json!({"max_token_lifetime": 604_800_000_000_000i64}))]
+pub struct TokenConfig {
+    /// The longest token lifetime the user may ask for, in nanoseconds.
+    pub max_token_lifetime: i64,
+}

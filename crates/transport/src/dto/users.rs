@@ -246,7 +246,8 @@ pub struct CreateUserRequestWithOrgs {
     pub password: String,
     /// Defaults to `password` (`none` for service accounts).
     #[serde(default, deserialize_with = "null_default")]
-    pub login_type: LoginType,
+    #[schema(value_type = LoginType)]
+    pub login_type: String,
     /// Defaults to `dormant` until the first login.
     #[serde(default)]
     #[schema(value_type = UserStatus)]
@@ -352,4 +353,23 @@ pub struct AuthMethods {
     /// Terms of service users must accept; omitted when unset.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub terms_of_service_url: String,
+}
+
+/// Coder's `codersdk.ValidateUserPasswordRequest`.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::ValidateUserPasswordRequest, example = json!({"password": "SomeSecurePassword!"}))]
+pub struct ValidateUserPasswordRequest {
+    /// The candidate password.
+    #[serde(default, deserialize_with = "null_default")]
+    pub password: String,
+}
+
+/// Coder's `codersdk.ValidateUserPasswordResponse`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::ValidateUserPasswordResponse, example = json!({"valid": false, "details": "insecure password, try including more special characters, using uppercase letters, using numbers or using a longer password"}))]
+pub struct ValidateUserPasswordResponse {
+    /// Whether the password would be accepted.
+    pub valid: bool,
+    /// Why not, when it would not.
+    pub details: String,
 }

@@ -6,7 +6,7 @@ use domain::apikey::AllowListTarget;
 use domain::tokens::NewToken;
 
 use crate::auth::Authed;
-use crate::dto::{ApiKey, CreateTokenRequest, GenerateApiKeyResponse};
+use crate::dto::{ApiKey, ApiKeyWithOwner, CreateTokenRequest, GenerateApiKeyResponse, TokenConfig};
 use crate::error::{ApiResult, Response};
 use crate::query;
 use crate::state::{blocking, State};
@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_session_key)
         .service(list_tokens)
         .service(create_token)
+        .service(token_config)
         .service(token_by_name)
         .service(get_key)
         .service(delete_key)
@@ -48,9 +49,10 @@ pub async fn create_session_key(state: web::Data<State>, actor: Authed, user: Pa
     params(
         ("user" = String, Path, description = "User ID, username, or me"),
         ("include_expired" = Option<bool>, Query, description = "Include expired tokens in the list"),
+        ("include_all" = Option<bool>, Query, description = "List the tokens of every user the caller may see"),
     ),
     responses(
-        (status = 200, description = "OK", body = Vec<ApiKey>),
+        (status = 200, description = "OK", body = Vec<ApiKeyWithOwner>),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -58,9 +60,11 @@ pub async fn create_session_key(state: web::Data<State>, actor: Authed, user: Pa
 )]
 #[get("/api/v2/users/{user}/keys/tokens")]
 pub async fn list_tokens(state: web::Data<State>, actor: Authed, user: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    let include_expired = query::boolean(&query::pairs(&req), "include_expired");
-    let keys = blocking(&state, move |app| app.list_tokens(&actor.0, &user, include_expired)).await?;
-    Ok(HttpResponse::Ok().json(keys.iter().map(ApiKey::from).collect::<Vec<_>>()))
+    let pairs = query::pairs(&req);
+    let (include_expired, include_all) = (query::boolean(&pairs, "include_expired"), query::boolean(&pairs, "include_all"));
+    let keys = blocking(&state, move |app| app.list_tokens(&actor.0, &user, include_expired, include_all)).await?;
+    Ok(HttpResponse::Ok()
+        .json(keys.iter().map(|(k, username)| ApiKeyWithOwner { key: ApiKey::from(k), username: username.clone() }).collect::<Vec<_>>()))
 }
 
 /// Create token API key
@@ -96,6 +100,26 @@ pub async fn create_token(
     };
     let key = blocking(&state, move |app| app.create_token(&actor.0, &user, req)).await?;
     Ok(HttpResponse::Created().json(GenerateApiKeyResponse { key }))
+}
+
+/// Get token config
+///
+/// The longest lifetime `{user}` may ask for: owners are held to the admin maximum.
+#[utoipa::path(
+    operation_id = "get-token-config",
+    tag = "Users",
+    params(("user" = String, Path, description = "User ID, username, or me")),
+    responses(
+        (status = 200, description = "OK", body = TokenConfig),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/users/{user}/keys/tokens/tokenconfig")]
+pub async fn token_config(state: web::Data<State>, actor: Authed, user: Path<String>) -> ApiResult<HttpResponse> {
+    let max = blocking(&state, move |app| app.token_config(&actor.0, &user)).await?;
+    Ok(HttpResponse::Ok().json(TokenConfig { max_token_lifetime: i64::try_from(max.as_nanos()).unwrap_or(i64::MAX) }))
 }
 
 /// Get API key by token name

@@ -8,7 +8,8 @@ use domain::users::{NewUser, UserView};
 use crate::auth::Authed;
 use crate::dto::{
     AssignableRoles, AuthMethod, AuthMethods, CreateUserRequestWithOrgs, GetUsersResponse, GithubAuthMethod, LoginType, OidcAuthMethod,
-    Organization, UpdateRoles, UpdateUserPasswordRequest, UpdateUserProfileRequest, User, UserLoginType,
+    Organization, UpdateRoles, UpdateUserPasswordRequest, UpdateUserProfileRequest, User, UserLoginType, ValidateUserPasswordRequest,
+    ValidateUserPasswordResponse,
 };
 use crate::error::{ApiResult, Response};
 use crate::query;
@@ -18,6 +19,7 @@ use crate::state::{blocking, State};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
         .service(create_user)
+        .service(validate_password)
         .service(auth_methods)
         .service(site_roles)
         .service(get_user)
@@ -57,8 +59,10 @@ fn user_json(v: &UserView) -> User {
 #[get("/api/v2/users")]
 pub async fn list_users(state: web::Data<State>, actor: Authed, req: HttpRequest) -> ApiResult<HttpResponse> {
     let pairs = query::pairs(&req);
-    let page = query::page(&pairs)?;
     let q = query::string(&pairs, "q");
+    // As in Coder, a bad search query is reported before bad pagination.
+    domain::search::parse_user_query(&q)?;
+    let page = query::page(&pairs)?;
     let paged = blocking(&state, move |app| app.list_users(&actor.0, &q, page)).await?;
     Ok(HttpResponse::Ok().json(GetUsersResponse { users: paged.items.iter().map(user_json).collect(), count: paged.count }))
 }
@@ -90,7 +94,9 @@ pub async fn create_user(state: web::Data<State>, actor: Authed, body: Json<Crea
         username: b.username,
         name: b.name,
         password: b.password,
-        login_type: b.login_type.to_domain(),
+        login_type: domain::user::LoginType::parse(&b.login_type),
+        unsupported_login_type: (!b.login_type.is_empty() && domain::user::LoginType::parse(&b.login_type).is_none())
+            .then(|| b.login_type.clone()),
         status: b.user_status.map(Into::into),
         organization_ids,
         service_account: b.service_account,
@@ -98,6 +104,30 @@ pub async fn create_user(state: web::Data<State>, actor: Authed, body: Json<Crea
     };
     let view = blocking(&state, move |app| app.create_user(&actor.0, input)).await?;
     Ok(HttpResponse::Created().json(user_json(&view)))
+}
+
+/// Validate user password
+///
+/// Tells whether a password would be accepted, and why not; the setup and change-password forms
+/// call it as the user types.
+#[utoipa::path(
+    operation_id = "validate-user-password",
+    tag = "Authorization",
+    security(()),
+    request_body = ValidateUserPasswordRequest,
+    responses(
+        (status = 200, description = "OK", body = ValidateUserPasswordResponse),
+        (status = 400, description = "Invalid request", body = Response),
+    ),
+)]
+#[post("/api/v2/users/validate-password")]
+pub async fn validate_password(body: Json<ValidateUserPasswordRequest>) -> ApiResult<HttpResponse> {
+    let password = body.into_inner().password;
+    if password.is_empty() {
+        return Err(domain::Error::invalid_field("Validation failed.", "password", domain::auth::tag_failure("required", "")).into());
+    }
+    let outcome = domain::validation::password_valid(&password);
+    Ok(HttpResponse::Ok().json(ValidateUserPasswordResponse { valid: outcome.is_ok(), details: outcome.err().unwrap_or_default() }))
 }
 
 /// Get authentication methods
