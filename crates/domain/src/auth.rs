@@ -218,10 +218,18 @@ impl App {
         Ok(token)
     }
 
-    /// `POST /users/logout`: ends the session used for this request.
+    /// `POST /users/logout`: ends the session used for this request and, as Coder does, the
+    /// user's application-connect keys; other sessions and tokens stay.
     pub fn logout(&self, actor: &Actor) -> Result<()> {
-        self.repo().delete_api_key(&actor.api_key_id)?;
-        Ok(())
+        in_transaction(self.repo(), |tx| {
+            tx.delete_api_key(&actor.api_key_id)?;
+            for key in tx.api_keys_of_user(actor.user.id, None, true, clock::now())? {
+                if key.scopes.iter().any(|s| s == "coder:application_connect" || s == "application_connect") {
+                    tx.delete_api_key(&key.id)?;
+                }
+            }
+            Ok(())
+        })
     }
 
     /// `GET /users/first`: whether the deployment has been set up.
