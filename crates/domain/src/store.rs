@@ -134,8 +134,6 @@ pub trait Repo: Send + Sync {
     // --- organizations ---
     /// Stores a new organization.
     fn insert_organization(&self, org: &Organization) -> Result<()>;
-    /// Overwrites an organization.
-    fn update_organization(&self, org: &Organization) -> Result<()>;
     /// Removes an organization with its memberships and groups.
     fn delete_organization(&self, id: Uuid) -> Result<()>;
     /// An organization by id.

@@ -416,11 +416,6 @@ impl Repo for DbRepo<'_> {
         self.with(|c| diesel::insert_into(organizations::table).values(&row).execute(c).map(|_| ()))
     }
 
-    fn update_organization(&self, org: &Organization) -> Result<()> {
-        let row = OrganizationRow::from(org);
-        self.with(|c| diesel::update(organizations::table.find(&row.id)).set(&row).execute(c).map(|_| ()))
-    }
-
     fn delete_organization(&self, id: Uuid) -> Result<()> {
         let id = id.to_string();
         self.with(|c| {
