@@ -63,19 +63,23 @@ pub struct Paged<T> {
     pub count: i64,
 }
 
-/// Everything the use cases read and write. Implementations must make [`Repo::transaction`]
-/// atomic: either every write inside it lands or none does.
-pub trait Repo: Send + Sync {
+/// Everything the use cases read and write, grouped by what it concerns. Implementations must
+/// make [`Repo::transaction`] atomic: either every write inside it lands or none does.
+pub trait Repo: SiteStore + UserStore + KeyStore + OrgStore + GroupStore + Send + Sync {
     /// Runs `f` in one database transaction; an `Err` from `f` rolls everything back.
     fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()>;
+}
 
-    // --- site-wide settings ---
+/// Deployment-wide settings kept in the database.
+pub trait SiteStore {
     /// Reads a deployment-wide setting.
     fn get_site_config(&self, key: &str) -> Result<Option<String>>;
     /// Writes a deployment-wide setting.
     fn put_site_config(&self, key: &str, value: &str) -> Result<()>;
+}
 
-    // --- users ---
+/// User accounts, their per-user settings and their git SSH keys.
+pub trait UserStore {
     /// Stores a new user.
     fn insert_user(&self, user: &User) -> Result<()>;
     /// Inside a transaction, holds the user's row until it ends, so that read-modify-write edits
@@ -100,20 +104,18 @@ pub trait Repo: Send + Sync {
     fn count_users(&self) -> Result<i64>;
     /// Records activity, but only moves `last_seen_at` forward.
     fn touch_user_last_seen(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
-
-    // --- per-user key/value settings (appearance, preferences) ---
     /// Reads one setting of a user.
     fn get_user_config(&self, user_id: Uuid, key: &str) -> Result<Option<String>>;
     /// Writes one setting of a user.
     fn put_user_config(&self, user_id: Uuid, key: &str, value: &str) -> Result<()>;
-
-    // --- git SSH keys ---
     /// The user's key pair: (private OpenSSH PEM, public authorized_keys line, created, updated).
     fn get_gitsshkey(&self, user_id: Uuid) -> Result<Option<GitSshKeyRow>>;
     /// Creates or replaces the user's key pair.
     fn put_gitsshkey(&self, key: &GitSshKeyRow) -> Result<()>;
+}
 
-    // --- API keys ---
+/// API keys: sessions and tokens.
+pub trait KeyStore {
     /// Stores a new key.
     fn insert_api_key(&self, key: &ApiKey) -> Result<()>;
     /// A key by its public id.
@@ -130,8 +132,10 @@ pub trait Repo: Send + Sync {
     fn delete_api_key(&self, id: &str) -> Result<bool>;
     /// Deletes every key of a user except `keep` (used on password change and deletion).
     fn delete_api_keys_of_user(&self, user_id: Uuid, keep: Option<&str>) -> Result<()>;
+}
 
-    // --- organizations ---
+/// Organizations and their memberships.
+pub trait OrgStore {
     /// Stores a new organization.
     fn insert_organization(&self, org: &Organization) -> Result<()>;
     /// Removes an organization with its memberships and groups.
@@ -144,8 +148,6 @@ pub trait Repo: Send + Sync {
     fn default_organization(&self) -> Result<Option<Organization>>;
     /// All organizations, ordered by name.
     fn list_organizations(&self) -> Result<Vec<Organization>>;
-
-    // --- organization members ---
     /// Adds a membership.
     fn insert_member(&self, member: &OrganizationMember) -> Result<()>;
     /// Replaces the roles of a membership.
@@ -160,8 +162,12 @@ pub trait Repo: Send + Sync {
     fn memberships_of_users(&self, users: &[Uuid]) -> Result<Vec<OrganizationMember>>;
     /// Memberships of an organization, with live users only, ordered by username.
     fn members_of_org(&self, org: Uuid) -> Result<Vec<OrganizationMember>>;
+    /// Number of members of an organization who are live users.
+    fn count_org_members(&self, org: Uuid) -> Result<i64>;
+}
 
-    // --- groups ---
+/// Groups, their explicit members and their AI budgets.
+pub trait GroupStore {
     /// Stores a new group.
     fn insert_group(&self, group: &Group) -> Result<()>;
     /// Overwrites a group.
@@ -184,10 +190,6 @@ pub trait Repo: Send + Sync {
     fn group_ids_of_user(&self, user: Uuid) -> Result<Vec<Uuid>>;
     /// Number of explicit members of a group who are live users.
     fn count_group_members(&self, group: Uuid) -> Result<i64>;
-    /// Number of members of an organization who are live users.
-    fn count_org_members(&self, org: Uuid) -> Result<i64>;
-
-    // --- group AI budgets ---
     /// A group's AI budget, if set.
     fn group_ai_budget(&self, group: Uuid) -> Result<Option<GroupAiBudget>>;
     /// Creates or replaces a group's AI budget.
