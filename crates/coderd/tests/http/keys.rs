@@ -126,7 +126,7 @@ dual_test!(session_keys, |srv| {
     let r = srv.get(&format!("/api/v2/users/me/keys/{id}")).token(&token).send();
     r.expect(200);
     assert_eq!(r.json["login_type"], "password");
-    assert_eq!(r.json["lifetime_seconds"], 7 * 86400);
+    assert_eq!(r.json["lifetime_seconds"], 86400, "the deployment's session lifetime");
     // Session keys are not tokens.
     assert_eq!(srv.get("/api/v2/users/me/keys/tokens").token(&token).send().json, json!([]));
     // Owners may make keys for others; members may not.
