@@ -204,10 +204,15 @@ impl App {
                 user.status.as_str()
             )));
         }
+        self.create_session(user.id)
+    }
+
+    /// A new full-access session key with the deployment's session lifetime.
+    pub(crate) fn create_session(&self, user_id: Uuid) -> Result<String> {
         let (_, token) = create_api_key(
             self.repo(),
             NewKey {
-                user_id: user.id,
+                user_id,
                 login_type: LoginType::Password,
                 lifetime: self.settings.session_duration,
                 token_name: String::new(),

@@ -95,18 +95,7 @@ impl App {
     pub fn create_session_key(&self, actor: &Actor, param: &str) -> Result<String> {
         let user = self.resolve_user(actor, param)?;
         rbac::require(&actor.subject, action::CREATE, &Self::api_key_object(&user))?;
-        let (_, token) = create_api_key(
-            self.repo(),
-            NewKey {
-                user_id: user.id,
-                login_type: LoginType::Password,
-                lifetime: self.settings.session_duration,
-                token_name: String::new(),
-                scopes: vec!["coder:all".into()],
-                allow_list: allow_all(),
-            },
-        )?;
-        Ok(token)
+        self.create_session(user.id)
     }
 
     /// The longest token lifetime `user` may ask for: owners are capped by the admin maximum.
