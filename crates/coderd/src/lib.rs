@@ -47,7 +47,9 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
         disable_password_auth: args.disable_password_auth,
         disable_session_expiry_refresh: args.disable_session_expiry_refresh,
     };
+    let feed = repo.feed().clone();
     let app = App::new(Arc::new(repo), settings);
+    feed.subscribe(app.auth_cache.clone());
     let deployment_id = app.deployment_id().map_err(|e| format!("cannot read deployment id: {e}"))?;
 
     let listener = std::net::TcpListener::bind(args.http_address).map_err(|e| format!("cannot listen on {}: {e}", args.http_address))?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+use crate::authcache::AuthCache;
 use crate::error::{Error, Result};
 use crate::rbac::Subject;
 use crate::store::Repo;
@@ -51,6 +52,9 @@ pub struct App {
     pub repo: Arc<dyn Repo>,
     /// Deployment settings.
     pub settings: Arc<Settings>,
+    /// What API keys resolve to, so that most requests authenticate without the database.
+    /// The store must report its changes to it (see [`crate::store::ChangeListener`]).
+    pub auth_cache: Arc<AuthCache>,
 }
 
 /// An authenticated caller: who they are, what they may do, and which key they used.
@@ -62,12 +66,14 @@ pub struct Actor {
     pub subject: Subject,
     /// The id of the API key that authenticated this request.
     pub api_key_id: String,
+    /// The organizations the user belongs to (loaded with their roles).
+    pub organization_ids: Vec<Uuid>,
 }
 
 impl App {
     /// Wires the use cases to a store.
     pub fn new(repo: Arc<dyn Repo>, settings: Settings) -> Self {
-        Self { repo, settings: Arc::new(settings) }
+        Self { repo, settings: Arc::new(settings), auth_cache: Arc::new(AuthCache::default()) }
     }
 
     /// The store, as a trait object.

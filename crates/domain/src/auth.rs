@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::apikey::{AllowListTarget, ApiKey};
 use crate::app::{Actor, App};
+use crate::authcache::Resolved;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::organization::{Group, Organization, OrganizationMember, EVERYONE_GROUP};
@@ -103,6 +104,26 @@ pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_i
     })
 }
 
+fn signed_out(detail: &str) -> Error {
+    Error::unauthorized(SIGNED_OUT).with_detail(detail)
+}
+
+/// Splits a token into its id and secret, with Coder's words for a malformed one.
+fn split_token(token: &str) -> Result<(&str, &str)> {
+    let parts: Vec<&str> = token.split('-').collect();
+    if parts.len() != 2 {
+        return Err(signed_out(&format!("Invalid API key format: incorrect amount of API key parts, expected 2 got {}", parts.len())));
+    }
+    let (id, secret_part) = (parts[0], parts[1]);
+    if id.len() != 10 {
+        return Err(signed_out(&format!("Invalid API key format: invalid API key ID length, expected 10 got {}", id.len())));
+    }
+    if secret_part.len() != 22 {
+        return Err(signed_out(&format!("Invalid API key format: invalid API key secret length, expected 22 got {}", secret_part.len())));
+    }
+    Ok((id, secret_part))
+}
+
 /// Formats a time the way Go's `time.Time.String()` does, for Coder-compatible messages.
 fn go_time(t: OffsetDateTime) -> String {
     let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6] +0000 UTC");
@@ -110,25 +131,36 @@ fn go_time(t: OffsetDateTime) -> String {
 }
 
 impl App {
-    /// Checks a presented session token and returns who it belongs to. Refreshes `last_used` at
-    /// most hourly and slides session expiry, as Coder does; wakes dormant users.
+    /// Checks a presented session token against the in-process cache only: no I/O. `None`
+    /// means the cache cannot answer (a miss, or the request must write: the hourly `last_used`
+    /// refresh, sliding a session's expiry, waking a dormant user), and the caller goes on to
+    /// [`App::authenticate`] on a thread that may block.
+    pub fn authenticate_cached(&self, token: &str) -> Option<Result<Actor>> {
+        let (id, secret_part) = match split_token(token) {
+            Ok(parts) => parts,
+            Err(e) => return Some(Err(e)),
+        };
+        let resolved = self.auth_cache.get(id)?;
+        if !secret::secret_matches(secret_part, &resolved.key.hashed_secret) {
+            return Some(Err(signed_out("API key secret is invalid.")));
+        }
+        let now = clock::now();
+        if resolved.key.expires_at <= now {
+            return Some(Err(signed_out(&format!("API key expired at {:?}.", go_time(resolved.key.expires_at)))));
+        }
+        if self.usage_update(&resolved.key, now).is_some() || resolved.user.status == UserStatus::Dormant {
+            return None;
+        }
+        Some(self.actor_of(&resolved))
+    }
+
+    /// Checks a presented session token and returns who it belongs to, loading from the store
+    /// and filling the cache. Refreshes `last_used` at most hourly and slides session expiry, as
+    /// Coder does; wakes dormant users.
     pub fn authenticate(&self, token: &str) -> Result<Actor> {
-        let signed_out = |detail: &str| Error::unauthorized(SIGNED_OUT).with_detail(detail);
-        let parts: Vec<&str> = token.split('-').collect();
-        if parts.len() != 2 {
-            return Err(signed_out(&format!("Invalid API key format: incorrect amount of API key parts, expected 2 got {}", parts.len())));
-        }
-        let (id, secret_part) = (parts[0], parts[1]);
-        if id.len() != 10 {
-            return Err(signed_out(&format!("Invalid API key format: invalid API key ID length, expected 10 got {}", id.len())));
-        }
-        if secret_part.len() != 22 {
-            return Err(signed_out(&format!(
-                "Invalid API key format: invalid API key secret length, expected 22 got {}",
-                secret_part.len()
-            )));
-        }
-        let key = self.repo().api_key_by_id(id)?.ok_or_else(|| signed_out("API key is invalid."))?;
+        let (id, secret_part) = split_token(token)?;
+        let generation = self.auth_cache.generation();
+        let mut key = self.repo().api_key_by_id(id)?.ok_or_else(|| signed_out("API key is invalid."))?;
         if !secret::secret_matches(secret_part, &key.hashed_secret) {
             return Err(signed_out("API key secret is invalid."));
         }
@@ -137,7 +169,30 @@ impl App {
             return Err(signed_out(&format!("API key expired at {:?}.", go_time(key.expires_at))));
         }
         let mut user = self.repo().user_by_id(key.user_id)?.ok_or_else(|| signed_out("API key is invalid."))?;
+        let memberships = self.repo().memberships_of_user(user.id)?;
 
+        if let Some((last_used, expires_at)) = self.usage_update(&key, now) {
+            self.repo().update_api_key_usage(&key.id, last_used, expires_at)?;
+            self.repo().touch_user_last_seen(user.id, now)?;
+            key.last_used = last_used;
+            key.expires_at = expires_at;
+            user.last_seen_at = user.last_seen_at.max(now);
+        }
+        if user.status == UserStatus::Dormant {
+            user.status = UserStatus::Active;
+            user.updated_at = now;
+            self.repo().update_user_status(user.id, user.status, now)?;
+        }
+        let resolved = Resolved { key, user, memberships };
+        let actor = self.actor_of(&resolved);
+        // Suspended users are cached too: their refusal needs no database either.
+        self.auth_cache.fill(generation, resolved);
+        actor
+    }
+
+    /// The new `(last_used, expires_at)` of a key used at `now`, when either must be written:
+    /// `last_used` at most hourly, and a session's expiry slid forward once it has lost an hour.
+    fn usage_update(&self, key: &ApiKey, now: OffsetDateTime) -> Option<(OffsetDateTime, OffsetDateTime)> {
         let mut last_used = key.last_used;
         let mut expires_at = key.expires_at;
         if now - key.last_used > LAST_USED_GRANULARITY {
@@ -149,30 +204,28 @@ impl App {
                 expires_at = now.checked_add(lifetime).unwrap_or(key.expires_at);
             }
         }
-        if last_used != key.last_used || expires_at != key.expires_at {
-            self.repo().update_api_key_usage(&key.id, last_used, expires_at)?;
-            self.repo().touch_user_last_seen(user.id, now)?;
-            user.last_seen_at = user.last_seen_at.max(now);
-        }
+        (last_used != key.last_used || expires_at != key.expires_at).then_some((last_used, expires_at))
+    }
 
-        match user.status {
-            UserStatus::Active => {}
-            UserStatus::Dormant => {
-                user.status = UserStatus::Active;
-                user.updated_at = now;
-                self.repo().update_user_status(user.id, user.status, now)?;
-            }
-            UserStatus::Suspended => {
-                return Err(Error::unauthorized(format!(
-                    "User is not active (status = {:?}). Contact an admin to reactivate your account.",
-                    user.status.as_str()
-                )))
-            }
+    /// The actor of a resolved key, or Coder's refusal for a suspended user.
+    fn actor_of(&self, resolved: &Resolved) -> Result<Actor> {
+        let Resolved { key, user, memberships } = resolved;
+        if user.status == UserStatus::Suspended {
+            return Err(Error::unauthorized(format!(
+                "User is not active (status = {:?}). Contact an admin to reactivate your account.",
+                user.status.as_str()
+            )));
         }
-        let mut subject = self.subject_of(&user)?;
+        let mut subject =
+            crate::rbac::Subject::new(user.id, &user.rbac_roles, memberships.iter().map(|m| (m.organization_id, m.roles.clone())));
         let allow_list: Vec<(String, String)> = key.allow_list.iter().map(|t| (t.resource_type.clone(), t.id.clone())).collect();
         subject.scope = crate::rbac::KeyScope::of_key(&key.scopes, &allow_list);
-        Ok(Actor { user, subject, api_key_id: key.id })
+        Ok(Actor {
+            user: user.clone(),
+            subject,
+            api_key_id: key.id.clone(),
+            organization_ids: memberships.iter().map(|m| m.organization_id).collect(),
+        })
     }
 
     /// `POST /users/login`: checks email and password and opens a session.

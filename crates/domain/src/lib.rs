@@ -9,6 +9,7 @@
 pub mod apikey;
 pub mod app;
 pub mod auth;
+pub mod authcache;
 pub mod clock;
 pub mod error;
 pub mod groups;

@@ -213,6 +213,50 @@ pub struct GitSshKeyRow {
     pub updated_at: OffsetDateTime,
 }
 
+/// A committed write that in-process caches must hear about. The store reports these after
+/// commit on the replica that wrote, and through the database's notifications on the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Change {
+    /// A user's account, status, roles, memberships or keys changed.
+    User(Uuid),
+    /// One API key changed or went away.
+    Key(String),
+    /// An organization went away (with every membership in it).
+    Organization(Uuid),
+    /// Anything may have changed (notifications were missed): drop everything.
+    Everything,
+}
+
+impl Change {
+    /// The one-line form carried in database notifications.
+    pub fn encode(&self) -> String {
+        match self {
+            Change::User(id) => format!("user {id}"),
+            Change::Key(id) => format!("key {id}"),
+            Change::Organization(id) => format!("org {id}"),
+            Change::Everything => "all".to_string(),
+        }
+    }
+
+    /// Reads [`Change::encode`]'s form; anything unreadable means [`Change::Everything`], since
+    /// dropping too much is safe and dropping too little is not.
+    pub fn decode(s: &str) -> Change {
+        let parsed = match s.split_once(' ') {
+            Some(("user", id)) => Uuid::parse_str(id).ok().map(Change::User),
+            Some(("key", id)) if !id.is_empty() => Some(Change::Key(id.to_string())),
+            Some(("org", id)) => Uuid::parse_str(id).ok().map(Change::Organization),
+            _ => None,
+        };
+        parsed.unwrap_or(Change::Everything)
+    }
+}
+
+/// Something that keeps derived state in memory and must drop it when the data changes.
+pub trait ChangeListener: Send + Sync {
+    /// Called after `changes` were committed.
+    fn changed(&self, changes: &[Change]);
+}
+
 /// Runs `f` inside a transaction and hands back its value.
 pub fn in_transaction<T>(repo: &dyn Repo, f: impl FnOnce(&dyn Repo) -> Result<T>) -> Result<T> {
     let mut f = Some(f);

@@ -103,8 +103,18 @@ impl App {
         Ok(UserView { user, organization_ids })
     }
 
+    /// `GET /users/me`, answered from what authentication loaded: no I/O. The key's scope
+    /// may still hide the user from themselves.
+    pub fn me(&self, actor: &Actor) -> Result<UserView> {
+        crate::rbac::require_visible(&actor.subject, &Object::user(actor.user.id))?;
+        Ok(UserView { user: actor.user.clone(), organization_ids: actor.organization_ids.clone() })
+    }
+
     /// `GET /users/{user}`.
     pub fn get_user(&self, actor: &Actor, param: &str) -> Result<UserView> {
+        if param == "me" {
+            return self.me(actor);
+        }
         let user = self.resolve_user(actor, param)?;
         self.view(user)
     }

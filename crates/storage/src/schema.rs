@@ -112,6 +112,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Live users per status, split in shards that concurrent writers spread over; kept by
+    /// triggers on `users`.
+    user_counts (status, shard) {
+        status -> Text,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Live members per organization, in shards; kept by triggers.
+    organization_member_counts (organization_id, shard) {
+        organization_id -> Text,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// SQLite only: committed changes for other server processes on the same file to read.
+    change_log (id) {
+        id -> BigInt,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
@@ -130,6 +158,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_members,
     group_ai_budgets,
+    user_counts,
+    organization_member_counts,
+    change_log,
 );
 
 /// SQL functions both backends share.

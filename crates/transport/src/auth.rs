@@ -62,6 +62,10 @@ impl FromRequest for Authed {
                 )
             })?;
             let state = state.ok_or_else(|| ApiError(Error::internal("Internal error.", "application state missing")))?;
+            // Most requests are answered by the in-process cache without leaving this thread.
+            if let Some(outcome) = state.app.authenticate_cached(&token) {
+                return outcome.map(Authed).map_err(ApiError);
+            }
             let actor = blocking(&state, move |app| app.authenticate(&token)).await?;
             Ok(Authed(actor))
         })

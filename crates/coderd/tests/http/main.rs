@@ -9,5 +9,6 @@ mod groups;
 mod keys;
 mod orgs;
 mod personal;
+mod plans;
 mod readme;
 mod users;

@@ -101,7 +101,7 @@ impl GroupStore for DbRepo<'_> {
             group_members::table
                 .inner_join(users::table)
                 .filter(group_members::group_id.eq(group.to_string()))
-                .filter(users::deleted.eq(false))
+                .filter(diesel::dsl::not(users::deleted))
                 .count()
                 .get_result(c)
         })

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 use domain::apikey::ApiKey;
-use domain::store::KeyStore;
+use domain::store::{Change, KeyStore};
 use domain::user::LoginType;
 use domain::Result;
 use time::OffsetDateTime;
@@ -68,11 +68,14 @@ impl KeyStore for DbRepo<'_> {
                 ))
                 .execute(c)
                 .map(|_| ())
-        })
+        })?;
+        self.changed(Change::Key(id.to_string()))
     }
 
     fn delete_api_key(&self, id: &str) -> Result<bool> {
-        self.with(|c| diesel::delete(api_keys::table.find(id)).execute(c).map(|n| n > 0))
+        let deleted = self.with(|c| diesel::delete(api_keys::table.find(id)).execute(c).map(|n| n > 0))?;
+        self.changed(Change::Key(id.to_string()))?;
+        Ok(deleted)
     }
 
     fn delete_api_keys_of_user(&self, user_id: Uuid, keep: Option<&str>) -> Result<()> {
@@ -83,6 +86,7 @@ impl KeyStore for DbRepo<'_> {
                 None => diesel::delete(q).execute(c),
             }
             .map(|_| ())
-        })
+        })?;
+        self.changed(Change::User(user_id))
     }
 }

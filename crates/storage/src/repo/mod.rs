@@ -5,37 +5,66 @@
 //! so that two writers queue on the busy timeout instead of failing when they upgrade a read
 //! lock; PostgreSQL uses a plain `BEGIN`.
 
+/// The memberships of some users (a page of them) in one statement; a macro so that the store
+/// and the benchmark's copy of the statement are built by the same source for any backend.
+macro_rules! memberships_of {
+    ($ids:expr) => {
+        crate::schema::organization_members::table
+            .filter(crate::schema::organization_members::user_id.eq_any($ids))
+            .order(crate::schema::organization_members::created_at.asc())
+            .select(crate::rows::MemberRow::as_select())
+    };
+}
+
+mod bulk;
 mod groups;
 mod keys;
 mod orgs;
+mod plans;
 mod site;
 mod users;
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use domain::store::Repo;
+use domain::store::{Change, Repo};
 use domain::{Error, Result};
 
-use crate::conn::{DbConn, DbPool};
+use crate::conn::{Backend, DbConn, DbPool};
+use crate::feed::{Feed, CHANNEL};
+
+pub use bulk::SeedUser;
 
 enum Source<'a> {
     Pool(DbPool),
-    Tx(Mutex<&'a mut DbConn>),
+    /// The connection of an open transaction, and the changes to publish once it commits.
+    Tx(Mutex<&'a mut DbConn>, Mutex<Vec<Change>>),
 }
 
 /// The diesel-backed store.
 pub struct DbRepo<'a> {
     src: Source<'a>,
+    feed: Arc<Feed>,
+    /// SQLite has one writer at a time: its transactions queue here, in process and before
+    /// they take a pooled connection, rather than sleeping in SQLite's busy handler, whose
+    /// back-off wastes most of the time under load. `None` on PostgreSQL.
+    sqlite_writer: Option<Arc<Mutex<()>>>,
+    backend: Backend,
 }
 
 impl DbRepo<'static> {
-    /// A store drawing connections from `pool`.
-    pub fn new(pool: DbPool) -> Self {
-        Self { src: Source::Pool(pool) }
+    /// A store drawing connections from `pool`, which holds connections to `backend`.
+    pub fn new(pool: DbPool, backend: Backend) -> Self {
+        let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Self { src: Source::Pool(pool), feed: Arc::new(Feed::new()), sqlite_writer, backend }
+    }
+
+    /// The feed of committed changes this store publishes; subscribe caches to it.
+    pub fn feed(&self) -> &Arc<Feed> {
+        &self.feed
     }
 }
 
@@ -58,17 +87,54 @@ fn like_pattern(s: &str) -> String {
 }
 
 impl DbRepo<'_> {
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs statements as they are written: for tools that seed or maintain a database (the
+    /// benchmark, the plan tests), never for a request.
+    pub fn execute_sql(&self, sql: &str) -> Result<()> {
+        self.with(|c| c.batch_execute(sql))
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<R>) -> Result<R> {
         match &self.src {
             Source::Pool(pool) => {
                 let mut conn = pool.get().map_err(|e| Error::internal("Internal error.", format!("database pool: {e}")))?;
                 f(&mut conn).map_err(db_err)
             }
-            Source::Tx(conn) => {
+            Source::Tx(conn, _) => {
                 let mut conn = conn.lock().map_err(|_| Error::internal("Internal error.", "transaction connection poisoned"))?;
                 f(&mut conn).map_err(db_err)
             }
         }
+    }
+
+    /// Records that a write changed what caches hold. Outside a transaction the write has
+    /// committed, so listeners hear at once; inside one they hear after the commit. Other
+    /// replicas hear through a notification, which PostgreSQL delivers only on commit.
+    fn changed(&self, change: Change) -> Result<()> {
+        let payload = self.feed.payload(&change);
+        self.with(|c| match c {
+            DbConn::Pg(pg) => diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<diesel::sql_types::Text, _>(CHANNEL)
+                .bind::<diesel::sql_types::Text, _>(&payload)
+                .execute(pg)
+                .map(|_| ()),
+            DbConn::Sqlite(c) => diesel::insert_into(crate::schema::change_log::table)
+                .values((
+                    crate::schema::change_log::payload.eq(&payload),
+                    crate::schema::change_log::created_at.eq(crate::rows::to_db_time(domain::clock::now())),
+                ))
+                .execute(c)
+                .map(|_| ()),
+        })?;
+        match &self.src {
+            Source::Pool(_) => self.feed.publish(&[change]),
+            Source::Tx(_, pending) => pending.lock().unwrap_or_else(|p| p.into_inner()).push(change),
+        }
+        Ok(())
     }
 }
 
@@ -76,21 +142,36 @@ impl Repo for DbRepo<'_> {
     fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()> {
         let pool = match &self.src {
             // Already in a transaction: join it.
-            Source::Tx(_) => return f(self),
+            Source::Tx(..) => return f(self),
             Source::Pool(pool) => pool,
         };
+        let _writer = self.sqlite_writer.as_ref().map(|w| w.lock().unwrap_or_else(|p| p.into_inner()));
         let mut conn = pool.get().map_err(|e| Error::internal("Internal error.", format!("database pool: {e}")))?;
         let begin = match &*conn {
             DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
             DbConn::Pg(_) => "BEGIN",
         };
         conn.batch_execute(begin).map_err(db_err)?;
-        let outcome = {
-            let tx = DbRepo { src: Source::Tx(Mutex::new(&mut *conn)) };
-            catch_unwind(AssertUnwindSafe(|| f(&tx)))
+        let (outcome, pending) = {
+            let tx = DbRepo {
+                src: Source::Tx(Mutex::new(&mut *conn), Mutex::new(Vec::new())),
+                feed: self.feed.clone(),
+                sqlite_writer: self.sqlite_writer.clone(),
+                backend: self.backend,
+            };
+            let outcome = catch_unwind(AssertUnwindSafe(|| f(&tx)));
+            let pending = match tx.src {
+                Source::Tx(_, pending) => pending.into_inner().unwrap_or_else(|p| p.into_inner()),
+                Source::Pool(_) => Vec::new(),
+            };
+            (outcome, pending)
         };
         match outcome {
-            Ok(Ok(())) => conn.batch_execute("COMMIT").map_err(db_err),
+            Ok(Ok(())) => {
+                conn.batch_execute("COMMIT").map_err(db_err)?;
+                self.feed.publish(&pending);
+                Ok(())
+            }
             Ok(Err(e)) => {
                 conn.batch_execute("ROLLBACK").map_err(db_err)?;
                 Err(e)

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 use domain::organization::{Organization, OrganizationMember};
-use domain::store::OrgStore;
+use domain::store::{Change, OrgStore};
 use domain::Result;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -18,15 +18,16 @@ impl OrgStore for DbRepo<'_> {
         self.with(|c| diesel::insert_into(organizations::table).values(&row).execute(c).map(|_| ()))
     }
 
-    fn delete_organization(&self, id: Uuid) -> Result<()> {
-        let id = id.to_string();
+    fn delete_organization(&self, org_id: Uuid) -> Result<()> {
+        let id = org_id.to_string();
         self.with(|c| {
             let groups_of_org = groups::table.filter(groups::organization_id.eq(&id)).select(groups::id);
             diesel::delete(group_members::table.filter(group_members::group_id.eq_any(groups_of_org))).execute(c)?;
             diesel::delete(groups::table.filter(groups::organization_id.eq(&id))).execute(c)?;
             diesel::delete(organization_members::table.filter(organization_members::organization_id.eq(&id))).execute(c)?;
             diesel::delete(organizations::table.find(&id)).execute(c).map(|_| ())
-        })
+        })?;
+        self.changed(Change::Organization(org_id))
     }
 
     fn organization_by_id(&self, id: Uuid) -> Result<Option<Organization>> {
@@ -58,7 +59,8 @@ impl OrgStore for DbRepo<'_> {
 
     fn insert_member(&self, member: &OrganizationMember) -> Result<()> {
         let row = MemberRow::from(member);
-        self.with(|c| diesel::insert_into(organization_members::table).values(&row).execute(c).map(|_| ()))
+        self.with(|c| diesel::insert_into(organization_members::table).values(&row).execute(c).map(|_| ()))?;
+        self.changed(Change::User(member.user_id))
     }
 
     fn update_member_roles(&self, org: Uuid, user: Uuid, roles: &[String], at: OffsetDateTime) -> Result<()> {
@@ -67,11 +69,12 @@ impl OrgStore for DbRepo<'_> {
                 .set((organization_members::roles.eq(to_json(roles)), organization_members::updated_at.eq(to_db_time(at))))
                 .execute(c)
                 .map(|_| ())
-        })
+        })?;
+        self.changed(Change::User(user))
     }
 
-    fn delete_member(&self, org: Uuid, user: Uuid) -> Result<bool> {
-        let (org, user) = (org.to_string(), user.to_string());
+    fn delete_member(&self, org_id: Uuid, user_id: Uuid) -> Result<bool> {
+        let (org, user) = (org_id.to_string(), user_id.to_string());
         self.with(|c| {
             let groups_of_org = groups::table.filter(groups::organization_id.eq(&org)).select(groups::id);
             diesel::delete(
@@ -79,6 +82,10 @@ impl OrgStore for DbRepo<'_> {
             )
             .execute(c)?;
             diesel::delete(organization_members::table.find((&org, &user))).execute(c).map(|n| n > 0)
+        })
+        .and_then(|deleted| {
+            self.changed(Change::User(user_id))?;
+            Ok(deleted)
         })
     }
 
@@ -103,14 +110,9 @@ impl OrgStore for DbRepo<'_> {
     fn memberships_of_users(&self, user_ids: &[Uuid]) -> Result<Vec<OrganizationMember>> {
         let ids: Vec<String> = user_ids.iter().map(Uuid::to_string).collect();
         let mut out = Vec::new();
+        // Chunked to stay under SQLite's bound-parameter limit.
         for chunk in ids.chunks(500) {
-            let rows: Vec<MemberRow> = self.with(|c| {
-                organization_members::table
-                    .filter(organization_members::user_id.eq_any(chunk))
-                    .order(organization_members::created_at.asc())
-                    .select(MemberRow::as_select())
-                    .load(c)
-            })?;
+            let rows: Vec<MemberRow> = self.with(|c| memberships_of!(chunk).load(c))?;
             out.extend(convert_all::<_, OrganizationMember>(rows)?);
         }
         Ok(out)
@@ -121,7 +123,7 @@ impl OrgStore for DbRepo<'_> {
             organization_members::table
                 .inner_join(users::table)
                 .filter(organization_members::organization_id.eq(org.to_string()))
-                .filter(users::deleted.eq(false))
+                .filter(diesel::dsl::not(users::deleted))
                 .order(lower(users::username).asc())
                 .select(MemberRow::as_select())
                 .load(c)
@@ -130,13 +132,6 @@ impl OrgStore for DbRepo<'_> {
     }
 
     fn count_org_members(&self, org: Uuid) -> Result<i64> {
-        self.with(|c| {
-            organization_members::table
-                .inner_join(users::table)
-                .filter(organization_members::organization_id.eq(org.to_string()))
-                .filter(users::deleted.eq(false))
-                .count()
-                .get_result(c)
-        })
+        self.with(|c| super::users::counted_members(c, org))
     }
 }

@@ -1,7 +1,7 @@
 //! Users, their settings and git SSH keys.
 
 use diesel::prelude::*;
-use domain::store::{GitSshKeyRow, Page, Paged, UserFilter, UserStore};
+use domain::store::{Change, GitSshKeyRow, Page, Paged, UserFilter, UserStore};
 use domain::user::User;
 use domain::Result;
 use time::OffsetDateTime;
@@ -13,18 +13,99 @@ use crate::rows::*;
 use crate::schema::functions::lower;
 use crate::schema::*;
 
-/// Applies a [`UserFilter`] to a boxed `users` query; a macro because the count and the page
-/// queries have different select clauses.
+/// Turns diesel's debug form of a PostgreSQL statement (`SQL -- binds: [..]`) into one SQL line
+/// with its parameters written in. The statements it is used on bind only strings, integers
+/// and lists of strings.
+fn literal_sql(debug: &str) -> String {
+    let (sql, binds) = debug.rsplit_once(" -- binds: ").unwrap_or((debug, "[]"));
+    let values = split_debug_list(binds.trim().trim_start_matches('[').trim_end_matches(']'));
+    let mut sql = sql.to_string();
+    for (i, v) in values.iter().enumerate().rev() {
+        let literal = if let Some(s) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            format!("'{}'", s.replace("\\\"", "\"").replace("\\\\", "\\").replace('\'', "''"))
+        } else if v.starts_with('[') {
+            let items: Vec<String> = split_debug_list(v.trim_start_matches('[').trim_end_matches(']'))
+                .iter()
+                .map(|s| format!("'{}'", s.trim_matches('"').replace('\'', "''")))
+                .collect();
+            format!("ARRAY[{}]::text[]", items.join(", "))
+        } else {
+            v.clone()
+        };
+        sql = sql.replace(&format!("${}", i + 1), &literal);
+    }
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Splits a Rust debug list body on its top-level commas.
+fn split_debug_list(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut escaped, mut depth) = (Vec::new(), String::new(), false, false, 0);
+    for ch in s.chars() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// Shortest term the trigram indexes can serve; shorter ones are matched by scanning.
+const TRIGRAM: usize = 3;
+
+/// The `MATCH` expression of the SQLite trigram index for a substring of some columns: one
+/// quoted phrase (quotes doubled), which the trigram tokenizer matches as a case-insensitive
+/// substring.
+pub(crate) fn fts_match(columns: &str, term: &str) -> String {
+    format!("{{{columns}}} : \"{}\"", term.replace('"', "\"\""))
+}
+
+/// Applies a [`UserFilter`] to a boxed `users` query. A macro, so that the same source builds
+/// the count and the page query, and the per-backend queries whose plans the tests check; every
+/// expansion is written once and compiled for the backend type it is given.
+///
+/// The filter on `deleted` is the literal `NOT deleted`, so that the partial indexes (which say
+/// `WHERE NOT deleted`) serve the query on both backends. Substring search goes through the
+/// trigram index: an FTS5 table on SQLite, `pg_trgm` GIN indexes (chosen by the planner for
+/// `lower(column) LIKE`) on PostgreSQL.
 macro_rules! filter_users {
-    ($query:expr, $filter:expr) => {{
+    ($query:expr, $filter:expr, $backend:expr, $db:ty) => {{
         let f: &UserFilter = $filter;
-        let mut q = $query.filter(users::deleted.eq(false));
+        let backend: crate::conn::Backend = $backend;
+        let mut q = $query.filter(diesel::dsl::not(users::deleted));
         if let Some(s) = &f.search {
-            let pat = like_pattern(s);
-            q = q.filter(lower(users::username).like(pat.clone()).escape('\\').or(lower(users::email).like(pat).escape('\\')));
+            if backend == crate::conn::Backend::Sqlite && s.chars().count() >= TRIGRAM {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("users.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ")
+                        .bind::<diesel::sql_types::Text, _>(fts_match("username email", s))
+                        .sql(")"),
+                );
+            } else {
+                let pat = like_pattern(s);
+                q = q.filter(lower(users::username).like(pat.clone()).escape('\\').or(lower(users::email).like(pat).escape('\\')));
+            }
         }
         if let Some(n) = &f.name {
-            q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
+            if backend == crate::conn::Backend::Sqlite && n.chars().count() >= TRIGRAM {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("users.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ")
+                        .bind::<diesel::sql_types::Text, _>(fts_match("name", n))
+                        .sql(")"),
+                );
+            } else {
+                q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
+            }
         }
         if let Some(id) = f.only_user {
             q = q.filter(users::id.eq(id.to_string()));
@@ -42,7 +123,7 @@ macro_rules! filter_users {
             .filter(|r| r.as_str() != "member")
             .map(|r| users::rbac_roles.like(format!("%{}%", serde_json::to_string(r).unwrap_or_default())));
         if let Some(first) = role_conds.next() {
-            let cond: Box<dyn BoxableExpression<users::table, crate::conn::MultiBackend, SqlType = diesel::sql_types::Bool>> =
+            let cond: Box<dyn BoxableExpression<users::table, $db, SqlType = diesel::sql_types::Bool>> =
                 role_conds.fold(Box::new(first), |acc, e| Box::new(acc.or(e)));
             q = q.filter(cond);
         }
@@ -75,6 +156,176 @@ macro_rules! filter_users {
     }};
 }
 
+/// The page query of the users list: the filter, the keyset start (`after`: the lower-cased
+/// username of the `after_id` row), username order (unique among live users, so the partial
+/// index `users_username_live` serves it without a sort), limit and offset.
+macro_rules! users_page {
+    ($query:expr, $filter:expr, $page:expr, $after:expr, $backend:expr, $db:ty) => {{
+        let page: &Page = $page;
+        let mut q = filter_users!($query, $filter, $backend, $db);
+        if let Some(after) = $after {
+            q = q.filter(lower(users::username).gt(after));
+        }
+        // SQLite only takes OFFSET after a LIMIT, so "no limit" is the largest one.
+        let limit = if page.limit > 0 { page.limit } else { i64::MAX };
+        q.order(lower(users::username).asc()).limit(limit).offset(page.offset)
+    }};
+}
+
+/// Where the count of a users list comes from: the trigger-kept counters when the filter is
+/// one they answer (constant time), otherwise the filtered query itself.
+enum CountSource {
+    /// Live users with one of these statuses (all when empty): `user_counts`.
+    Statuses(Vec<&'static str>),
+    /// Live members of an organization: `organization_member_counts`.
+    Organization(Uuid),
+    /// Count the filtered rows.
+    Query,
+}
+
+fn count_source(f: &UserFilter) -> CountSource {
+    let UserFilter {
+        search,
+        name,
+        only_user,
+        group_id,
+        status,
+        roles,
+        login_type,
+        created_before,
+        created_after,
+        last_seen_before,
+        last_seen_after,
+        organization_id,
+        service_account,
+        github_com_user_id: _,
+    } = f;
+    let only_status_or_org = search.is_none()
+        && name.is_none()
+        && only_user.is_none()
+        && group_id.is_none()
+        && roles.iter().all(|r| r == "member")
+        && login_type.is_empty()
+        && created_before.is_none()
+        && created_after.is_none()
+        && last_seen_before.is_none()
+        && last_seen_after.is_none()
+        && service_account.is_none();
+    match (only_status_or_org, organization_id) {
+        (true, None) => CountSource::Statuses(status.iter().map(|s| s.as_str()).collect()),
+        (true, Some(org)) if status.is_empty() => CountSource::Organization(*org),
+        _ => CountSource::Query,
+    }
+}
+
+/// Live users with one of `statuses` (all when empty), from the trigger-kept counts.
+fn counted_users(c: &mut DbConn, statuses: &[&str]) -> QueryResult<i64> {
+    let mut q =
+        user_counts::table.select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)")).into_boxed();
+    if !statuses.is_empty() {
+        q = q.filter(user_counts::status.eq_any(statuses.to_vec()));
+    }
+    q.get_result(c)
+}
+
+/// Live members of an organization, from the trigger-kept counts.
+pub(crate) fn counted_members(c: &mut DbConn, org: Uuid) -> QueryResult<i64> {
+    organization_member_counts::table
+        .filter(organization_member_counts::organization_id.eq(org.to_string()))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
+        .get_result(c)
+}
+
+impl DbRepo<'_> {
+    /// The plans of the statements a users page runs for `filter` and `page`: the count (when
+    /// it is not read from `user_counts`) and the page itself. For tests and the benchmark.
+    pub fn explain_users_page(&self, filter: &UserFilter, page: &Page) -> Result<Vec<(String, Vec<String>)>> {
+        let backend = self.backend();
+        self.with(|c| {
+            let after = Self::after_username(c, page)?.flatten();
+            let mut plans = Vec::new();
+            match c {
+                DbConn::Sqlite(c) => {
+                    use diesel::sqlite::Sqlite;
+                    if matches!(count_source(filter), CountSource::Query) {
+                        let count = filter_users!(users::table.into_boxed::<Sqlite>(), filter, backend, Sqlite).count();
+                        plans.push(("count".to_string(), super::plans::sqlite_plan(c, count)?));
+                    }
+                    let q =
+                        users_page!(users::table.into_boxed::<Sqlite>(), filter, page, after, backend, Sqlite).select(UserRow::as_select());
+                    plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
+                }
+                DbConn::Pg(c) => {
+                    use diesel::pg::Pg;
+                    if matches!(count_source(filter), CountSource::Query) {
+                        let count = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
+                        plans.push(("count".to_string(), super::plans::pg_plan(c, count)?));
+                    }
+                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select(UserRow::as_select());
+                    plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
+                }
+            }
+            Ok(plans)
+        })
+    }
+
+    /// The statements a users page runs on PostgreSQL, with their parameters written in as
+    /// literals, ready for `pgbench -f`: the count (from the counters or the filtered query),
+    /// the keyset lookup (for `after_id`), the page, and the memberships of the page's users.
+    /// For the benchmark, which compares the server with the database running these directly.
+    pub fn pg_users_page_statements(&self, filter: &UserFilter, page: &Page) -> Result<Vec<String>> {
+        use diesel::pg::Pg;
+        let backend = self.backend();
+        let page_ids: Vec<String> = self.list_users(filter, page)?.items.iter().map(|u| u.id.to_string()).collect();
+        self.with(|c| {
+            let mut out = Vec::new();
+            match count_source(filter) {
+                CountSource::Statuses(statuses) => {
+                    let mut q = user_counts::table
+                        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
+                        .into_boxed::<Pg>();
+                    if !statuses.is_empty() {
+                        q = q.filter(user_counts::status.eq_any(statuses));
+                    }
+                    out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                }
+                CountSource::Organization(org) => {
+                    let q = organization_member_counts::table
+                        .filter(organization_member_counts::organization_id.eq(org.to_string()))
+                        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"));
+                    out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                }
+                CountSource::Query => {
+                    let q = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
+                    out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                }
+            }
+            if let Some(after) = page.after_id {
+                let q = users::table.find(after.to_string()).select(lower(users::username));
+                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+            }
+            let after = Self::after_username(c, page)?.flatten();
+            let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select(UserRow::as_select());
+            out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+            let q = memberships_of!(&page_ids);
+            out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+            Ok(out)
+        })
+    }
+
+    /// The lower-cased username of the `after_id` row, where a keyset page starts; `None` when
+    /// that user does not exist (the page is then empty, as in Coder).
+    fn after_username(c: &mut DbConn, page: &Page) -> QueryResult<Option<Option<String>>> {
+        match page.after_id {
+            None => Ok(Some(None)),
+            Some(after) => {
+                let name: Option<String> = users::table.find(after.to_string()).select(lower(users::username)).first(c).optional()?;
+                Ok(name.map(Some))
+            }
+        }
+    }
+}
+
 impl UserStore for DbRepo<'_> {
     fn insert_user(&self, user: &User) -> Result<()> {
         let row = UserRow::from(user);
@@ -93,7 +344,8 @@ impl UserStore for DbRepo<'_> {
 
     fn update_user(&self, user: &User) -> Result<()> {
         let row = UserRow::from(user);
-        self.with(|c| diesel::update(users::table.find(&row.id)).set(&row).execute(c).map(|_| ()))
+        self.with(|c| diesel::update(users::table.find(&row.id)).set(&row).execute(c).map(|_| ()))?;
+        self.changed(Change::User(user.id))
     }
 
     fn update_user_status(&self, id: Uuid, status: domain::user::UserStatus, at: OffsetDateTime) -> Result<()> {
@@ -102,12 +354,13 @@ impl UserStore for DbRepo<'_> {
                 .set((users::status.eq(status.as_str()), users::updated_at.eq(to_db_time(at))))
                 .execute(c)
                 .map(|_| ())
-        })
+        })?;
+        self.changed(Change::User(id))
     }
 
     fn user_by_id(&self, id: Uuid) -> Result<Option<User>> {
         let row: Option<UserRow> = self.with(|c| {
-            users::table.find(id.to_string()).filter(users::deleted.eq(false)).select(UserRow::as_select()).first(c).optional()
+            users::table.find(id.to_string()).filter(diesel::dsl::not(users::deleted)).select(UserRow::as_select()).first(c).optional()
         })?;
         row.map(User::try_from).transpose()
     }
@@ -117,7 +370,7 @@ impl UserStore for DbRepo<'_> {
         let row: Option<UserRow> = self.with(|c| {
             users::table
                 .filter(lower(users::username).eq(name))
-                .filter(users::deleted.eq(false))
+                .filter(diesel::dsl::not(users::deleted))
                 .select(UserRow::as_select())
                 .first(c)
                 .optional()
@@ -133,7 +386,7 @@ impl UserStore for DbRepo<'_> {
         let row: Option<UserRow> = self.with(|c| {
             users::table
                 .filter(lower(users::email).eq(email))
-                .filter(users::deleted.eq(false))
+                .filter(diesel::dsl::not(users::deleted))
                 .select(UserRow::as_select())
                 .first(c)
                 .optional()
@@ -142,20 +395,21 @@ impl UserStore for DbRepo<'_> {
     }
 
     fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Paged<User>> {
+        let backend = self.backend();
         let (rows, count) = self.with(|c| {
-            let count: i64 = filter_users!(users::table.into_boxed(), filter).count().get_result(c)?;
-            let mut q = filter_users!(users::table.into_boxed(), filter);
-            if let Some(after) = page.after_id {
-                let after_name: Option<String> = users::table.find(after.to_string()).select(lower(users::username)).first(c).optional()?;
-                match after_name {
-                    Some(name) => q = q.filter(lower(users::username).gt(name)),
-                    None => return Ok((Vec::new(), count)),
+            let count: i64 = match count_source(filter) {
+                CountSource::Statuses(statuses) => counted_users(c, &statuses)?,
+                CountSource::Organization(org) => counted_members(c, org)?,
+                CountSource::Query => {
+                    filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?
                 }
-            }
-            // SQLite only takes OFFSET after a LIMIT, so "no limit" is the largest one.
-            let limit = if page.limit > 0 { page.limit } else { i64::MAX };
-            q = q.order((lower(users::username).asc(), users::id.asc())).limit(limit).offset(page.offset);
-            let rows: Vec<UserRow> = q.select(UserRow::as_select()).load(c)?;
+            };
+            let Some(after) = Self::after_username(c, page)? else {
+                return Ok((Vec::new(), count));
+            };
+            let rows: Vec<UserRow> = users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
+                .select(UserRow::as_select())
+                .load(c)?;
             Ok((rows, count))
         })?;
         Ok(Paged { items: convert_all(rows)?, count })
@@ -169,7 +423,7 @@ impl UserStore for DbRepo<'_> {
             let rows: Vec<UserRow> = self.with(|c| {
                 users::table
                     .filter(users::id.eq_any(chunk))
-                    .filter(users::deleted.eq(false))
+                    .filter(diesel::dsl::not(users::deleted))
                     .order(lower(users::username).asc())
                     .select(UserRow::as_select())
                     .load(c)
@@ -181,7 +435,7 @@ impl UserStore for DbRepo<'_> {
     }
 
     fn count_users(&self) -> Result<i64> {
-        self.with(|c| users::table.filter(users::deleted.eq(false)).count().get_result(c))
+        self.with(|c| counted_users(c, &[]))
     }
 
     fn touch_user_last_seen(&self, id: Uuid, at: OffsetDateTime) -> Result<()> {

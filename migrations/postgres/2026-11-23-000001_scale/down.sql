@@ -1,0 +1,14 @@
+DROP TRIGGER organizations_count_delete ON organizations;
+DROP FUNCTION organizations_count_delete();
+DROP TRIGGER users_member_count_update ON users;
+DROP FUNCTION users_member_count_change();
+DROP TRIGGER organization_members_count ON organization_members;
+DROP FUNCTION organization_members_count_change();
+DROP TABLE organization_member_counts;
+DROP INDEX users_name_trgm;
+DROP INDEX users_email_trgm;
+DROP INDEX users_username_trgm;
+DROP TRIGGER users_count_update ON users;
+DROP TRIGGER users_count_insert_delete ON users;
+DROP FUNCTION users_count_change();
+DROP TABLE user_counts;

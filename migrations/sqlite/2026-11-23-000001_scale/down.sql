@@ -1,0 +1,14 @@
+DROP TRIGGER organizations_count_delete;
+DROP TRIGGER users_member_count_update;
+DROP TRIGGER organization_members_count_delete;
+DROP TRIGGER organization_members_count_insert;
+DROP TABLE organization_member_counts;
+DROP TABLE change_log;
+DROP TRIGGER users_search_delete;
+DROP TRIGGER users_search_update;
+DROP TRIGGER users_search_insert;
+DROP TABLE users_search;
+DROP TRIGGER users_count_delete;
+DROP TRIGGER users_count_update;
+DROP TRIGGER users_count_insert;
+DROP TABLE user_counts;
