@@ -4,6 +4,7 @@ local threads = 0
 tid = 0 -- set per thread by setup()
 local n = 0
 local run = tostring(os.time() % 100000)
+wrk.headers["Content-Type"] = "application/json"
 
 function setup(thread)
   thread:set("tid", threads)
@@ -16,5 +17,6 @@ function request()
   local body = string.format(
     '{"email":"%s@load.example","username":"%s","login_type":"none","organization_ids":["00000000-0000-0000-0000-000000000000"]}',
     name, name)
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+  -- nil headers: wrk.headers, which hold the session token from -H and the content type.
+  return wrk.format("POST", nil, nil, body)
 end

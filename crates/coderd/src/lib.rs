@@ -57,6 +57,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     let state = web::Data::new(State { app, info });
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(state.clone())
@@ -65,7 +66,10 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))
     })
-    .workers(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2))
+    .workers(workers)
+    // Database work runs on each worker's blocking pool. More threads than pooled connections
+    // only queue on the pool, costing memory and context switches; so the pool bounds them.
+    .worker_max_blocking_threads((args.database.pool_size as usize).div_ceil(workers).max(2))
     .shutdown_timeout(args.shutdown_grace_period.as_secs())
     .listen(listener)
     .map_err(|e| format!("cannot serve on {addr}: {e}"))?

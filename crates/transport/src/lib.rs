@@ -29,6 +29,11 @@ pub const MAX_JSON_BODY: usize = 1 << 20;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.app_data(json_config()).app_data(query_config()).app_data(path_config()).app_data(web::Data::new(RouteTable::new()));
     routes::configure(cfg);
+    // Coder serves the UI at `/swagger`; the UI's own assets live under `/swagger/`.
+    cfg.route(
+        "/swagger",
+        web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger/")).finish() }),
+    );
     cfg.service(SwaggerUi::new("/swagger/{_:.*}").url("/api/v2/openapi.json", openapi::document()));
 }
 
@@ -96,14 +101,15 @@ impl RouteTable {
         Self(routes)
     }
 
+    /// The methods of the route a path resolves to. Where several patterns match (the fixed
+    /// `/users/authmethods` and `/users/{user}`), the one the router picks counts: at the first
+    /// segment where they differ, a fixed segment wins over a parameter.
     fn allowed(&self, path: &str) -> Option<Vec<Method>> {
-        let mut found: Option<Vec<Method>> = None;
-        for (def, methods) in &self.0 {
-            if def.is_match(path) {
-                found.get_or_insert_with(Vec::new).extend(methods.iter().cloned());
-            }
-        }
-        found
+        self.0
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .min_by_key(|(def, _)| def.pattern().unwrap_or_default().split('/').map(|seg| seg.starts_with('{')).collect::<Vec<bool>>())
+            .map(|(_, methods)| methods.clone())
     }
 }
 

@@ -15,7 +15,67 @@ dual_test!(replicas_share_one_database, |srv| {
     srv.get("/api/v2/users/me").token(&token).send().expect(200);
     // A logout on one replica ends the session on the other.
     other.post("/api/v2/users/logout").token(&token).send().expect(200);
-    srv.get("/api/v2/users/me").token(&token).send().expect_error(401);
+    refused_within_a_second(srv, &token);
+});
+
+/// Waits until `srv` refuses `token` with 401, failing the test after one second.
+fn refused_within_a_second(srv: &TestServer, token: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let r = srv.get("/api/v2/users/me").token(token).send();
+        if r.status == 401 {
+            return;
+        }
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "the other replica still accepts the key after 1 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Uses a key on a replica until it is surely in that replica's cache (the first use writes
+/// `last_used`, which starts the cache afresh).
+fn warm(srv: &TestServer, token: &str) {
+    for _ in 0..3 {
+        srv.get("/api/v2/users/me").token(token).send().expect(200);
+    }
+}
+
+dual_test!(revocation_reaches_other_replicas_within_a_second, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let other = srv.replica();
+    // A deleted token.
+    let (alice, _) = srv.create_user(&owner, "alice");
+    let r = srv.post("/api/v2/users/me/keys/tokens").token(&alice).json(json!({"token_name": "ci"})).send();
+    let ci = r.json["key"].as_str().unwrap().to_string();
+    warm(&other, &ci);
+    let ci_id = ci.split_once('-').unwrap().0;
+    srv.delete(&format!("/api/v2/users/me/keys/{ci_id}")).token(&alice).send().expect(204);
+    refused_within_a_second(&other, &ci);
+    // An expired token.
+    let r = srv.post("/api/v2/users/me/keys/tokens").token(&alice).json(json!({"token_name": "cd"})).send();
+    let cd = r.json["key"].as_str().unwrap().to_string();
+    warm(&other, &cd);
+    srv.put(&format!("/api/v2/users/me/keys/{}/expire", cd.split_once('-').unwrap().0)).token(&alice).send().expect(204);
+    refused_within_a_second(&other, &cd);
+    // A suspended user's session.
+    warm(&other, &alice);
+    srv.put("/api/v2/users/alice/status/suspend").token(&owner).send().expect(200);
+    refused_within_a_second(&other, &alice);
+    // A password change ends the user's other sessions.
+    let (bob, _) = srv.create_user(&owner, "bob");
+    warm(&other, &bob);
+    srv.put("/api/v2/users/bob/password").token(&owner).json(json!({"password": "Yet-An0ther-Passw0rd!"})).send().expect(204);
+    refused_within_a_second(&other, &bob);
+    // A role granted on one replica is in force on the other.
+    let (carol, _) = srv.create_user(&owner, "carol");
+    warm(&other, &carol);
+    other.get("/api/v2/users/bob").token(&carol).send().expect_error(404);
+    srv.put("/api/v2/users/carol/roles").token(&owner).json(json!({"roles": ["user-admin"]})).send().expect(200);
+    let start = std::time::Instant::now();
+    while other.get("/api/v2/users/bob").token(&carol).send().status != 200 {
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "the role is not in force on the other replica after 1 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 });
 
 dual_test!(racing_creates_of_one_username, |srv| {

@@ -11,4 +11,5 @@ mod orgs;
 mod personal;
 mod plans;
 mod readme;
+mod spec;
 mod users;

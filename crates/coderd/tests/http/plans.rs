@@ -113,6 +113,11 @@ fn check(s: &Seeded, what: &str, filter: UserFilter, page: Page, sort_allowed: b
 }
 
 fn all_plans(s: &Seeded) {
+    for (what, plan) in s.repo.explain_user_lookups().expect("explain") {
+        let text = plan.join("\n");
+        assert!(full_scan_or_sort(s.backend, &plan, false).is_none(), "lookup {what} on {:?} scans users:\n{text}", s.backend);
+        assert!(text.contains("users_"), "lookup {what} on {:?} uses no index of users:\n{text}", s.backend);
+    }
     let page = Page { limit: 50, offset: 1000, after_id: None };
     let keyset = Page { limit: 50, offset: 0, after_id: Some(s.some_user) };
     let (username_index, search_index, name_index) = match s.backend {

@@ -172,6 +172,25 @@ macro_rules! users_page {
     }};
 }
 
+/// A live user by lower-cased username, through the partial index `users_username_live`.
+macro_rules! user_by_username {
+    ($name:expr) => {
+        users::table.filter(lower(users::username).eq($name)).filter(diesel::dsl::not(users::deleted)).select(UserRow::as_select())
+    };
+}
+
+/// A live user by lower-cased email, through the partial index `users_email_live`, whose
+/// condition has two terms: both must be in the query for the index to serve it.
+macro_rules! user_by_email {
+    ($email:expr) => {
+        users::table
+            .filter(lower(users::email).eq($email))
+            .filter(diesel::dsl::not(users::deleted))
+            .filter(users::email.ne(""))
+            .select(UserRow::as_select())
+    };
+}
+
 /// Where the count of a users list comes from: the trigger-kept counters when the filter is
 /// one they answer (constant time), otherwise the filtered query itself.
 enum CountSource {
@@ -218,6 +237,12 @@ fn count_source(f: &UserFilter) -> CountSource {
     }
 }
 
+/// Whether the count comes from a window over the page query itself: when no counter answers
+/// it and the page has no keyset start (the count covers every row the filter matches).
+fn windowed_count(source: &CountSource, page: &Page) -> bool {
+    matches!(source, CountSource::Query) && page.after_id.is_none()
+}
+
 /// Live users with one of `statuses` (all when empty), from the trigger-kept counts.
 fn counted_users(c: &mut DbConn, statuses: &[&str]) -> QueryResult<i64> {
     let mut q =
@@ -245,6 +270,18 @@ impl DbRepo<'_> {
             let after = Self::after_username(c, page)?.flatten();
             let mut plans = Vec::new();
             match c {
+                DbConn::Sqlite(c) if windowed_count(&count_source(filter), page) => {
+                    use diesel::sqlite::Sqlite;
+                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<String>, backend, Sqlite)
+                        .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")));
+                    plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
+                }
+                DbConn::Pg(c) if windowed_count(&count_source(filter), page) => {
+                    use diesel::pg::Pg;
+                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg)
+                        .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")));
+                    plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
+                }
                 DbConn::Sqlite(c) => {
                     use diesel::sqlite::Sqlite;
                     if matches!(count_source(filter), CountSource::Query) {
@@ -269,6 +306,23 @@ impl DbRepo<'_> {
         })
     }
 
+    /// The plans of the point lookups sign-in and user creation make (by username, by email).
+    pub fn explain_user_lookups(&self) -> Result<Vec<(String, Vec<String>)>> {
+        self.with(|c| {
+            let (name, email) = ("someone".to_string(), "someone@example.com".to_string());
+            Ok(match c {
+                DbConn::Sqlite(c) => vec![
+                    ("by username".to_string(), super::plans::sqlite_plan(c, user_by_username!(&name))?),
+                    ("by email".to_string(), super::plans::sqlite_plan(c, user_by_email!(&email))?),
+                ],
+                DbConn::Pg(c) => vec![
+                    ("by username".to_string(), super::plans::pg_plan(c, user_by_username!(&name))?),
+                    ("by email".to_string(), super::plans::pg_plan(c, user_by_email!(&email))?),
+                ],
+            })
+        })
+    }
+
     /// The statements a users page runs on PostgreSQL, with their parameters written in as
     /// literals, ready for `pgbench -f`: the count (from the counters or the filtered query),
     /// the keyset lookup (for `after_id`), the page, and the memberships of the page's users.
@@ -279,6 +333,14 @@ impl DbRepo<'_> {
         let page_ids: Vec<String> = self.list_users(filter, page)?.items.iter().map(|u| u.id.to_string()).collect();
         self.with(|c| {
             let mut out = Vec::new();
+            if windowed_count(&count_source(filter), page) {
+                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg)
+                    .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")));
+                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                let q = memberships_of!(&page_ids);
+                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                return Ok(out);
+            }
             match count_source(filter) {
                 CountSource::Statuses(statuses) => {
                     let mut q = user_counts::table
@@ -367,14 +429,7 @@ impl UserStore for DbRepo<'_> {
 
     fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let name = username.to_lowercase();
-        let row: Option<UserRow> = self.with(|c| {
-            users::table
-                .filter(lower(users::username).eq(name))
-                .filter(diesel::dsl::not(users::deleted))
-                .select(UserRow::as_select())
-                .first(c)
-                .optional()
-        })?;
+        let row: Option<UserRow> = self.with(|c| user_by_username!(name).first(c).optional())?;
         row.map(User::try_from).transpose()
     }
 
@@ -383,21 +438,28 @@ impl UserStore for DbRepo<'_> {
         if email.is_empty() {
             return Ok(None);
         }
-        let row: Option<UserRow> = self.with(|c| {
-            users::table
-                .filter(lower(users::email).eq(email))
-                .filter(diesel::dsl::not(users::deleted))
-                .select(UserRow::as_select())
-                .first(c)
-                .optional()
-        })?;
+        let row: Option<UserRow> = self.with(|c| user_by_email!(email).first(c).optional())?;
         row.map(User::try_from).transpose()
     }
 
     fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Paged<User>> {
         let backend = self.backend();
         let (rows, count) = self.with(|c| {
-            let count: i64 = match count_source(filter) {
+            let source = count_source(filter);
+            if windowed_count(&source, page) {
+                // One statement: the page with the total beside each row, so that a search
+                // evaluates its filter once. An empty page (past the end) counts separately.
+                let rows: Vec<(UserRow, i64)> =
+                    users_page!(users::table.into_boxed(), filter, page, None::<String>, backend, crate::conn::MultiBackend)
+                        .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")))
+                        .load(c)?;
+                let count = match rows.first() {
+                    Some((_, n)) => *n,
+                    None => filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?,
+                };
+                return Ok((rows.into_iter().map(|(r, _)| r).collect(), count));
+            }
+            let count: i64 = match source {
                 CountSource::Statuses(statuses) => counted_users(c, &statuses)?,
                 CountSource::Organization(org) => counted_members(c, org)?,
                 CountSource::Query => {

@@ -58,8 +58,8 @@ impl utoipa::PartialSchema for RbacAction {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .description(Some("An RBAC action."))
-            .enum_values(Some(domain::vocab::RBAC_ACTIONS.iter().copied()))
+            .description(Some("An RBAC action, or `*` for all (the owner role's permissions hold it)."))
+            .enum_values(Some(std::iter::once("*").chain(domain::vocab::RBAC_ACTIONS.iter().copied())))
             .into()
     }
 }

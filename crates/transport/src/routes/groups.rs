@@ -74,7 +74,7 @@ pub async fn list_groups(state: web::Data<State>, actor: Authed, req: HttpReques
     operation_id = "get-group-by-id",
     tag = "Enterprise",
     params(
-        ("group" = String, Path, description = "Group ID"),
+        ("group" = uuid::Uuid, Path, description = "Group ID"),
         ("exclude_members" = Option<bool>, Query, description = "Leave out the member list (`total_member_count` stays)"),
     ),
     responses(
@@ -96,7 +96,7 @@ pub async fn get_group(state: web::Data<State>, actor: Authed, group: Path<Strin
 #[utoipa::path(
     operation_id = "update-group-by-name",
     tag = "Enterprise",
-    params(("group" = String, Path, description = "Group ID")),
+    params(("group" = uuid::Uuid, Path, description = "Group ID")),
     request_body = PatchGroupRequest,
     responses(
         (status = 200, description = "OK", body = Group),
@@ -132,7 +132,7 @@ pub async fn patch_group(
 #[utoipa::path(
     operation_id = "delete-group-by-name",
     tag = "Enterprise",
-    params(("group" = String, Path, description = "Group ID")),
+    params(("group" = uuid::Uuid, Path, description = "Group ID")),
     responses(
         (status = 200, description = "OK: the deleted group", body = Group),
         (status = 400, description = "The Everyone group cannot be deleted", body = Response),
@@ -153,11 +153,11 @@ pub async fn delete_group(state: web::Data<State>, actor: Authed, group: Path<St
     operation_id = "get-group-members-by-group-id",
     tag = "Enterprise",
     params(
-        ("group" = String, Path, description = "Group ID"),
+        ("group" = uuid::Uuid, Path, description = "Group ID"),
         ("q" = Option<String>, Query, description = "Member search query, in the users list's language"),
         ("after_id" = Option<uuid::Uuid>, Query, description = "After ID"),
-        ("limit" = Option<i32>, Query, description = "Page limit"),
-        ("offset" = Option<i32>, Query, description = "Page offset"),
+        ("limit" = Option<i32>, Query, minimum = 0, description = "Page limit"),
+        ("offset" = Option<i32>, Query, minimum = 0, description = "Page offset"),
     ),
     responses(
         (status = 200, description = "OK", body = GroupMembersResponse),
@@ -180,9 +180,10 @@ pub async fn group_members(state: web::Data<State>, actor: Authed, group: Path<S
 #[utoipa::path(
     operation_id = "get-group-ai-budget",
     tag = "Enterprise",
-    params(("group" = String, Path, description = "Group ID")),
+    params(("group" = uuid::Uuid, Path, description = "Group ID")),
     responses(
         (status = 200, description = "OK", body = GroupAiBudget),
+        (status = 400, description = "Group ID is not a UUID", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such group, or no budget set", body = Response),
     ),
@@ -198,7 +199,7 @@ pub async fn get_ai_budget(state: web::Data<State>, actor: Authed, group: Path<S
 #[utoipa::path(
     operation_id = "upsert-group-ai-budget",
     tag = "Enterprise",
-    params(("group" = String, Path, description = "Group ID")),
+    params(("group" = uuid::Uuid, Path, description = "Group ID")),
     request_body = UpsertGroupAiBudgetRequest,
     responses(
         (status = 200, description = "OK", body = GroupAiBudget),
@@ -224,9 +225,10 @@ pub async fn put_ai_budget(
 #[utoipa::path(
     operation_id = "delete-group-ai-budget",
     tag = "Enterprise",
-    params(("group" = String, Path, description = "Group ID")),
+    params(("group" = uuid::Uuid, Path, description = "Group ID")),
     responses(
         (status = 204, description = "No Content"),
+        (status = 400, description = "Group ID is not a UUID", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such group, no budget set, or not allowed to change it", body = Response),
     ),
@@ -316,8 +318,8 @@ pub async fn group_by_name(state: web::Data<State>, actor: Authed, path: Path<(S
         ("groupName" = String, Path, description = "Group name"),
         ("q" = Option<String>, Query, description = "Member search query, in the users list's language"),
         ("after_id" = Option<uuid::Uuid>, Query, description = "After ID"),
-        ("limit" = Option<i32>, Query, description = "Page limit"),
-        ("offset" = Option<i32>, Query, description = "Page offset"),
+        ("limit" = Option<i32>, Query, minimum = 0, description = "Page limit"),
+        ("offset" = Option<i32>, Query, minimum = 0, description = "Page offset"),
     ),
     responses(
         (status = 200, description = "OK", body = GroupMembersResponse),

@@ -46,8 +46,8 @@ fn user_json(v: &UserView) -> User {
     params(
         ("q" = Option<String>, Query, description = "Search query: bare words match username or email; filters `status:`, `role:`, `login_type:`, `service_account:`, `name:`, `created_before:`, `created_after:`, `last_seen_before:`, `last_seen_after:` (quote times: `created_after:\"2024-01-02T00:00:00Z\"`)."),
         ("after_id" = Option<uuid::Uuid>, Query, description = "After ID: start after this user in username order"),
-        ("limit" = Option<i32>, Query, description = "Page limit (0 = no limit)"),
-        ("offset" = Option<i32>, Query, description = "Page offset"),
+        ("limit" = Option<i32>, Query, minimum = 0, description = "Page limit (0 = no limit)"),
+        ("offset" = Option<i32>, Query, minimum = 0, description = "Page offset"),
     ),
     responses(
         (status = 200, description = "OK", body = GetUsersResponse),
