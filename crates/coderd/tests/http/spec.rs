@@ -5,7 +5,6 @@
 use serde_json::{json, Value};
 
 use crate::dual_test;
-use crate::harness::*;
 
 /// A value for a path parameter that names something that exists or plausibly could.
 fn path_value(name: &str, schema: &Value) -> String {
