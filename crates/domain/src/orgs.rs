@@ -144,14 +144,28 @@ impl App {
         rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
         let members = self.repo().members_of_org(org.id)?;
         let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
-        let users = self.repo().users_by_ids(&ids)?;
-        let mut views: Vec<MemberView> = Vec::with_capacity(members.len());
-        for member in members {
-            if let Some(user) = users.iter().find(|u| u.id == member.user_id) {
-                views.push(MemberView { member, user: user.clone() });
-            }
-        }
+        let mut users: std::collections::HashMap<Uuid, crate::user::User> =
+            self.repo().users_by_ids(&ids)?.into_iter().map(|u| (u.id, u)).collect();
+        let views =
+            members.into_iter().filter_map(|member| users.remove(&member.user_id).map(|user| MemberView { member, user })).collect();
         Ok((org, views))
+    }
+
+    /// `GET /organizations/{organization}/paginated-members`: members in username order, paged
+    /// and searched like the users list (`q`, `after_id`, `limit`, `offset`), with the total.
+    /// One query for the page of users, one for their memberships.
+    pub fn paginated_members(&self, actor: &Actor, param: &str, q: &str, page: crate::store::Page) -> Result<(Vec<MemberView>, i64)> {
+        let parsed = crate::search::parse_user_query(q).map_err(|e| Error { message: "Invalid member search query.".into(), ..e })?;
+        let org = self.resolve_org(actor, param)?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
+        let filter = crate::store::UserFilter { organization_id: Some(org.id), group_id: None, ..parsed };
+        let paged = self.repo().list_users(&filter, &page)?;
+        let ids: Vec<Uuid> = paged.items.iter().map(|u| u.id).collect();
+        let mut memberships: std::collections::HashMap<Uuid, OrganizationMember> =
+            self.repo().memberships_of_users(&ids)?.into_iter().filter(|m| m.organization_id == org.id).map(|m| (m.user_id, m)).collect();
+        let views =
+            paged.items.into_iter().filter_map(|user| memberships.remove(&user.id).map(|member| MemberView { member, user })).collect();
+        Ok((views, paged.count))
     }
 
     /// `POST /organizations/{organization}/members/{user}`: the user joins (and so joins the

@@ -74,6 +74,7 @@ impl Modify for SessionTokenScheme {
         routes::orgs::delete_organization,
         routes::orgs::member_roles,
         routes::orgs::list_members,
+        routes::orgs::paginated_members,
         routes::orgs::add_member,
         routes::orgs::remove_member,
         routes::orgs::put_member_roles,

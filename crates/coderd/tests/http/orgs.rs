@@ -127,3 +127,32 @@ dual_test!(organization_members, |srv| {
     assert_eq!(srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send().json["total_member_count"], 1);
     srv.delete("/api/v2/organizations/team/members/joiner").token(&owner).send().expect_error(404);
 });
+
+dual_test!(paginated_members_page_and_search, |srv| {
+    let (owner, _, org) = srv.setup_owner();
+    for name in ["ann", "bob", "cat", "dan"] {
+        srv.create_user(&owner, name);
+    }
+    let r = srv.get("/api/v2/organizations/default/paginated-members?limit=2").token(&owner).send();
+    r.expect(200);
+    assert_eq!(r.json["count"], 5);
+    let names: Vec<&str> = r.json["members"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ann", "bob"]);
+    assert_eq!(r.json["members"][0]["organization_id"], org.as_str());
+    let bob = r.json["members"][1]["user_id"].as_str().unwrap().to_string();
+    let r = srv.get(&format!("/api/v2/organizations/{org}/paginated-members?limit=2&after_id={bob}")).token(&owner).send();
+    let names: Vec<&str> = r.json["members"].as_array().unwrap().iter().map(|m| m["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["cat", "dan"]);
+    let r = srv.get("/api/v2/organizations/default/paginated-members?q=an").token(&owner).send();
+    assert_eq!(r.json["count"], 2, "{}", r.body);
+    let r = srv.get("/api/v2/organizations/default/paginated-members?q=bogus:x").token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Invalid member search query.");
+    srv.get("/api/v2/organizations/default/paginated-members?limit=-1").token(&owner).send().expect_error(400);
+    srv.get("/api/v2/organizations/nope/paginated-members").token(&owner).send().expect_error(404);
+    // Counts follow deletions: a deleted user leaves the count.
+    srv.delete("/api/v2/users/dan").token(&owner).send().expect(200);
+    let r = srv.get("/api/v2/organizations/default/paginated-members").token(&owner).send();
+    assert_eq!(r.json["count"], 4);
+    assert_eq!(r.json["members"].as_array().unwrap().len(), 4);
+});

@@ -497,3 +497,27 @@ dual_test!(organization_admins_see_users, |srv| {
     srv.post("/api/v2/organizations/side/members/someone").token(&admin).send().expect(200);
     srv.put("/api/v2/users/someone/status/suspend").token(&admin).send().expect_error(403);
 });
+
+dual_test!(counts_follow_every_change, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    for name in ["u1", "u2", "u3", "u4"] {
+        srv.create_user(&owner, name);
+    }
+    srv.put("/api/v2/users/u1/status/suspend").token(&owner).send().expect(200);
+    srv.delete("/api/v2/users/u2").token(&owner).send().expect(200);
+    srv.put("/api/v2/users/u1/status/activate").token(&owner).send().expect(200);
+    srv.put("/api/v2/users/u3/status/suspend").token(&owner).send().expect(200);
+    // Every count, whether read from a counter or counted, equals the rows listed in full.
+    for q in ["", "status:active", "status:suspended", "status:dormant", "status:active%20status:suspended", "u", "role:owner"] {
+        let r = srv.get(&format!("/api/v2/users?q={q}")).token(&owner).send();
+        r.expect(200);
+        assert_eq!(r.json["count"].as_i64().unwrap() as usize, r.json["users"].as_array().unwrap().len(), "q={q}: {}", r.body);
+        let r = srv.get(&format!("/api/v2/users?q={q}&limit=1&offset=1")).token(&owner).send();
+        let full = srv.get(&format!("/api/v2/users?q={q}")).token(&owner).send();
+        assert_eq!(r.json["count"], full.json["count"], "q={q} paged");
+    }
+    let r = srv.get("/api/v2/users?q=status:suspended").token(&owner).send();
+    assert_eq!(r.json["count"], 1);
+    let r = srv.get("/api/v2/users").token(&owner).send();
+    assert_eq!(r.json["count"], 4);
+});

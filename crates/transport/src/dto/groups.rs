@@ -294,6 +294,16 @@ pub struct PatchGroupRequest {
     pub quota_allowance: Option<i64>,
 }
 
+/// Coder's `codersdk.PaginatedMembersResponse`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = codersdk::PaginatedMembersResponse)]
+pub struct PaginatedMembersResponse {
+    /// This page of members.
+    pub members: Vec<OrganizationMemberWithUserData>,
+    /// All members matching, regardless of pagination.
+    pub count: i64,
+}
+
 /// Coder's `codersdk.GroupMembersResponse`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = codersdk::GroupMembersResponse, example = json!({"users": [{"id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "username": "ada", "email": "ada@example.com", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password"}], "count": 1}))]

@@ -1,14 +1,16 @@
 //! Organizations and their members.
 
 use actix_web::web::{self, Json, Path, ServiceConfig};
-use actix_web::{delete, get, post, put, HttpResponse};
+use actix_web::{delete, get, post, put, HttpRequest, HttpResponse};
 use domain::orgs::NewOrganization;
 
 use crate::auth::Authed;
 use crate::dto::{
-    AssignableRoles, CreateOrganizationRequest, Organization, OrganizationMember, OrganizationMemberWithUserData, UpdateRoles,
+    AssignableRoles, CreateOrganizationRequest, Organization, OrganizationMember, OrganizationMemberWithUserData, PaginatedMembersResponse,
+    UpdateRoles,
 };
 use crate::error::{ApiResult, Response};
+use crate::query;
 use crate::state::{blocking, State};
 
 /// Registers the routes of this module; fixed segments before parameters.
@@ -19,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_organization)
         .service(member_roles)
         .service(list_members)
+        .service(paginated_members)
         .service(add_member)
         .service(remove_member)
         .service(put_member_roles);
@@ -135,6 +138,36 @@ pub async fn member_roles(state: web::Data<State>, actor: Authed, org: Path<Stri
 pub async fn list_members(state: web::Data<State>, actor: Authed, org: Path<String>) -> ApiResult<HttpResponse> {
     let (_, members) = blocking(&state, move |app| app.list_members(&actor.0, &org)).await?;
     Ok(HttpResponse::Ok().json(members.iter().map(OrganizationMemberWithUserData::from).collect::<Vec<_>>()))
+}
+
+/// Paginated organization members
+#[utoipa::path(
+    operation_id = "paginated-organization-members",
+    tag = "Members",
+    params(
+        ("organization" = String, Path, description = "Organization ID or name"),
+        ("q" = Option<String>, Query, description = "Member search query, as the users list's `q`"),
+        ("after_id" = Option<uuid::Uuid>, Query, description = "After ID: start after this member in username order"),
+        ("limit" = Option<i32>, Query, minimum = 0, description = "Page limit, if 0 returns all members"),
+        ("offset" = Option<i32>, Query, minimum = 0, description = "Page offset"),
+    ),
+    responses(
+        (status = 200, description = "OK", body = PaginatedMembersResponse),
+        (status = 400, description = "Malformed search query or pagination", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such organization", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/organizations/{organization}/paginated-members")]
+pub async fn paginated_members(state: web::Data<State>, actor: Authed, org: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let pairs = query::pairs(&req);
+    let q = query::string(&pairs, "q");
+    domain::search::parse_user_query(&q).map_err(|e| domain::Error { message: "Invalid member search query.".into(), ..e })?;
+    let page = query::page(&pairs)?;
+    let (members, count) = blocking(&state, move |app| app.paginated_members(&actor.0, &org, &q, page)).await?;
+    Ok(HttpResponse::Ok()
+        .json(PaginatedMembersResponse { members: members.iter().map(OrganizationMemberWithUserData::from).collect(), count }))
 }
 
 /// Add organization member
