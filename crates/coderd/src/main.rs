@@ -15,7 +15,20 @@ fn init_logging(level: &str, format: LogFormat) -> Result<(), String> {
     Ok(())
 }
 
+/// glibc gives each thread that allocates its own malloc arena (up to eight per core); with a
+/// blocking pool of database threads most of that memory sits idle. Two arenas bound the
+/// server's footprint at no measurable cost in throughput.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator parameters; it is called before any other thread
+    // exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Openapi => {

@@ -81,9 +81,15 @@ pub fn allow_all() -> Vec<AllowListTarget> {
     vec![AllowListTarget { resource_type: "*".into(), id: "*".into() }]
 }
 
-/// Stores a new user with its organization memberships and a fresh git SSH key. The caller runs
-/// this inside a transaction.
-pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_ids: &[Uuid]) -> Result<()> {
+/// A fresh git SSH key pair for a new user: `(private, public)`. Made before the transaction that
+/// stores the user, so that the database's write lock is not held while it is computed.
+pub fn new_user_ssh_key() -> Result<(String, String)> {
+    sshkey::generate_ed25519()
+}
+
+/// Stores a new user with its organization memberships and its git SSH key (from
+/// [`new_user_ssh_key`]). The caller runs this inside a transaction.
+pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_ids: &[Uuid], ssh_key: &(String, String)) -> Result<()> {
     repo.insert_user(user)?;
     for org in organization_ids {
         repo.insert_member(&OrganizationMember {
@@ -94,7 +100,7 @@ pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_i
             updated_at: user.created_at,
         })?;
     }
-    let (private_key, public_key) = sshkey::generate_ed25519()?;
+    let (private_key, public_key) = ssh_key.clone();
     repo.put_gitsshkey(&GitSshKeyRow {
         user_id: user.id,
         private_key,
@@ -313,6 +319,7 @@ impl App {
             return Err(Error::invalid_field("Password is invalid", "password", detail));
         }
         let hashed_password = secret::hash_password(&input.password);
+        let ssh_key = new_user_ssh_key()?;
         in_transaction(self.repo(), |tx| {
             if tx.count_users()? > 0 {
                 return Err(Error::conflict("The initial user has already been created."));
@@ -335,7 +342,7 @@ impl App {
                 updated_at: now,
                 last_seen_at: clock::zero_time(),
             };
-            insert_user_with_memberships(tx, &user, &[org.id])?;
+            insert_user_with_memberships(tx, &user, &[org.id], &ssh_key)?;
             Ok((user.id, org.id))
         })
         // A concurrent first user won the race for the default organization.

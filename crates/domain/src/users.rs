@@ -237,7 +237,8 @@ impl App {
             updated_at: now,
             last_seen_at: clock::zero_time(),
         };
-        in_transaction(self.repo(), |tx| insert_user_with_memberships(tx, &user, &orgs)).map_err(|e| {
+        let ssh_key = crate::auth::new_user_ssh_key()?;
+        in_transaction(self.repo(), |tx| insert_user_with_memberships(tx, &user, &orgs, &ssh_key)).map_err(|e| {
             if e.kind == ErrorKind::Conflict {
                 Error::conflict("User already exists.")
             } else {

@@ -51,7 +51,7 @@ impl Backend {
 
 /// Session settings of every pooled connection.
 ///
-/// SQLite: WAL, foreign keys, a busy timeout, and bounded memory: a 2 MiB page cache per
+/// SQLite: WAL, foreign keys, a busy timeout, and bounded memory: a 1 MiB page cache per
 /// connection and no memory map, so the server's footprint does not grow with the database.
 ///
 /// PostgreSQL: `random_page_cost = 1.1`, the usual value for SSDs and a cached working set.
@@ -66,7 +66,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SessionSetup {
         let setup = match conn {
             DbConn::Sqlite(_) => {
                 "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA cache_size = -2048; PRAGMA mmap_size = 0;"
+                 PRAGMA cache_size = -1024; PRAGMA mmap_size = 0;"
             }
             DbConn::Pg(_) => "SET random_page_cost = 1.1",
         };

@@ -18,16 +18,14 @@ use crate::schema::*;
 /// and lists of strings.
 fn literal_sql(debug: &str) -> String {
     let (sql, binds) = debug.rsplit_once(" -- binds: ").unwrap_or((debug, "[]"));
-    let values = split_debug_list(binds.trim().trim_start_matches('[').trim_end_matches(']'));
+    let values = split_debug_list(unbracket(binds.trim()));
     let mut sql = sql.to_string();
     for (i, v) in values.iter().enumerate().rev() {
         let literal = if let Some(s) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
             format!("'{}'", s.replace("\\\"", "\"").replace("\\\\", "\\").replace('\'', "''"))
         } else if v.starts_with('[') {
-            let items: Vec<String> = split_debug_list(v.trim_start_matches('[').trim_end_matches(']'))
-                .iter()
-                .map(|s| format!("'{}'", s.trim_matches('"').replace('\'', "''")))
-                .collect();
+            let items: Vec<String> =
+                split_debug_list(unbracket(v)).iter().map(|s| format!("'{}'", s.trim_matches('"').replace('\'', "''"))).collect();
             format!("ARRAY[{}]::text[]", items.join(", "))
         } else {
             v.clone()
@@ -35,6 +33,11 @@ fn literal_sql(debug: &str) -> String {
         sql = sql.replace(&format!("${}", i + 1), &literal);
     }
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The body of a bracketed debug list: one pair of brackets off.
+fn unbracket(s: &str) -> &str {
+    s.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(s)
 }
 
 /// Splits a Rust debug list body on its top-level commas.
