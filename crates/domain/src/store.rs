@@ -98,6 +98,9 @@ pub trait UserStore {
     fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     /// Live users, filtered, ordered by username, paginated.
     fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Paged<User>>;
+    /// [`UserStore::list_users`] with each user's organization ids (in membership order),
+    /// loaded by the same statement.
+    fn list_users_with_orgs(&self, filter: &UserFilter, page: &Page) -> Result<Paged<(User, Vec<Uuid>)>>;
     /// Live users by id (missing ids are skipped).
     fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<User>>;
     /// Number of live users.

@@ -130,8 +130,9 @@ impl App {
         if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::USER)) {
             filter.only_user = Some(actor.user.id);
         }
-        let paged = self.repo().list_users(&filter, &page)?;
-        Ok(Paged { items: self.views(paged.items)?, count: paged.count })
+        let paged = self.repo().list_users_with_orgs(&filter, &page)?;
+        let items = paged.items.into_iter().map(|(user, organization_ids)| UserView { user, organization_ids }).collect();
+        Ok(Paged { items, count: paged.count })
     }
 
     /// `POST /users`: creates an account with Coder's checks, in Coder's order.

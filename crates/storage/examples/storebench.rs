@@ -5,6 +5,7 @@
 //! - `storebench sql <url> <kind> <threads> <seconds>`: runs the store calls a users-list
 //!   request makes (the page with its count, then the page's memberships) directly, from
 //!   `threads` threads, and prints throughput and latency: the database's limit for that request.
+//!   (The page carries its users' organization ids; the count is a counter or a window.)
 //! - `storebench pgbench <url> <kind>`: prints the same statements as SQL for `pgbench -f`.
 //!
 //! `kind` is `page-offset`, `page-after`, `search` or `name` (see [`request`]).
@@ -170,9 +171,7 @@ fn main() {
 
 /// What the users-list use case asks of the store for one request.
 fn one_request(repo: &DbRepo, filter: &UserFilter, page: &Page) {
-    let paged = repo.list_users(filter, page).expect("page");
-    let ids: Vec<Uuid> = paged.items.iter().map(|u| u.id).collect();
-    repo.memberships_of_users(&ids).expect("memberships");
+    repo.list_users_with_orgs(filter, page).expect("page");
 }
 
 fn sql_loop(repo: Arc<DbRepo<'static>>, filter: UserFilter, page: Page, threads: usize, duration: Duration) {

@@ -5,17 +5,6 @@
 //! so that two writers queue on the busy timeout instead of failing when they upgrade a read
 //! lock; PostgreSQL uses a plain `BEGIN`.
 
-/// The memberships of some users (a page of them) in one statement; a macro so that the store
-/// and the benchmark's copy of the statement are built by the same source for any backend.
-macro_rules! memberships_of {
-    ($ids:expr) => {
-        crate::schema::organization_members::table
-            .filter(crate::schema::organization_members::user_id.eq_any($ids))
-            .order(crate::schema::organization_members::created_at.asc())
-            .select(crate::rows::MemberRow::as_select())
-    };
-}
-
 mod bulk;
 mod groups;
 mod keys;

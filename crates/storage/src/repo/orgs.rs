@@ -112,7 +112,13 @@ impl OrgStore for DbRepo<'_> {
         let mut out = Vec::new();
         // Chunked to stay under SQLite's bound-parameter limit.
         for chunk in ids.chunks(500) {
-            let rows: Vec<MemberRow> = self.with(|c| memberships_of!(chunk).load(c))?;
+            let rows: Vec<MemberRow> = self.with(|c| {
+                organization_members::table
+                    .filter(organization_members::user_id.eq_any(chunk))
+                    .order(organization_members::created_at.asc())
+                    .select(MemberRow::as_select())
+                    .load(c)
+            })?;
             out.extend(convert_all::<_, OrganizationMember>(rows)?);
         }
         Ok(out)

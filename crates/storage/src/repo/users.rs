@@ -264,9 +264,65 @@ pub(crate) fn counted_members(c: &mut DbConn, org: Uuid) -> QueryResult<i64> {
         .get_result(c)
 }
 
+/// The organization ids of the row's user, comma-separated in membership order: a correlated
+/// subquery, so that a page carries them without a second statement.
+fn org_ids_column(backend: crate::conn::Backend) -> &'static str {
+    match backend {
+        crate::conn::Backend::Sqlite => {
+            "(SELECT group_concat(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
+        }
+        crate::conn::Backend::Postgres => {
+            "(SELECT string_agg(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
+        }
+    }
+}
+
 impl DbRepo<'_> {
+    /// The rows of a users page (with their organization ids when `with_orgs`) and the count.
+    #[allow(clippy::type_complexity)]
+    fn page_rows(&self, filter: &UserFilter, page: &Page, with_orgs: bool) -> Result<(Vec<(UserRow, Option<String>)>, i64)> {
+        use diesel::sql_types::{BigInt, Nullable, Text};
+        let backend = self.backend();
+        let orgs = if with_orgs { org_ids_column(backend) } else { "CAST(NULL AS TEXT)" };
+        self.with(|c| {
+            let source = count_source(filter);
+            if windowed_count(&source, page) {
+                // One statement: the page with the total beside each row, so that a search
+                // evaluates its filter once. An empty page (past the end) counts separately.
+                let rows: Vec<(UserRow, Option<String>, i64)> =
+                    users_page!(users::table.into_boxed(), filter, page, None::<String>, backend, crate::conn::MultiBackend)
+                        .select((
+                            UserRow::as_select(),
+                            diesel::dsl::sql::<Nullable<Text>>(orgs),
+                            diesel::dsl::sql::<BigInt>("COUNT(*) OVER ()"),
+                        ))
+                        .load(c)?;
+                let count = match rows.first() {
+                    Some((_, _, n)) => *n,
+                    None => filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?,
+                };
+                return Ok((rows.into_iter().map(|(r, o, _)| (r, o)).collect(), count));
+            }
+            let count: i64 = match source {
+                CountSource::Statuses(statuses) => counted_users(c, &statuses)?,
+                CountSource::Organization(org) => counted_members(c, org)?,
+                CountSource::Query => {
+                    filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?
+                }
+            };
+            let Some(after) = Self::after_username(c, page)? else {
+                return Ok((Vec::new(), count));
+            };
+            let rows: Vec<(UserRow, Option<String>)> =
+                users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
+                    .select((UserRow::as_select(), diesel::dsl::sql::<Nullable<Text>>(orgs)))
+                    .load(c)?;
+            Ok((rows, count))
+        })
+    }
+
     /// The plans of the statements a users page runs for `filter` and `page`: the count (when
-    /// it is not read from `user_counts`) and the page itself. For tests and the benchmark.
+    /// no counter answers it) and the page itself with its users' organization ids. For tests.
     pub fn explain_users_page(&self, filter: &UserFilter, page: &Page) -> Result<Vec<(String, Vec<String>)>> {
         let backend = self.backend();
         self.with(|c| {
@@ -275,14 +331,20 @@ impl DbRepo<'_> {
             match c {
                 DbConn::Sqlite(c) if windowed_count(&count_source(filter), page) => {
                     use diesel::sqlite::Sqlite;
-                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<String>, backend, Sqlite)
-                        .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")));
+                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<String>, backend, Sqlite).select((
+                        UserRow::as_select(),
+                        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                        diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                    ));
                     plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
                 }
                 DbConn::Pg(c) if windowed_count(&count_source(filter), page) => {
                     use diesel::pg::Pg;
-                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg)
-                        .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")));
+                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
+                        UserRow::as_select(),
+                        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                        diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                    ));
                     plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
                 }
                 DbConn::Sqlite(c) => {
@@ -301,7 +363,10 @@ impl DbRepo<'_> {
                         let count = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
                         plans.push(("count".to_string(), super::plans::pg_plan(c, count)?));
                     }
-                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select(UserRow::as_select());
+                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
+                        UserRow::as_select(),
+                        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                    ));
                     plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
                 }
             }
@@ -333,14 +398,14 @@ impl DbRepo<'_> {
     pub fn pg_users_page_statements(&self, filter: &UserFilter, page: &Page) -> Result<Vec<String>> {
         use diesel::pg::Pg;
         let backend = self.backend();
-        let page_ids: Vec<String> = self.list_users(filter, page)?.items.iter().map(|u| u.id.to_string()).collect();
         self.with(|c| {
             let mut out = Vec::new();
             if windowed_count(&count_source(filter), page) {
-                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg)
-                    .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")));
-                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
-                let q = memberships_of!(&page_ids);
+                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
+                    UserRow::as_select(),
+                    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                    diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                ));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 return Ok(out);
             }
@@ -370,9 +435,10 @@ impl DbRepo<'_> {
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
             let after = Self::after_username(c, page)?.flatten();
-            let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select(UserRow::as_select());
-            out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
-            let q = memberships_of!(&page_ids);
+            let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
+                UserRow::as_select(),
+                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+            ));
             out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             Ok(out)
         })
@@ -446,38 +512,21 @@ impl UserStore for DbRepo<'_> {
     }
 
     fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Paged<User>> {
-        let backend = self.backend();
-        let (rows, count) = self.with(|c| {
-            let source = count_source(filter);
-            if windowed_count(&source, page) {
-                // One statement: the page with the total beside each row, so that a search
-                // evaluates its filter once. An empty page (past the end) counts separately.
-                let rows: Vec<(UserRow, i64)> =
-                    users_page!(users::table.into_boxed(), filter, page, None::<String>, backend, crate::conn::MultiBackend)
-                        .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()")))
-                        .load(c)?;
-                let count = match rows.first() {
-                    Some((_, n)) => *n,
-                    None => filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?,
-                };
-                return Ok((rows.into_iter().map(|(r, _)| r).collect(), count));
-            }
-            let count: i64 = match source {
-                CountSource::Statuses(statuses) => counted_users(c, &statuses)?,
-                CountSource::Organization(org) => counted_members(c, org)?,
-                CountSource::Query => {
-                    filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?
-                }
-            };
-            let Some(after) = Self::after_username(c, page)? else {
-                return Ok((Vec::new(), count));
-            };
-            let rows: Vec<UserRow> = users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
-                .select(UserRow::as_select())
-                .load(c)?;
-            Ok((rows, count))
-        })?;
-        Ok(Paged { items: convert_all(rows)?, count })
+        let (rows, count) = self.page_rows(filter, page, false)?;
+        Ok(Paged { items: convert_all(rows.into_iter().map(|(r, _)| r).collect())?, count })
+    }
+
+    fn list_users_with_orgs(&self, filter: &UserFilter, page: &Page) -> Result<Paged<(User, Vec<Uuid>)>> {
+        let (rows, count) = self.page_rows(filter, page, true)?;
+        let items = rows
+            .into_iter()
+            .map(|(row, orgs)| {
+                let orgs = orgs.unwrap_or_default();
+                let ids = orgs.split(',').filter(|s| !s.is_empty()).map(parse_uuid).collect::<Result<Vec<Uuid>>>()?;
+                Ok((User::try_from(row)?, ids))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, count })
     }
 
     fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<User>> {
