@@ -1,3 +1,5 @@
+DROP INDEX users_username_live;
+CREATE UNIQUE INDEX users_username_live ON users (lower(username)) WHERE NOT deleted;
 DROP TRIGGER organizations_count_delete ON organizations;
 DROP FUNCTION organizations_count_delete();
 DROP TRIGGER users_member_count_update ON users;

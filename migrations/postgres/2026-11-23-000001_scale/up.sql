@@ -84,3 +84,9 @@ END
 $$;
 CREATE TRIGGER organizations_count_delete AFTER DELETE ON organizations
     FOR EACH ROW EXECUTE FUNCTION organizations_count_delete();
+
+-- The username index covers `id`, so that a page with an offset finds its ids by an index-only
+-- scan before reading just the rows it shows (`username` too: PostgreSQL plans index-only scans
+-- of an expression index only when the expression's columns are in the index).
+DROP INDEX users_username_live;
+CREATE UNIQUE INDEX users_username_live ON users (lower(username)) INCLUDE (id, username) WHERE NOT deleted;

@@ -175,6 +175,20 @@ macro_rules! users_page {
     }};
 }
 
+/// A PostgreSQL page in two steps: the ids of the page (an index-only scan of
+/// `users_username_live`, which covers `id`), then those rows with their organization ids.
+macro_rules! pg_deferred_page {
+    ($filter:expr, $page:expr, $after:expr, $backend:expr, $orgs:expr) => {{
+        use diesel::pg::Pg;
+        let ids = users_page!(users::table.into_boxed::<Pg>(), $filter, $page, $after, $backend, Pg).select(users::id);
+        users::table
+            .into_boxed::<Pg>()
+            .filter(users::id.eq_any(ids))
+            .order(lower(users::username).asc())
+            .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>($orgs)))
+    }};
+}
+
 /// A live user by lower-cased username, through the partial index `users_username_live`.
 macro_rules! user_by_username {
     ($name:expr) => {
@@ -246,6 +260,12 @@ fn windowed_count(source: &CountSource, page: &Page) -> bool {
     matches!(source, CountSource::Query) && page.after_id.is_none()
 }
 
+/// Whether a page is read in two steps (ids through the index, then the rows): on PostgreSQL,
+/// for pages with an offset.
+fn deferred_join(backend: crate::conn::Backend, page: &Page) -> bool {
+    backend == crate::conn::Backend::Postgres && page.offset > 0
+}
+
 /// Live users with one of `statuses` (all when empty), from the trigger-kept counts.
 fn counted_users(c: &mut DbConn, statuses: &[&str]) -> QueryResult<i64> {
     let mut q =
@@ -313,6 +333,13 @@ impl DbRepo<'_> {
             let Some(after) = Self::after_username(c, page)? else {
                 return Ok((Vec::new(), count));
             };
+            if let (true, DbConn::Pg(pg)) = (deferred_join(backend, page), &mut *c) {
+                // PostgreSQL computes a row's columns (and the organization ids' subquery) for
+                // every row an OFFSET skips: pick the page's ids first, through the covering
+                // index, then read just those rows.
+                let rows: Vec<(UserRow, Option<String>)> = pg_deferred_page!(filter, page, after, backend, orgs).load(pg)?;
+                return Ok((rows, count));
+            }
             let rows: Vec<(UserRow, Option<String>)> =
                 users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
                     .select((UserRow::as_select(), diesel::dsl::sql::<Nullable<Text>>(orgs)))
@@ -363,11 +390,16 @@ impl DbRepo<'_> {
                         let count = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
                         plans.push(("count".to_string(), super::plans::pg_plan(c, count)?));
                     }
-                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
-                        UserRow::as_select(),
-                        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                    ));
-                    plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
+                    let plan = if deferred_join(backend, page) {
+                        super::plans::pg_plan(c, pg_deferred_page!(filter, page, after, backend, org_ids_column(backend)))?
+                    } else {
+                        let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
+                            UserRow::as_select(),
+                            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                        ));
+                        super::plans::pg_plan(c, q)?
+                    };
+                    plans.push(("page".to_string(), plan));
                 }
             }
             Ok(plans)
@@ -435,11 +467,16 @@ impl DbRepo<'_> {
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
             let after = Self::after_username(c, page)?.flatten();
-            let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
-                UserRow::as_select(),
-                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-            ));
-            out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+            if deferred_join(backend, page) {
+                let q = pg_deferred_page!(filter, page, after, backend, org_ids_column(backend));
+                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+            } else {
+                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
+                    UserRow::as_select(),
+                    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                ));
+                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+            }
             Ok(out)
         })
     }
