@@ -29,8 +29,15 @@ pub use bulk::SeedUser;
 
 enum Source<'a> {
     Pool(DbPool),
-    /// The connection of an open transaction, and the changes to publish once it commits.
-    Tx(Mutex<&'a mut DbConn>, Mutex<Vec<Change>>),
+    Tx(TxState<'a>),
+}
+
+/// An open transaction: its connection, the changes to publish once it commits, and the users
+/// it created (whose changes nobody can have cached, so they are not published).
+struct TxState<'a> {
+    conn: Mutex<&'a mut DbConn>,
+    pending: Mutex<Vec<Change>>,
+    new_users: Mutex<Vec<uuid::Uuid>>,
 }
 
 /// The diesel-backed store.
@@ -87,14 +94,21 @@ impl DbRepo<'_> {
         self.with(|c| c.batch_execute(sql))
     }
 
+    /// Notes a user created by the open transaction, if any.
+    fn created_user(&self, id: uuid::Uuid) {
+        if let Source::Tx(tx) = &self.src {
+            tx.new_users.lock().unwrap_or_else(|p| p.into_inner()).push(id);
+        }
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<R>) -> Result<R> {
         match &self.src {
             Source::Pool(pool) => {
                 let mut conn = pool.get().map_err(|e| Error::internal("Internal error.", format!("database pool: {e}")))?;
                 f(&mut conn).map_err(db_err)
             }
-            Source::Tx(conn, _) => {
-                let mut conn = conn.lock().map_err(|_| Error::internal("Internal error.", "transaction connection poisoned"))?;
+            Source::Tx(tx) => {
+                let mut conn = tx.conn.lock().map_err(|_| Error::internal("Internal error.", "transaction connection poisoned"))?;
                 f(&mut conn).map_err(db_err)
             }
         }
@@ -104,6 +118,11 @@ impl DbRepo<'_> {
     /// committed, so listeners hear at once; inside one they hear after the commit. Other
     /// replicas hear through a notification, which PostgreSQL delivers only on commit.
     fn changed(&self, change: Change) -> Result<()> {
+        if let (Source::Tx(tx), Change::User(id)) = (&self.src, &change) {
+            if tx.new_users.lock().unwrap_or_else(|p| p.into_inner()).contains(id) {
+                return Ok(());
+            }
+        }
         let payload = self.feed.payload(&change);
         self.with(|c| match c {
             DbConn::Pg(pg) => diesel::sql_query("SELECT pg_notify($1, $2)")
@@ -121,7 +140,7 @@ impl DbRepo<'_> {
         })?;
         match &self.src {
             Source::Pool(_) => self.feed.publish(&[change]),
-            Source::Tx(_, pending) => pending.lock().unwrap_or_else(|p| p.into_inner()).push(change),
+            Source::Tx(tx) => tx.pending.lock().unwrap_or_else(|p| p.into_inner()).push(change),
         }
         Ok(())
     }
@@ -143,14 +162,18 @@ impl Repo for DbRepo<'_> {
         conn.batch_execute(begin).map_err(db_err)?;
         let (outcome, pending) = {
             let tx = DbRepo {
-                src: Source::Tx(Mutex::new(&mut *conn), Mutex::new(Vec::new())),
+                src: Source::Tx(TxState {
+                    conn: Mutex::new(&mut *conn),
+                    pending: Mutex::new(Vec::new()),
+                    new_users: Mutex::new(Vec::new()),
+                }),
                 feed: self.feed.clone(),
                 sqlite_writer: self.sqlite_writer.clone(),
                 backend: self.backend,
             };
             let outcome = catch_unwind(AssertUnwindSafe(|| f(&tx)));
             let pending = match tx.src {
-                Source::Tx(_, pending) => pending.into_inner().unwrap_or_else(|p| p.into_inner()),
+                Source::Tx(tx) => tx.pending.into_inner().unwrap_or_else(|p| p.into_inner()),
                 Source::Pool(_) => Vec::new(),
             };
             (outcome, pending)

@@ -497,7 +497,9 @@ impl DbRepo<'_> {
 impl UserStore for DbRepo<'_> {
     fn insert_user(&self, user: &User) -> Result<()> {
         let row = UserRow::from(user);
-        self.with(|c| diesel::insert_into(users::table).values(&row).execute(c).map(|_| ()))
+        self.with(|c| diesel::insert_into(users::table).values(&row).execute(c).map(|_| ()))?;
+        self.created_user(user.id);
+        Ok(())
     }
 
     fn lock_user(&self, id: Uuid) -> Result<()> {

@@ -296,7 +296,7 @@ pub struct PatchGroupRequest {
 
 /// Coder's `codersdk.PaginatedMembersResponse`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(as = codersdk::PaginatedMembersResponse)]
+#[schema(as = codersdk::PaginatedMembersResponse, example = json!({"members": [{"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "roles": [], "username": "ada", "name": "Ada Lovelace", "email": "ada@example.com", "global_roles": [], "last_seen_at": "2026-01-02T03:04:05.123456Z", "status": "active", "login_type": "password", "user_created_at": "2026-01-02T03:04:05.123456Z", "user_updated_at": "2026-01-02T03:04:05.123456Z", "has_ai_seat": false}], "count": 1}))]
 pub struct PaginatedMembersResponse {
     /// This page of members.
     pub members: Vec<OrganizationMemberWithUserData>,
