@@ -89,11 +89,7 @@ macro_rules! filter_users {
         let mut q = $query.filter(diesel::dsl::not(users::deleted));
         if let Some(s) = &f.search {
             if backend == crate::conn::Backend::Sqlite && s.chars().count() >= TRIGRAM {
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("users.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ")
-                        .bind::<diesel::sql_types::Text, _>(fts_match("username email", s))
-                        .sql(")"),
-                );
+                q = q.filter(super::fragments::SearchMatch { query: fts_match("username email", s) });
             } else {
                 let pat = like_pattern(s);
                 q = q.filter(lower(users::username).like(pat.clone()).escape('\\').or(lower(users::email).like(pat).escape('\\')));
@@ -101,11 +97,7 @@ macro_rules! filter_users {
         }
         if let Some(n) = &f.name {
             if backend == crate::conn::Backend::Sqlite && n.chars().count() >= TRIGRAM {
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("users.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ")
-                        .bind::<diesel::sql_types::Text, _>(fts_match("name", n))
-                        .sql(")"),
-                );
+                q = q.filter(super::fragments::SearchMatch { query: fts_match("name", n) });
             } else {
                 q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
             }
@@ -185,7 +177,7 @@ macro_rules! pg_deferred_page {
             .into_boxed::<Pg>()
             .filter(users::id.eq_any(ids))
             .order(lower(users::username).asc())
-            .select((UserRow::as_select(), diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>($orgs)))
+            .select((UserRow::as_select(), super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>($orgs)))
     }};
 }
 
@@ -269,7 +261,7 @@ fn deferred_join(backend: crate::conn::Backend, page: &Page) -> bool {
 /// Live users with one of `statuses` (all when empty), from the trigger-kept counts.
 fn counted_users(c: &mut DbConn, statuses: &[&str]) -> QueryResult<i64> {
     let mut q =
-        user_counts::table.select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)")).into_boxed();
+        user_counts::table.select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)")).into_boxed();
     if !statuses.is_empty() {
         q = q.filter(user_counts::status.eq_any(statuses.to_vec()));
     }
@@ -280,7 +272,7 @@ fn counted_users(c: &mut DbConn, statuses: &[&str]) -> QueryResult<i64> {
 pub(crate) fn counted_members(c: &mut DbConn, org: Uuid) -> QueryResult<i64> {
     organization_member_counts::table
         .filter(organization_member_counts::organization_id.eq(org.to_string()))
-        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
+        .select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
         .get_result(c)
 }
 
@@ -313,8 +305,8 @@ impl DbRepo<'_> {
                     users_page!(users::table.into_boxed(), filter, page, None::<String>, backend, crate::conn::MultiBackend)
                         .select((
                             UserRow::as_select(),
-                            diesel::dsl::sql::<Nullable<Text>>(orgs),
-                            diesel::dsl::sql::<BigInt>("COUNT(*) OVER ()"),
+                            super::fragments::fixed::<Nullable<Text>>(orgs),
+                            super::fragments::fixed::<BigInt>("COUNT(*) OVER ()"),
                         ))
                         .load(c)?;
                 let count = match rows.first() {
@@ -342,7 +334,7 @@ impl DbRepo<'_> {
             }
             let rows: Vec<(UserRow, Option<String>)> =
                 users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
-                    .select((UserRow::as_select(), diesel::dsl::sql::<Nullable<Text>>(orgs)))
+                    .select((UserRow::as_select(), super::fragments::fixed::<Nullable<Text>>(orgs)))
                     .load(c)?;
             Ok((rows, count))
         })
@@ -360,8 +352,8 @@ impl DbRepo<'_> {
                     use diesel::sqlite::Sqlite;
                     let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<String>, backend, Sqlite).select((
                         UserRow::as_select(),
-                        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                        diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                        super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                        super::fragments::fixed::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
                     ));
                     plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
                 }
@@ -369,8 +361,8 @@ impl DbRepo<'_> {
                     use diesel::pg::Pg;
                     let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
                         UserRow::as_select(),
-                        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                        diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                        super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                        super::fragments::fixed::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
                     ));
                     plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
                 }
@@ -395,7 +387,7 @@ impl DbRepo<'_> {
                     } else {
                         let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
                             UserRow::as_select(),
-                            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                            super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
                         ));
                         super::plans::pg_plan(c, q)?
                     };
@@ -435,8 +427,8 @@ impl DbRepo<'_> {
             if windowed_count(&count_source(filter), page) {
                 let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
                     UserRow::as_select(),
-                    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                    diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                    super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                    super::fragments::fixed::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
                 ));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 return Ok(out);
@@ -444,7 +436,7 @@ impl DbRepo<'_> {
             match count_source(filter) {
                 CountSource::Statuses(statuses) => {
                     let mut q = user_counts::table
-                        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
+                        .select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
                         .into_boxed::<Pg>();
                     if !statuses.is_empty() {
                         q = q.filter(user_counts::status.eq_any(statuses));
@@ -454,7 +446,7 @@ impl DbRepo<'_> {
                 CountSource::Organization(org) => {
                     let q = organization_member_counts::table
                         .filter(organization_member_counts::organization_id.eq(org.to_string()))
-                        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"));
+                        .select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"));
                     out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 }
                 CountSource::Query => {
@@ -473,7 +465,7 @@ impl DbRepo<'_> {
             } else {
                 let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
                     UserRow::as_select(),
-                    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
+                    super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
                 ));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }

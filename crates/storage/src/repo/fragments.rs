@@ -1,0 +1,83 @@
+//! SQL fragments diesel has no builder for, written so that statements using them stay
+//! cacheable. diesel's own `sql()` literal marks every statement it appears in as unsafe to
+//! cache, so each request would parse and plan it again (on PostgreSQL a round of planning per
+//! request); these fragments are fixed text plus ordinary binds, so the connection's statement
+//! cache keeps them prepared.
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, TypedExpressionType, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{Bool, HasSqlType, Text};
+use diesel::QueryResult;
+
+/// A fixed piece of SQL of type `ST` (a column expression, a window, an aggregate).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fixed<ST> {
+    sql: &'static str,
+    sql_type: PhantomData<ST>,
+}
+
+/// `sql`, as an expression of type `ST` that keeps its statement cacheable.
+pub(crate) fn fixed<ST>(sql: &'static str) -> Fixed<ST> {
+    Fixed { sql, sql_type: PhantomData }
+}
+
+impl<ST: TypedExpressionType> Expression for Fixed<ST> {
+    type SqlType = ST;
+}
+
+impl<ST, DB: Backend> QueryFragment<DB> for Fixed<ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(self.sql);
+        Ok(())
+    }
+}
+
+impl<ST> QueryId for Fixed<ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST: TypedExpressionType, QS> AppearsOnTable<QS> for Fixed<ST> {}
+impl<ST: TypedExpressionType, QS> SelectableExpression<QS> for Fixed<ST> {}
+impl<ST, GB> ValidGrouping<GB> for Fixed<ST> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+/// SQLite only: the user's row is among the matches of an FTS5 `MATCH` query on `users_search`.
+#[derive(Debug, Clone)]
+pub(crate) struct SearchMatch {
+    /// The FTS5 query (see `fts_match`).
+    pub(crate) query: String,
+}
+
+impl Expression for SearchMatch {
+    type SqlType = Bool;
+}
+
+impl<DB> QueryFragment<DB> for SearchMatch
+where
+    DB: Backend + HasSqlType<Text>,
+    String: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("users.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ");
+        out.push_bind_param::<Text, String>(&self.query)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl QueryId for SearchMatch {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<QS> AppearsOnTable<QS> for SearchMatch {}
+impl<QS> SelectableExpression<QS> for SearchMatch {}
+impl<GB> ValidGrouping<GB> for SearchMatch {
+    type IsAggregate = is_aggregate::Never;
+}
