@@ -101,7 +101,7 @@ pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_i
         })?;
     }
     let (private_key, public_key) = ssh_key.clone();
-    repo.put_gitsshkey(&GitSshKeyRow {
+    repo.insert_gitsshkey(&GitSshKeyRow {
         user_id: user.id,
         private_key,
         public_key,

@@ -113,6 +113,8 @@ pub trait UserStore {
     fn put_user_config(&self, user_id: Uuid, key: &str, value: &str) -> Result<()>;
     /// The user's key pair: (private OpenSSH PEM, public authorized_keys line, created, updated).
     fn get_gitsshkey(&self, user_id: Uuid) -> Result<Option<GitSshKeyRow>>;
+    /// Stores the key pair of a user who has none (a new user): one insert.
+    fn insert_gitsshkey(&self, key: &GitSshKeyRow) -> Result<()>;
     /// Creates or replaces the user's key pair.
     fn put_gitsshkey(&self, key: &GitSshKeyRow) -> Result<()>;
 }

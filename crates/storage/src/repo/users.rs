@@ -616,6 +616,11 @@ impl UserStore for DbRepo<'_> {
         row.map(GitSshKeyRow::try_from).transpose()
     }
 
+    fn insert_gitsshkey(&self, key: &GitSshKeyRow) -> Result<()> {
+        let row = GitSshKeyDbRow::from(key);
+        self.with(|c| diesel::insert_into(gitsshkeys::table).values(&row).execute(c).map(|_| ()))
+    }
+
     fn put_gitsshkey(&self, key: &GitSshKeyRow) -> Result<()> {
         let row = GitSshKeyDbRow::from(key);
         self.with(|c| {
