@@ -81,12 +81,6 @@ impl App {
         self.repo.as_ref()
     }
 
-    /// The RBAC subject of a user: their site roles plus every membership's roles.
-    pub fn subject_of(&self, user: &User) -> Result<Subject> {
-        let memberships = self.repo().memberships_of_user(user.id)?;
-        Ok(Subject::new(user.id, &user.rbac_roles, memberships.into_iter().map(|m| (m.organization_id, m.roles))))
-    }
-
     /// Resolves Coder's `{user}` path parameter: `me`, a UUID or a username. Users the actor may
     /// not read are reported as missing.
     pub fn resolve_user(&self, actor: &Actor, param: &str) -> Result<User> {

@@ -87,16 +87,6 @@ impl App {
         })
     }
 
-    /// Attaches organization ids to users, with one query for the whole page.
-    pub fn views(&self, users: Vec<User>) -> Result<Vec<UserView>> {
-        let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-        let mut orgs: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-        for m in self.repo().memberships_of_users(&ids)? {
-            orgs.entry(m.user_id).or_default().push(m.organization_id);
-        }
-        Ok(users.into_iter().map(|u| UserView { organization_ids: orgs.remove(&u.id).unwrap_or_default(), user: u }).collect())
-    }
-
     /// One user with their organizations.
     pub fn view(&self, user: User) -> Result<UserView> {
         let organization_ids = self.repo().memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();

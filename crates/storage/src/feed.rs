@@ -134,6 +134,13 @@ pub fn listen(url: String, feed: &Arc<Feed>) {
     }
 }
 
+/// Tells this process's listeners that changes may have been missed.
+fn drop_everything(feed: &Weak<Feed>) {
+    if let Some(f) = feed.upgrade() {
+        f.publish(&[Change::Everything]);
+    }
+}
+
 fn listen_loop(url: &str, feed: &Weak<Feed>) {
     let mut connected_once = false;
     while feed.strong_count() > 0 {
@@ -150,9 +157,7 @@ fn listen_loop(url: &str, feed: &Weak<Feed>) {
         };
         if connected_once {
             // Whatever was sent while we were away is lost.
-            if let Some(f) = feed.upgrade() {
-                f.publish(&[Change::Everything]);
-            }
+            drop_everything(feed);
         }
         connected_once = true;
         let mut polls: u32 = 0;
@@ -164,7 +169,7 @@ fn listen_loop(url: &str, feed: &Weak<Feed>) {
                     Ok(n) => changes.extend(f.foreign(&n.payload)),
                     Err(e) => {
                         tracing::warn!(error = %e, "change feed: connection lost; reconnecting");
-                        f.publish(&[Change::Everything]);
+                        drop_everything(feed);
                         break 'poll;
                     }
                 }
@@ -175,9 +180,7 @@ fn listen_loop(url: &str, feed: &Weak<Feed>) {
             polls = polls.wrapping_add(1);
             if polls.is_multiple_of(50) && conn.batch_execute("SELECT 1").is_err() {
                 tracing::warn!("change feed: connection lost; reconnecting");
-                if let Some(f) = feed.upgrade() {
-                    f.publish(&[Change::Everything]);
-                }
+                drop_everything(feed);
                 break 'poll;
             }
             std::thread::sleep(POLL);

@@ -10,7 +10,7 @@ use diesel::backend::Backend;
 use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, TypedExpressionType, ValidGrouping};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{Bool, HasSqlType, Text};
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Nullable, Text};
 use diesel::QueryResult;
 
 /// A fixed piece of SQL of type `ST` (a column expression, a window, an aggregate).
@@ -45,6 +45,30 @@ impl<ST: TypedExpressionType, QS> AppearsOnTable<QS> for Fixed<ST> {}
 impl<ST: TypedExpressionType, QS> SelectableExpression<QS> for Fixed<ST> {}
 impl<ST, GB> ValidGrouping<GB> for Fixed<ST> {
     type IsAggregate = is_aggregate::Never;
+}
+
+/// `COUNT(*) OVER ()`: how many rows the filter matches, beside each row of its page.
+pub(crate) fn window_count() -> Fixed<BigInt> {
+    fixed("COUNT(*) OVER ()")
+}
+
+/// The sum of a trigger-kept counter's shards, a BIGINT on both backends.
+pub(crate) fn counter_sum() -> Fixed<BigInt> {
+    fixed("CAST(COALESCE(SUM(n), 0) AS BIGINT)")
+}
+
+/// The organization ids of the row's user, comma-separated in membership order: a correlated
+/// aggregate, so that a page carries them without a second statement. `NULL` when not wanted.
+pub(crate) fn org_ids(backend: Option<crate::conn::Backend>) -> Fixed<Nullable<Text>> {
+    fixed(match backend {
+        Some(crate::conn::Backend::Sqlite) => {
+            "(SELECT group_concat(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
+        }
+        Some(crate::conn::Backend::Postgres) => {
+            "(SELECT string_agg(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
+        }
+        None => "CAST(NULL AS TEXT)",
+    })
 }
 
 /// SQLite only: the user's row is among the matches of an FTS5 `MATCH` query on `users_search`.

@@ -7,6 +7,7 @@ use domain::Result;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::fragments::{counter_sum, org_ids, window_count};
 use super::{like_pattern, DbRepo};
 use crate::conn::DbConn;
 use crate::rows::*;
@@ -177,7 +178,7 @@ macro_rules! pg_deferred_page {
             .into_boxed::<Pg>()
             .filter(users::id.eq_any(ids))
             .order(lower(users::username).asc())
-            .select((UserRow::as_select(), super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>($orgs)))
+            .select((UserRow::as_select(), $orgs))
     }};
 }
 
@@ -258,44 +259,41 @@ fn deferred_join(backend: crate::conn::Backend, page: &Page) -> bool {
     backend == crate::conn::Backend::Postgres && page.offset > 0
 }
 
+/// The count of live users with one of `statuses` (all when empty), from `user_counts`.
+macro_rules! user_count_query {
+    ($statuses:expr, $db:ty) => {{
+        let statuses: Vec<&str> = $statuses;
+        let mut q = user_counts::table.select(counter_sum()).into_boxed::<$db>();
+        if !statuses.is_empty() {
+            q = q.filter(user_counts::status.eq_any(statuses));
+        }
+        q
+    }};
+}
+
+/// The count of an organization's live members, from `organization_member_counts`.
+macro_rules! member_count_query {
+    ($org:expr) => {
+        organization_member_counts::table.filter(organization_member_counts::organization_id.eq($org.to_string())).select(counter_sum())
+    };
+}
+
 /// Live users with one of `statuses` (all when empty), from the trigger-kept counts.
-fn counted_users(c: &mut DbConn, statuses: &[&str]) -> QueryResult<i64> {
-    let mut q =
-        user_counts::table.select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)")).into_boxed();
-    if !statuses.is_empty() {
-        q = q.filter(user_counts::status.eq_any(statuses.to_vec()));
-    }
-    q.get_result(c)
+fn counted_users(c: &mut DbConn, statuses: Vec<&str>) -> QueryResult<i64> {
+    user_count_query!(statuses, crate::conn::MultiBackend).get_result(c)
 }
 
 /// Live members of an organization, from the trigger-kept counts.
 pub(crate) fn counted_members(c: &mut DbConn, org: Uuid) -> QueryResult<i64> {
-    organization_member_counts::table
-        .filter(organization_member_counts::organization_id.eq(org.to_string()))
-        .select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
-        .get_result(c)
-}
-
-/// The organization ids of the row's user, comma-separated in membership order: a correlated
-/// subquery, so that a page carries them without a second statement.
-fn org_ids_column(backend: crate::conn::Backend) -> &'static str {
-    match backend {
-        crate::conn::Backend::Sqlite => {
-            "(SELECT group_concat(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
-        }
-        crate::conn::Backend::Postgres => {
-            "(SELECT string_agg(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
-        }
-    }
+    member_count_query!(org).get_result(c)
 }
 
 impl DbRepo<'_> {
     /// The rows of a users page (with their organization ids when `with_orgs`) and the count.
     #[allow(clippy::type_complexity)]
     fn page_rows(&self, filter: &UserFilter, page: &Page, with_orgs: bool) -> Result<(Vec<(UserRow, Option<String>)>, i64)> {
-        use diesel::sql_types::{BigInt, Nullable, Text};
         let backend = self.backend();
-        let orgs = if with_orgs { org_ids_column(backend) } else { "CAST(NULL AS TEXT)" };
+        let orgs = org_ids(with_orgs.then_some(backend));
         self.with(|c| {
             let source = count_source(filter);
             if windowed_count(&source, page) {
@@ -303,11 +301,7 @@ impl DbRepo<'_> {
                 // evaluates its filter once. An empty page (past the end) counts separately.
                 let rows: Vec<(UserRow, Option<String>, i64)> =
                     users_page!(users::table.into_boxed(), filter, page, None::<String>, backend, crate::conn::MultiBackend)
-                        .select((
-                            UserRow::as_select(),
-                            super::fragments::fixed::<Nullable<Text>>(orgs),
-                            super::fragments::fixed::<BigInt>("COUNT(*) OVER ()"),
-                        ))
+                        .select((UserRow::as_select(), orgs, window_count()))
                         .load(c)?;
                 let count = match rows.first() {
                     Some((_, _, n)) => *n,
@@ -316,7 +310,7 @@ impl DbRepo<'_> {
                 return Ok((rows.into_iter().map(|(r, o, _)| (r, o)).collect(), count));
             }
             let count: i64 = match source {
-                CountSource::Statuses(statuses) => counted_users(c, &statuses)?,
+                CountSource::Statuses(statuses) => counted_users(c, statuses)?,
                 CountSource::Organization(org) => counted_members(c, org)?,
                 CountSource::Query => {
                     filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?
@@ -334,7 +328,7 @@ impl DbRepo<'_> {
             }
             let rows: Vec<(UserRow, Option<String>)> =
                 users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
-                    .select((UserRow::as_select(), super::fragments::fixed::<Nullable<Text>>(orgs)))
+                    .select((UserRow::as_select(), orgs))
                     .load(c)?;
             Ok((rows, count))
         })
@@ -352,8 +346,8 @@ impl DbRepo<'_> {
                     use diesel::sqlite::Sqlite;
                     let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<String>, backend, Sqlite).select((
                         UserRow::as_select(),
-                        super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                        super::fragments::fixed::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                        org_ids(Some(backend)),
+                        window_count(),
                     ));
                     plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
                 }
@@ -361,8 +355,8 @@ impl DbRepo<'_> {
                     use diesel::pg::Pg;
                     let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
                         UserRow::as_select(),
-                        super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                        super::fragments::fixed::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                        org_ids(Some(backend)),
+                        window_count(),
                     ));
                     plans.push(("page".to_string(), super::plans::pg_plan(c, q)?));
                 }
@@ -372,8 +366,8 @@ impl DbRepo<'_> {
                         let count = filter_users!(users::table.into_boxed::<Sqlite>(), filter, backend, Sqlite).count();
                         plans.push(("count".to_string(), super::plans::sqlite_plan(c, count)?));
                     }
-                    let q =
-                        users_page!(users::table.into_boxed::<Sqlite>(), filter, page, after, backend, Sqlite).select(UserRow::as_select());
+                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, after, backend, Sqlite)
+                        .select((UserRow::as_select(), org_ids(Some(backend))));
                     plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
                 }
                 DbConn::Pg(c) => {
@@ -383,12 +377,10 @@ impl DbRepo<'_> {
                         plans.push(("count".to_string(), super::plans::pg_plan(c, count)?));
                     }
                     let plan = if deferred_join(backend, page) {
-                        super::plans::pg_plan(c, pg_deferred_page!(filter, page, after, backend, org_ids_column(backend)))?
+                        super::plans::pg_plan(c, pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend))))?
                     } else {
-                        let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
-                            UserRow::as_select(),
-                            super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                        ));
+                        let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg)
+                            .select((UserRow::as_select(), org_ids(Some(backend))));
                         super::plans::pg_plan(c, q)?
                     };
                     plans.push(("page".to_string(), plan));
@@ -417,7 +409,7 @@ impl DbRepo<'_> {
 
     /// The statements a users page runs on PostgreSQL, with their parameters written in as
     /// literals, ready for `pgbench -f`: the count (from the counters or the filtered query),
-    /// the keyset lookup (for `after_id`), the page, and the memberships of the page's users.
+    /// the keyset lookup (for `after_id`), and the page with its users' organization ids.
     /// For the benchmark, which compares the server with the database running these directly.
     pub fn pg_users_page_statements(&self, filter: &UserFilter, page: &Page) -> Result<Vec<String>> {
         use diesel::pg::Pg;
@@ -427,26 +419,19 @@ impl DbRepo<'_> {
             if windowed_count(&count_source(filter), page) {
                 let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
                     UserRow::as_select(),
-                    super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                    super::fragments::fixed::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
+                    org_ids(Some(backend)),
+                    window_count(),
                 ));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 return Ok(out);
             }
             match count_source(filter) {
                 CountSource::Statuses(statuses) => {
-                    let mut q = user_counts::table
-                        .select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
-                        .into_boxed::<Pg>();
-                    if !statuses.is_empty() {
-                        q = q.filter(user_counts::status.eq_any(statuses));
-                    }
+                    let q = user_count_query!(statuses, Pg);
                     out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 }
                 CountSource::Organization(org) => {
-                    let q = organization_member_counts::table
-                        .filter(organization_member_counts::organization_id.eq(org.to_string()))
-                        .select(super::fragments::fixed::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"));
+                    let q = member_count_query!(org);
                     out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 }
                 CountSource::Query => {
@@ -460,13 +445,11 @@ impl DbRepo<'_> {
             }
             let after = Self::after_username(c, page)?.flatten();
             if deferred_join(backend, page) {
-                let q = pg_deferred_page!(filter, page, after, backend, org_ids_column(backend));
+                let q = pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend)));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             } else {
-                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
-                    UserRow::as_select(),
-                    super::fragments::fixed::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(org_ids_column(backend)),
-                ));
+                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg)
+                    .select((UserRow::as_select(), org_ids(Some(backend))));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
             Ok(out)
@@ -580,7 +563,7 @@ impl UserStore for DbRepo<'_> {
     }
 
     fn count_users(&self) -> Result<i64> {
-        self.with(|c| counted_users(c, &[]))
+        self.with(|c| counted_users(c, Vec::new()))
     }
 
     fn touch_user_last_seen(&self, id: Uuid, at: OffsetDateTime) -> Result<()> {
