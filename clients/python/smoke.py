@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build" / "clients"
 
 from coderd_client import AuthenticatedClient, Client  # noqa: E402
 from coderd_client.api.authorization import log_in_user  # noqa: E402
+from coderd_client.api.enterprise import create_group_for_organization, get_entitlements, get_licenses  # noqa: E402
 from coderd_client.api.users import (  # noqa: E402
     create_initial_user,
     create_new_user,
@@ -35,6 +36,9 @@ from coderd_client.api.users import (  # noqa: E402
 from coderd_client.models import (  # noqa: E402
     CodersdkCreateFirstUserRequest,
     CodersdkCreateFirstUserResponse,
+    CodersdkCreateGroupRequest,
+    CodersdkEntitlements,
+    CodersdkGroup,
     CodersdkCreateTokenRequest,
     CodersdkCreateUserRequestWithOrgs,
     CodersdkGenerateAPIKeyResponse,
@@ -95,7 +99,9 @@ def main() -> None:
     first = expect(
         create_initial_user.sync_detailed(
             client=anon,
-            body=CodersdkCreateFirstUserRequest(email=owner_email, username=owner_name, password=PASSWORD, name="Smoke Owner"),
+            body=CodersdkCreateFirstUserRequest(
+                email=owner_email, username=owner_name, password=PASSWORD, name="Smoke Owner", trial=True
+            ),
         ),
         HTTPStatus.CREATED,
         CodersdkCreateFirstUserResponse,
@@ -124,6 +130,27 @@ def main() -> None:
     check(any(r.name == "owner" for r in me.roles), f"me: roles {[r.name for r in me.roles]} lack owner")
     check(str(org_id) in [str(o) for o in me.organization_ids], "me: not in the default organization")
     ok("GET /api/v2/users/me returns the owner")
+
+    # 3b. The trial license: entitlements, the license list, and a licensed feature (groups).
+    ent = expect(get_entitlements.sync_detailed(client=anon), HTTPStatus.OK, CodersdkEntitlements, "GET /api/v2/entitlements")
+    check(ent.has_license and ent.trial, f"entitlements: has_license {ent.has_license}, trial {ent.trial}")
+    rbac = ent.features["template_rbac"]
+    check(rbac.enabled and rbac.entitlement.value == "entitled", f"entitlements: template_rbac {rbac}")
+    ok("the trial license entitles premium features")
+    licenses = get_licenses.sync_detailed(client=authed)
+    check(licenses.status_code == HTTPStatus.OK and isinstance(licenses.parsed, list), f"GET /api/v2/licenses: {licenses.status_code}")
+    check(len(licenses.parsed) == 1 and licenses.parsed[0].claims["trial"] is True, f"licenses: {licenses.parsed!r}")
+    ok("GET /api/v2/licenses lists the trial license")
+    group = expect(
+        create_group_for_organization.sync_detailed(
+            organization=str(org_id), client=authed, body=CodersdkCreateGroupRequest(name=f"smoke-{suffix}", quota_allowance=5)
+        ),
+        HTTPStatus.CREATED,
+        CodersdkGroup,
+        "POST /api/v2/organizations/{organization}/groups",
+    )
+    check(group.quota_allowance == 5, f"create group: {group!r}")
+    ok("created a group (a licensed feature)")
 
     # 4. Create a user in the default organization (the nil UUID stands for it).
     member = expect(

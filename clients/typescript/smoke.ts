@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   // 1. Create the first user (the owner) and the default organization.
   const first = await anon.POST("/api/v2/users/first", {
-    body: { email: owner.email, username: owner.username, password: owner.password, name: "Smoke Owner" },
+    body: { email: owner.email, username: owner.username, password: owner.password, name: "Smoke Owner", trial: true },
   });
   expectStatus(first.response, 201, "POST /api/v2/users/first", first.error);
   check(first.data, "create first user: no body");
@@ -76,6 +76,26 @@ async function main(): Promise<void> {
   check(meUser.roles.some((r) => r.name === "owner"), `me: roles ${JSON.stringify(meUser.roles)} lack owner`);
   check(meUser.organization_ids.includes(orgId), "me: not in the default organization");
   ok("GET /api/v2/users/me returns the owner");
+
+  // 3b. The trial license: entitlements, the license list, and a licensed feature (groups).
+  const ent = await anon.GET("/api/v2/entitlements");
+  expectStatus(ent.response, 200, "GET /api/v2/entitlements", ent.error);
+  check(ent.data, "entitlements: no body");
+  check(ent.data.has_license && ent.data.trial, `entitlements: has_license ${ent.data.has_license}, trial ${ent.data.trial}`);
+  const rbac = ent.data.features["template_rbac"];
+  check(rbac?.enabled && rbac.entitlement === "entitled", `entitlements: template_rbac ${JSON.stringify(rbac)}`);
+  ok("the trial license entitles premium features");
+  const licenses = await authed.GET("/api/v2/licenses");
+  expectStatus(licenses.response, 200, "GET /api/v2/licenses", licenses.error);
+  check(licenses.data?.length === 1 && licenses.data[0]?.claims?.["trial"] === true, `licenses: ${JSON.stringify(licenses.data)}`);
+  ok("GET /api/v2/licenses lists the trial license");
+  const group = await authed.POST("/api/v2/organizations/{organization}/groups", {
+    params: { path: { organization: orgId } },
+    body: { name: `smoke-${suffix}`, quota_allowance: 5 },
+  });
+  expectStatus(group.response, 201, "POST /api/v2/organizations/{organization}/groups", group.error);
+  check(group.data?.quota_allowance === 5, `create group: ${JSON.stringify(group.data)}`);
+  ok("created a group (a licensed feature)");
 
   // 4. Create a user in the default organization (the nil UUID stands for it).
   const created = await authed.POST("/api/v2/users", {

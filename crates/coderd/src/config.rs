@@ -18,6 +18,8 @@ pub struct Cli {
 }
 
 /// Subcommands.
+// Parsed once per process: the size of the server's settings does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP API server.
@@ -26,6 +28,68 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Print the OpenAPI document (JSON) to stdout.
     Openapi,
+    /// Make license signing keys and licenses (for self-hosting and tests).
+    #[command(subcommand)]
+    License(LicenseCommand),
+}
+
+/// `coderd license ...`.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum LicenseCommand {
+    /// Print a new Ed25519 key pair: the `CODER_LICENSE_PUBLIC_KEYS` entry that trusts it and
+    /// the private key (keep it secret; `coderd license sign --key-file` reads it).
+    Keygen {
+        /// Key id that licenses signed with this key name in their header.
+        #[arg(long, default_value = "self-hosted")]
+        kid: String,
+    },
+    /// Print a license (a signed JWT) made from the flags.
+    Sign(SignArgs),
+}
+
+/// What a new license grants.
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    /// File holding the private key as `coderd license keygen` prints it (or just its base64).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: PathBuf,
+    /// Key id to name in the header (default: the one in the key file, else `self-hosted`).
+    #[arg(long)]
+    pub kid: Option<String>,
+    /// Feature set: `premium`, `enterprise` or none.
+    #[arg(long, default_value = "premium")]
+    pub feature_set: String,
+    /// A single feature or limit, `<name>=<value>` (e.g. `user_limit=100`, `audit_log=1`); repeatable.
+    #[arg(long = "feature", value_name = "NAME=VALUE")]
+    pub features: Vec<String>,
+    /// An add-on (`ai_governance`); repeatable.
+    #[arg(long = "addon")]
+    pub addons: Vec<String>,
+    /// Length of the term from the start.
+    #[arg(long, default_value = "8760h", value_parser = duration::parse)]
+    pub term: Duration,
+    /// Grace period after the term, during which features keep working with a warning.
+    #[arg(long, default_value = "0s", value_parser = duration::parse)]
+    pub grace: Duration,
+    /// Start of validity, as an offset from now (e.g. `-1h`, `720h`).
+    #[arg(long, default_value = "0s", allow_hyphen_values = true)]
+    pub starts_in: String,
+    /// Mark it a trial.
+    #[arg(long)]
+    pub trial: bool,
+    /// Lock it to these deployment ids (`GET /api/v2/buildinfo` shows a deployment's); repeatable.
+    #[arg(long = "deployment-id")]
+    pub deployment_ids: Vec<String>,
+    /// Account type claim.
+    #[arg(long, default_value = "self-hosted")]
+    pub account_type: String,
+    /// Account id claim.
+    #[arg(long, default_value = "self-hosted")]
+    pub account_id: String,
+    /// Customer email (`sub`).
+    #[arg(long, default_value = "")]
+    pub email: String,
 }
 
 /// Where the data lives.
@@ -101,6 +165,52 @@ pub struct ServerArgs {
     /// Stop sessions from being extended while in use.
     #[arg(long, env = "CODER_DISABLE_SESSION_EXPIRY_REFRESH", default_value_t = false)]
     pub disable_session_expiry_refresh: bool,
+
+    /// Extra keys licenses may be signed with, besides Coder's: a comma-separated list of
+    /// `<kid>:<base64 of the raw 32-byte Ed25519 public key>` (`coderd license keygen` prints one).
+    #[arg(long, env = "CODER_LICENSE_PUBLIC_KEYS", default_value = "", value_name = "KID:KEY,...")]
+    pub license_public_keys: String,
+
+    /// Base URL of the documentation the UI links to.
+    #[arg(long, env = "CODER_DOCS_URL", default_value = "https://coder.com/docs")]
+    pub docs_url: String,
+
+    /// Support links shown in the UI while the appearance feature is licensed: a JSON array of
+    /// `{"name", "target", "icon", "location"}` objects.
+    #[arg(long, env = "CODER_SUPPORT_LINKS", default_value = "", value_name = "JSON")]
+    pub support_links: String,
+
+    /// Where notifications go unless a template says otherwise: `smtp` or `webhook`.
+    #[arg(long, env = "CODER_NOTIFICATIONS_METHOD", default_value = "smtp", value_parser = ["smtp", "webhook"])]
+    pub notifications_method: String,
+
+    /// Turn workspace sharing off in every organization.
+    #[arg(long, env = "CODER_DISABLE_WORKSPACE_SHARING", default_value_t = false)]
+    pub disable_workspace_sharing: bool,
+
+    /// Quiet hours of users who have not chosen their own: `CRON_TZ=<zone> <minute> <hour> * * *`.
+    #[arg(long = "default-quiet-hours-schedule", env = "CODER_QUIET_HOURS_DEFAULT_SCHEDULE", default_value = "CRON_TZ=UTC 0 0 * * *")]
+    pub quiet_hours_default_schedule: String,
+
+    /// Let users choose their own quiet hours.
+    #[arg(long, env = "CODER_ALLOW_CUSTOM_QUIET_HOURS", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub allow_custom_quiet_hours: bool,
+
+    /// Restrict access to the browser (a licensed feature).
+    #[arg(long, env = "CODER_BROWSER_ONLY", default_value_t = false)]
+    pub browser_only: bool,
+
+    /// Enable the AI Gateway (a licensed feature).
+    #[arg(long, env = "CODER_AI_GATEWAY_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub ai_gateway_enabled: bool,
+
+    /// Address other replicas reach this one's DERP relay at (shown in `GET /api/v2/replicas`).
+    #[arg(long, env = "CODER_DERP_SERVER_RELAY_URL", default_value = "")]
+    pub derp_server_relay_url: String,
+
+    /// DERP region of this replica.
+    #[arg(long, env = "CODER_DERP_SERVER_REGION_ID", default_value_t = 999, hide = true)]
+    pub derp_server_region_id: i32,
 
     /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
     #[arg(long, env = "CODER_SHUTDOWN_GRACE_PERIOD", default_value = "30s", value_parser = duration::parse)]

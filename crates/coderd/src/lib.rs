@@ -3,8 +3,10 @@
 
 #![warn(missing_docs)]
 
+pub mod background;
 pub mod config;
 pub mod duration;
+pub mod license_cli;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use std::sync::Arc;
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, HttpServer};
 use domain::app::{App, Settings};
+use domain::licensing::Feature;
 use transport::state::{ServerInfo, State};
 
 use crate::config::{DatabaseArgs, ServerArgs};
@@ -29,39 +32,120 @@ pub fn open_store(db: &DatabaseArgs) -> Result<storage::DbRepo<'static>, String>
 
 /// A bound, not yet awaited server.
 pub struct Prepared {
-    /// The server future; await it to serve until shutdown.
+    /// The server future; [`Prepared::serve`] awaits it.
     pub server: actix_web::dev::Server,
     /// The address actually bound (useful with port 0).
     pub addr: SocketAddr,
+    app: App,
 }
 
-/// Opens storage, binds the listener and builds the server. Must run inside an actix/tokio
-/// runtime; the database work happens before any request is accepted.
-pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
-    let repo = open_store(&args.database)?;
-    let settings = Settings {
+impl Prepared {
+    /// Serves until shutdown, then marks this replica stopped so that the others stop listing
+    /// it at once.
+    pub async fn serve(self) -> Result<(), String> {
+        let outcome = self.server.await.map_err(|e| format!("server error: {e}"));
+        let app = self.app;
+        match actix_web::rt::task::spawn_blocking(move || app.stop_replica()).await {
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not mark the replica stopped"),
+            Err(e) => tracing::warn!(error = %e, "could not mark the replica stopped"),
+            Ok(Ok(())) => {}
+        }
+        outcome
+    }
+}
+
+/// The settings of the use cases, from the command line; fails on a setting that cannot work.
+pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
+    let mut license_keys = domain::licensing::TrustedKeys::coder();
+    license_keys.add_spec(&args.license_public_keys).map_err(|e| format!("--license-public-keys: {e}"))?;
+    let mut enablements = domain::app::default_enablements();
+    enablements.insert(Feature::BrowserOnly, args.browser_only);
+    enablements.insert(Feature::AiBridge, args.ai_gateway_enabled);
+    let support_links = if args.support_links.trim().is_empty() {
+        Vec::new()
+    } else {
+        serde_json::from_str(&args.support_links).map_err(|e| format!("--support-links: not a JSON array of links: {e}"))?
+    };
+    domain::quiet_hours::DailySchedule::parse(&args.quiet_hours_default_schedule)
+        .map_err(|e| format!("--default-quiet-hours-schedule: {e}"))?;
+    Ok(Settings {
         session_duration: args.session_duration,
         default_token_lifetime: args.default_token_lifetime,
         max_token_lifetime: args.max_token_lifetime,
         max_admin_token_lifetime: args.max_admin_token_lifetime,
         disable_password_auth: args.disable_password_auth,
         disable_session_expiry_refresh: args.disable_session_expiry_refresh,
-    };
+        license_keys,
+        enablements,
+        version: VERSION.to_string(),
+        docs_url: if args.docs_url.is_empty() { "https://coder.com/docs".into() } else { args.docs_url.clone() },
+        support_links,
+        notifications_method: args.notifications_method.clone(),
+        disable_workspace_sharing: args.disable_workspace_sharing,
+        quiet_hours_default: args.quiet_hours_default_schedule.clone(),
+        allow_custom_quiet_hours: args.allow_custom_quiet_hours,
+    })
+}
+
+fn hostname() -> String {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it.
+        let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+        if rc == 0 {
+            let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+            if let Ok(name) = std::str::from_utf8(&buf[..end]) {
+                if !name.is_empty() {
+                    return name.to_string();
+                }
+            }
+        }
+    }
+    "localhost".to_string()
+}
+
+/// Opens storage, binds the listener and builds the server. Must run inside an actix/tokio
+/// runtime; the database work happens before any request is accepted.
+pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
+    let settings = settings(args)?;
+    let repo = open_store(&args.database)?;
     let feed = repo.feed().clone();
     let app = App::new(Arc::new(repo), settings);
     feed.subscribe(app.auth_cache.clone());
+    let wakeups = Arc::new(background::Wakeups::default());
+    feed.subscribe(wakeups.clone());
     let deployment_id = app.deployment_id().map_err(|e| format!("cannot read deployment id: {e}"))?;
+    let now = domain::clock::now();
+    app.register_replica(domain::replicas::Replica {
+        id: uuid::Uuid::new_v4(),
+        hostname: hostname(),
+        created_at: now,
+        started_at: now,
+        stopped_at: None,
+        updated_at: now,
+        relay_address: args.derp_server_relay_url.clone(),
+        region_id: args.derp_server_region_id,
+        database_latency: 0,
+        version: VERSION.to_string(),
+        error: String::new(),
+        primary: true,
+    })
+    .map_err(|e| format!("cannot register this replica: {e}"))?;
+    app.refresh_entitlements().map_err(|e| format!("cannot compute entitlements: {e}"))?;
+    background::spawn(app.clone(), wakeups);
 
     let listener = std::net::TcpListener::bind(args.http_address).map_err(|e| format!("cannot listen on {}: {e}", args.http_address))?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
-    let state = web::Data::new(State { app, info });
+    let state = web::Data::new(State { app: app.clone(), info });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(state.clone())
             .wrap(ErrorHandlers::new().default_handler(transport::error::envelope_errors))
+            .wrap(from_fn(transport::middleware::entitlement_warnings))
             .wrap(from_fn(transport::middleware::request_log))
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))
@@ -74,5 +158,5 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     .listen(listener)
     .map_err(|e| format!("cannot serve on {addr}: {e}"))?
     .run();
-    Ok(Prepared { server, addr })
+    Ok(Prepared { server, addr, app })
 }

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
             print!("{}", transport::openapi::document_json());
             Ok(())
         }
+        Command::License(cmd) => coderd::license_cli::run(&cmd).map(|out| print!("{out}")),
         Command::Migrate(db) => init_logging("info", LogFormat::Human).and_then(|_| coderd::open_store(&db).map(|_| ())).map(|_| {
             eprintln!("migrations applied");
         }),
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
                 tracing::info!(address = %prepared.addr, version = coderd::VERSION, "coderd listening");
                 // actix handles SIGTERM/SIGINT: it stops accepting, lets in-flight requests
                 // finish within the grace period, then returns.
-                prepared.server.await.map_err(|e| format!("server error: {e}"))
+                prepared.serve().await
             })
         }),
     };

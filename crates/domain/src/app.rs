@@ -4,6 +4,7 @@
 //! their own modules (`auth`, `users`, `tokens`, ...). Each takes the authenticated [`Actor`]
 //! and consults [`crate::rbac`] before touching anything.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use uuid::Uuid;
 
 use crate::authcache::AuthCache;
 use crate::error::{Error, Result};
+use crate::licensing::{Feature, Licensing, TrustedKeys};
 use crate::rbac::Subject;
 use crate::store::Repo;
 use crate::user::User;
@@ -30,6 +32,24 @@ pub struct Settings {
     pub disable_password_auth: bool,
     /// Stops sessions from sliding forward on use (`CODER_DISABLE_SESSION_EXPIRY_REFRESH`).
     pub disable_session_expiry_refresh: bool,
+    /// Keys licenses may be signed with: Coder's plus `CODER_LICENSE_PUBLIC_KEYS`.
+    pub license_keys: TrustedKeys,
+    /// Licensed features the deployment switches on (Coder's `enablements`).
+    pub enablements: BTreeMap<Feature, bool>,
+    /// This build's version, Coder style (`v2.x.y`), for the default support links.
+    pub version: String,
+    /// `CODER_DOCS_URL`.
+    pub docs_url: String,
+    /// `CODER_SUPPORT_LINKS`: shown instead of the defaults when licensed.
+    pub support_links: Vec<crate::appearance::Link>,
+    /// `CODER_NOTIFICATIONS_METHOD`: where notifications go unless a template says otherwise.
+    pub notifications_method: String,
+    /// `CODER_DISABLE_WORKSPACE_SHARING`.
+    pub disable_workspace_sharing: bool,
+    /// `CODER_QUIET_HOURS_DEFAULT_SCHEDULE`.
+    pub quiet_hours_default: String,
+    /// `CODER_ALLOW_CUSTOM_QUIET_HOURS`.
+    pub allow_custom_quiet_hours: bool,
 }
 
 impl Default for Settings {
@@ -41,8 +61,37 @@ impl Default for Settings {
             max_admin_token_lifetime: Duration::from_secs(7 * 24 * 3600),
             disable_password_auth: false,
             disable_session_expiry_refresh: false,
+            license_keys: TrustedKeys::coder(),
+            enablements: default_enablements(),
+            version: "v2.0.0".into(),
+            docs_url: "https://coder.com/docs".into(),
+            support_links: Vec::new(),
+            notifications_method: "smtp".into(),
+            disable_workspace_sharing: false,
+            quiet_hours_default: crate::quiet_hours::DEFAULT_SCHEDULE.into(),
+            allow_custom_quiet_hours: true,
         }
     }
+}
+
+/// What Coder's enterprise server switches on regardless of other settings: the features that
+/// need a license and nothing else (`updateEntitlements` in `enterprise/coderd/coderd.go`).
+pub fn default_enablements() -> BTreeMap<Feature, bool> {
+    [
+        Feature::AuditLog,
+        Feature::ConnectionLog,
+        Feature::TemplateRbac,
+        Feature::ExternalProvisionerDaemons,
+        Feature::AdvancedTemplateScheduling,
+        Feature::WorkspaceProxy,
+        Feature::UserRoleManagement,
+        Feature::AccessControl,
+        Feature::ControlSharedPorts,
+        Feature::AiBridge,
+    ]
+    .into_iter()
+    .map(|f| (f, true))
+    .collect()
 }
 
 /// The use-case layer. Cheap to clone; share one per process.
@@ -55,6 +104,10 @@ pub struct App {
     /// What API keys resolve to, so that most requests authenticate without the database.
     /// The store must report its changes to it (see [`crate::store::ChangeListener`]).
     pub auth_cache: Arc<AuthCache>,
+    /// The entitlements this process holds; the store's change feed must reach it too.
+    pub licensing: Arc<Licensing>,
+    /// The replicas this process last saw.
+    pub replicas: Arc<crate::replicas::ReplicaView>,
 }
 
 /// An authenticated caller: who they are, what they may do, and which key they used.
@@ -73,7 +126,13 @@ pub struct Actor {
 impl App {
     /// Wires the use cases to a store.
     pub fn new(repo: Arc<dyn Repo>, settings: Settings) -> Self {
-        Self { repo, settings: Arc::new(settings), auth_cache: Arc::new(AuthCache::default()) }
+        Self {
+            repo,
+            settings: Arc::new(settings),
+            auth_cache: Arc::new(AuthCache::default()),
+            licensing: Arc::new(Licensing::default()),
+            replicas: Arc::new(Default::default()),
+        }
     }
 
     /// The store, as a trait object.
@@ -104,12 +163,17 @@ impl App {
 
     /// Deployment id, made once and kept.
     pub fn deployment_id(&self) -> Result<String> {
+        self.deployment_id_in(self.repo())
+    }
+
+    /// [`App::deployment_id`] through `repo` (which may be an open transaction).
+    pub fn deployment_id_in(&self, repo: &dyn Repo) -> Result<String> {
         const KEY: &str = "deployment_id";
-        if let Some(id) = self.repo().get_site_config(KEY)? {
+        if let Some(id) = repo.get_site_config(KEY)? {
             return Ok(id);
         }
         let id = Uuid::new_v4().to_string();
-        let stored = crate::store::in_transaction(self.repo(), |tx| match tx.get_site_config(KEY)? {
+        let stored = crate::store::in_transaction(repo, |tx| match tx.get_site_config(KEY)? {
             Some(existing) => Ok(existing),
             None => {
                 tx.put_site_config(KEY, &id)?;
@@ -118,7 +182,7 @@ impl App {
         });
         match stored {
             // Another replica stored one first: use theirs.
-            Err(e) if e.kind == crate::error::ErrorKind::Conflict => self.repo().get_site_config(KEY)?.ok_or(e),
+            Err(e) if e.kind == crate::error::ErrorKind::Conflict => repo.get_site_config(KEY)?.ok_or(e),
             other => other,
         }
     }

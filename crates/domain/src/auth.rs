@@ -33,6 +33,8 @@ pub struct FirstUserInput {
     pub name: String,
     /// Password.
     pub password: String,
+    /// Give the deployment a 30-day premium trial license.
+    pub trial: bool,
 }
 
 /// Options of a new API key.
@@ -343,10 +345,22 @@ impl App {
                 last_seen_at: clock::zero_time(),
             };
             insert_user_with_memberships(tx, &user, &[org.id], &ssh_key)?;
+            if input.trial {
+                self.store_trial_license(tx, &user.email)?;
+            }
             Ok((user.id, org.id))
         })
         // A concurrent first user won the race for the default organization.
         .map_err(|e| if e.kind == ErrorKind::Conflict { Error::conflict("The initial user has already been created.") } else { e })
+        .and_then(|ids| {
+            // Coder recomputes after every first user; a trial license must take effect at once.
+            if input.trial {
+                self.licenses_changed_after_trial()?;
+            } else {
+                self.refresh_entitlements()?;
+            }
+            Ok(ids)
+        })
     }
 }
 

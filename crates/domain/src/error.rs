@@ -43,6 +43,8 @@ pub struct Error {
     pub detail: String,
     /// Field-specific problems; may be empty.
     pub validations: Vec<FieldError>,
+    /// Seconds the client should wait before trying again (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// Shorthand used by every use case and store method.
@@ -57,7 +59,7 @@ pub const FORBIDDEN: &str = "Forbidden.";
 impl Error {
     /// Builds an error of any kind with a message and no detail.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), detail: String::new(), validations: Vec::new() }
+        Self { kind, message: message.into(), detail: String::new(), validations: Vec::new(), retry_after: None }
     }
 
     /// A 400 with a message.
@@ -98,6 +100,12 @@ impl Error {
     /// Adds technical detail.
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();
+        self
+    }
+
+    /// Asks the client to wait `seconds` before retrying.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
         self
     }
 
@@ -147,7 +155,7 @@ impl Validations {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(Error { kind: ErrorKind::BadRequest, message: message.to_string(), detail: String::new(), validations: self.0 })
+            Err(Error { validations: self.0, ..Error::bad_request(message) })
         }
     }
 }

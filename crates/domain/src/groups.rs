@@ -6,6 +6,7 @@ use crate::app::{Actor, App};
 use crate::auth::tag_failure;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::licensing::Feature;
 use crate::organization::{Group, GroupAiBudget, Organization, EVERYONE_GROUP};
 use crate::rbac::{self, action, resource, Object};
 use crate::store::{in_transaction, Page, Paged, UserFilter};
@@ -168,12 +169,14 @@ impl App {
 
     /// `GET /groups/{group}`.
     pub fn get_group(&self, actor: &Actor, param: &str, exclude_members: bool) -> Result<GroupView> {
+        self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
         self.view_group(actor, group, !exclude_members)
     }
 
     /// `GET /organizations/{organization}/groups/{groupName}`.
     pub fn group_by_name(&self, actor: &Actor, org_param: &str, name: &str) -> Result<GroupView> {
+        self.require_feature(Feature::TemplateRbac)?;
         let org = self.resolve_org(actor, org_param)?;
         let group = self.repo().group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
@@ -182,6 +185,7 @@ impl App {
 
     /// `GET /organizations/{organization}/groups`.
     pub fn org_groups(&self, actor: &Actor, org_param: &str) -> Result<Vec<GroupView>> {
+        self.require_feature(Feature::TemplateRbac)?;
         let org = self.resolve_org(actor, org_param)?;
         self.groups_matching(actor, Some(org.id), None, None)
     }
@@ -191,6 +195,7 @@ impl App {
     /// a 400 naming the parameter, and so are parameters the endpoint does not know. `has_member`
     /// also takes `me`.
     pub fn list_groups(&self, actor: &Actor, q: GroupQuery) -> Result<Vec<GroupView>> {
+        self.require_feature(Feature::TemplateRbac)?;
         let mut v = Validations::new();
         for key in &q.unknown_params {
             v.add(key, format!("{key:?} is not a valid query param"));
@@ -278,6 +283,7 @@ impl App {
 
     /// `POST /organizations/{organization}/groups`.
     pub fn create_group(&self, actor: &Actor, org_param: &str, input: NewGroup) -> Result<GroupView> {
+        self.require_feature(Feature::TemplateRbac)?;
         let org = self.resolve_org(actor, org_param)?;
         let mut v = Validations::new();
         check_group_fields(&mut v, Some(&input.name), &input.display_name, Some(input.quota_allowance));
@@ -308,6 +314,7 @@ impl App {
     /// `PATCH /groups/{group}`: edits fields and membership in one transaction. Added users must
     /// be members of the group's organization; the Everyone group keeps its name and members.
     pub fn patch_group(&self, actor: &Actor, param: &str, patch: GroupPatch) -> Result<GroupView> {
+        self.require_feature(Feature::TemplateRbac)?;
         let mut group = self.readable_group(actor, param)?;
         let renamed = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name);
         let mut v = Validations::new();
@@ -387,6 +394,7 @@ impl App {
 
     /// `DELETE /groups/{group}`: answers with the group as it was. The Everyone group stays.
     pub fn delete_group(&self, actor: &Actor, param: &str) -> Result<GroupView> {
+        self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
         rbac::require(&actor.subject, action::DELETE, &Self::group_object(&group))?;
         if group.is_everyone() {
@@ -399,12 +407,14 @@ impl App {
 
     /// `GET /groups/{group}/members`: members paged like the users list, `count` the total.
     pub fn group_members(&self, actor: &Actor, param: &str, q: &str, page: Page) -> Result<Paged<User>> {
+        self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
         self.members_page(actor, &group, q, page)
     }
 
     /// `GET /organizations/{organization}/groups/{groupName}/members`.
     pub fn group_members_by_name(&self, actor: &Actor, org_param: &str, name: &str, q: &str, page: Page) -> Result<Paged<User>> {
+        self.require_feature(Feature::TemplateRbac)?;
         let org = self.resolve_org(actor, org_param)?;
         let group = self.repo().group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
@@ -425,12 +435,15 @@ impl App {
 
     /// `GET /groups/{group}/ai/budget`: 404 when none is set.
     pub fn group_ai_budget(&self, actor: &Actor, param: &str) -> Result<GroupAiBudget> {
+        self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
+        self.require_feature(Feature::AiBridge)?;
         self.repo().group_ai_budget(group.id)?.ok_or_else(Error::not_found)
     }
 
     /// `PUT /groups/{group}/ai/budget`.
     pub fn put_group_ai_budget(&self, actor: &Actor, param: &str, spend_limit_micros: i64) -> Result<GroupAiBudget> {
+        self.require_feature(Feature::TemplateRbac)?;
         if spend_limit_micros < 0 {
             return Err(Error::invalid_field(
                 "Validation failed.",
@@ -439,6 +452,7 @@ impl App {
             ));
         }
         let group = self.readable_group(actor, param)?;
+        self.require_feature(Feature::AiBridge)?;
         rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         let now = clock::now();
         let created_at = self.repo().group_ai_budget(group.id)?.map(|b| b.created_at).unwrap_or(now);
@@ -449,7 +463,9 @@ impl App {
 
     /// `DELETE /groups/{group}/ai/budget`.
     pub fn delete_group_ai_budget(&self, actor: &Actor, param: &str) -> Result<()> {
+        self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
+        self.require_feature(Feature::AiBridge)?;
         rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         if !self.repo().delete_group_ai_budget(group.id)? {
             return Err(Error::not_found());
@@ -480,7 +496,12 @@ impl App {
             .filter(|g| if g.is_everyone() { is_member } else { groups.contains(&g.id) })
             .map(|g| g.quota_allowance)
             .collect();
-        Ok(workspace_quota(&allowances, &[]))
+        let mut quota = workspace_quota(&allowances, &[]);
+        // Without group-based access control Coder enforces no quota and says so with -1.
+        if !self.feature_enabled(Feature::TemplateRbac) {
+            quota.budget = -1;
+        }
+        Ok(quota)
     }
 }
 

@@ -8,15 +8,20 @@
 
 pub mod apikey;
 pub mod app;
+pub mod appearance;
 pub mod auth;
 pub mod authcache;
 pub mod clock;
 pub mod error;
 pub mod groups;
+pub mod licensing;
+pub mod notifications;
 pub mod organization;
 pub mod orgs;
 pub mod personal;
+pub mod quiet_hours;
 pub mod rbac;
+pub mod replicas;
 pub mod search;
 pub mod secret;
 pub mod sshkey;
@@ -26,5 +31,6 @@ pub mod user;
 pub mod users;
 pub mod validation;
 pub mod vocab;
+pub mod workspace_sharing;
 
 pub use error::{Error, ErrorKind, Result};

@@ -6,6 +6,7 @@ use crate::app::{Actor, App};
 use crate::auth::{everyone_group, tag_failure};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::licensing::Feature;
 use crate::organization::{Organization, OrganizationMember};
 use crate::rbac::{self, action, resource, role, Object, RoleScope};
 use crate::store::in_transaction;
@@ -66,6 +67,7 @@ impl App {
     /// owners keep their site-wide powers). `default` is reserved, since it addresses the
     /// default organization.
     pub fn create_organization(&self, actor: &Actor, input: NewOrganization) -> Result<Organization> {
+        self.require_feature(Feature::MultipleOrganizations)?;
         let mut v = Validations::new();
         if input.name.is_empty() {
             v.add("name", tag_failure("required", ""));
@@ -114,6 +116,7 @@ impl App {
     /// that still has other members or groups besides Everyone (Coder refuses those too, naming
     /// what must go first; it answers 500, this answers 409).
     pub fn delete_organization(&self, actor: &Actor, param: &str) -> Result<()> {
+        self.require_feature(Feature::MultipleOrganizations)?;
         let org = self.resolve_org(actor, param)?;
         if org.is_default {
             return Err(Error::bad_request("Default organization cannot be deleted."));

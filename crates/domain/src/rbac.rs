@@ -40,6 +40,12 @@ pub mod resource {
     pub const AUDIT_LOG: &str = "audit_log";
     /// Templates.
     pub const TEMPLATE: &str = "template";
+    /// Licenses.
+    pub const LICENSE: &str = "license";
+    /// The server processes of the deployment.
+    pub const REPLICAS: &str = "replicas";
+    /// Notification templates.
+    pub const NOTIFICATION_TEMPLATE: &str = "notification_template";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.

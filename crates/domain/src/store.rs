@@ -65,7 +65,9 @@ pub struct Paged<T> {
 
 /// Everything the use cases read and write, grouped by what it concerns. Implementations must
 /// make [`Repo::transaction`] atomic: either every write inside it lands or none does.
-pub trait Repo: SiteStore + UserStore + KeyStore + OrgStore + GroupStore + Send + Sync {
+pub trait Repo:
+    SiteStore + UserStore + KeyStore + OrgStore + GroupStore + LicenseStore + ReplicaStore + NotificationStore + Send + Sync
+{
     /// Runs `f` in one database transaction; an `Err` from `f` rolls everything back.
     fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()>;
 }
@@ -169,6 +171,11 @@ pub trait OrgStore {
     fn members_of_org(&self, org: Uuid) -> Result<Vec<OrganizationMember>>;
     /// Number of members of an organization who are live users.
     fn count_org_members(&self, org: Uuid) -> Result<i64>;
+    /// Whose workspaces may be shared in an organization (`none`, `everyone`,
+    /// `service_accounts`); `None` when the organization does not exist.
+    fn workspace_sharing(&self, org: Uuid) -> Result<Option<String>>;
+    /// Sets whose workspaces may be shared in an organization.
+    fn set_workspace_sharing(&self, org: Uuid, owners: &str, at: OffsetDateTime) -> Result<()>;
 }
 
 /// Groups, their explicit members and their AI budgets.
@@ -203,6 +210,53 @@ pub trait GroupStore {
     fn delete_group_ai_budget(&self, group: Uuid) -> Result<bool>;
 }
 
+/// Licenses on file, and the count they are measured against.
+pub trait LicenseStore {
+    /// Stores an uploaded license; its id is assigned by the database. A license already on
+    /// file (the same JWT) is a conflict.
+    fn insert_license(&self, jwt: &str, exp: OffsetDateTime, uuid: Uuid, uploaded_at: OffsetDateTime) -> Result<LicenseRow>;
+    /// Every license, by id.
+    fn list_licenses(&self) -> Result<Vec<LicenseRow>>;
+    /// Licenses whose `exp` is after `now`, by id.
+    fn unexpired_licenses(&self, now: OffsetDateTime) -> Result<Vec<LicenseRow>>;
+    /// Removes a license; `false` when there was none with that id.
+    fn delete_license(&self, id: i32) -> Result<bool>;
+    /// Users the user limit counts: active, live, not service accounts.
+    fn count_active_users(&self) -> Result<i64>;
+    /// Tells every replica that the licenses changed.
+    fn announce_licenses_changed(&self) -> Result<()>;
+}
+
+/// The server processes sharing this database.
+pub trait ReplicaStore {
+    /// Registers a replica, or overwrites its row.
+    fn upsert_replica(&self, replica: &Replica) -> Result<()>;
+    /// Records a heartbeat; `false` when the row is gone (cleaned up by another replica).
+    fn heartbeat_replica(&self, id: Uuid, at: OffsetDateTime, database_latency: i32, error: &str) -> Result<bool>;
+    /// Primary replicas that heartbeated after `after` and have not stopped, oldest first.
+    fn live_replicas(&self, after: OffsetDateTime) -> Result<Vec<Replica>>;
+    /// Marks a replica stopped on graceful shutdown.
+    fn stop_replica(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Forgets replicas that last heartbeated before `before`.
+    fn delete_stale_replicas(&self, before: OffsetDateTime) -> Result<()>;
+    /// Tells every replica that the set of replicas changed.
+    fn announce_replicas_changed(&self) -> Result<()>;
+}
+
+/// Notification templates (seeded by migrations) and their delivery methods.
+pub trait NotificationStore {
+    /// Templates of one kind (`system` or `custom`), ordered by name.
+    fn notification_templates(&self, kind: &str) -> Result<Vec<NotificationTemplate>>;
+    /// One template.
+    fn notification_template(&self, id: Uuid) -> Result<Option<NotificationTemplate>>;
+    /// Sets a template's delivery method (`None`: the deployment default).
+    fn set_notification_template_method(&self, id: Uuid, method: Option<&str>) -> Result<()>;
+}
+
+pub use crate::licensing::entitlements::LicenseRow;
+pub use crate::notifications::NotificationTemplate;
+pub use crate::replicas::Replica;
+
 /// A stored git SSH key pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitSshKeyRow {
@@ -228,6 +282,10 @@ pub enum Change {
     Key(String),
     /// An organization went away (with every membership in it).
     Organization(Uuid),
+    /// Licenses were added or removed: entitlements must be recomputed.
+    Licenses,
+    /// A replica started, stopped or changed its error.
+    Replicas,
     /// Anything may have changed (notifications were missed): drop everything.
     Everything,
 }
@@ -239,6 +297,8 @@ impl Change {
             Change::User(id) => format!("user {id}"),
             Change::Key(id) => format!("key {id}"),
             Change::Organization(id) => format!("org {id}"),
+            Change::Licenses => "licenses".to_string(),
+            Change::Replicas => "replicas".to_string(),
             Change::Everything => "all".to_string(),
         }
     }
@@ -246,6 +306,11 @@ impl Change {
     /// Reads [`Change::encode`]'s form; anything unreadable means [`Change::Everything`], since
     /// dropping too much is safe and dropping too little is not.
     pub fn decode(s: &str) -> Change {
+        match s {
+            "licenses" => return Change::Licenses,
+            "replicas" => return Change::Replicas,
+            _ => {}
+        }
         let parsed = match s.split_once(' ') {
             Some(("user", id)) => Uuid::parse_str(id).ok().map(Change::User),
             Some(("key", id)) if !id.is_empty() => Some(Change::Key(id.to_string())),

@@ -142,6 +142,7 @@ impl App {
             if !input.email.is_empty() {
                 return Err(Error::bad_request("Email cannot be set for service accounts."));
             }
+            self.require_feature(crate::licensing::Feature::ServiceAccounts)?;
             login_type = Some(LoginType::None);
         }
         if let Some(raw) = &input.unsupported_login_type {

@@ -71,6 +71,7 @@ diesel::table! {
         is_default -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        shareable_workspace_owners -> Text,
     }
 }
 
@@ -141,6 +142,48 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> users (user_id));
+diesel::table! {
+    licenses (id) {
+        id -> Integer,
+        uploaded_at -> Timestamp,
+        jwt -> Text,
+        jwt_hash -> Text,
+        exp -> Timestamp,
+        uuid -> Text,
+    }
+}
+
+diesel::table! {
+    replicas (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        started_at -> Timestamp,
+        stopped_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        hostname -> Text,
+        region_id -> Integer,
+        relay_address -> Text,
+        database_latency -> Integer,
+        version -> Text,
+        error -> Text,
+        is_primary -> Bool,
+    }
+}
+
+diesel::table! {
+    notification_templates (id) {
+        id -> Text,
+        name -> Text,
+        title_template -> Text,
+        body_template -> Text,
+        actions -> Nullable<Text>,
+        group_name -> Nullable<Text>,
+        method -> Nullable<Text>,
+        kind -> Text,
+        enabled_by_default -> Bool,
+    }
+}
+
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(groups -> organizations (organization_id));

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::app::Actor;
 use domain::auth::SIGNED_OUT;
+use domain::rbac;
 use domain::Error;
 use futures_util::future::LocalBoxFuture;
 
@@ -55,20 +56,34 @@ impl FromRequest for Authed {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = token_from_request(req);
         let state = req.app_data::<web::Data<State>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
-            let token = token.ok_or_else(|| {
-                ApiError(
-                    Error::unauthorized(SIGNED_OUT).with_detail(format!("Cookie {SESSION_COOKIE:?} or query parameter must be provided.")),
-                )
-            })?;
-            let state = state.ok_or_else(|| ApiError(Error::internal("Internal error.", "application state missing")))?;
-            // Most requests are answered by the in-process cache without leaving this thread.
-            if let Some(outcome) = state.app.authenticate_cached(&token) {
-                return outcome.map(Authed).map_err(ApiError);
+            let actor = authenticate(token, state).await?;
+            if rbac::authorize(&actor.0.subject, rbac::action::READ, &rbac::Object::of(rbac::resource::DEPLOYMENT_CONFIG)) {
+                req.extensions_mut().insert(SeesEntitlementWarnings);
             }
-            let actor = blocking(&state, move |app| app.authenticate(&token)).await?;
-            Ok(Authed(actor))
+            Ok(actor)
         })
+    }
+}
+
+/// Marks a request whose caller is shown entitlement warnings in `X-Coder-Entitlements-Warning`
+/// headers (those who may read the deployment's configuration: owners and auditors).
+#[derive(Debug, Clone, Copy)]
+pub struct SeesEntitlementWarnings;
+
+async fn authenticate(token: Option<String>, state: Option<web::Data<State>>) -> Result<Authed, ApiError> {
+    {
+        let token = token.ok_or_else(|| {
+            ApiError(Error::unauthorized(SIGNED_OUT).with_detail(format!("Cookie {SESSION_COOKIE:?} or query parameter must be provided.")))
+        })?;
+        let state = state.ok_or_else(|| ApiError(Error::internal("Internal error.", "application state missing")))?;
+        // Most requests are answered by the in-process cache without leaving this thread.
+        if let Some(outcome) = state.app.authenticate_cached(&token) {
+            return outcome.map(Authed).map_err(ApiError);
+        }
+        let actor = blocking(&state, move |app| app.authenticate(&token)).await?;
+        Ok(Authed(actor))
     }
 }
 

@@ -11,3 +11,10 @@ where
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
+
+/// Reads a JSON body that a handler parses itself (after a check Coder makes before reading the
+/// body), with the words of the usual JSON decoder.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, crate::error::ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| crate::error::ApiError(domain::Error::bad_request("Request body must be valid JSON.").with_detail(e.to_string())))
+}

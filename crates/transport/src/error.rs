@@ -84,6 +84,9 @@ impl ResponseError for ApiError {
             validations: self.0.validations.iter().map(|v| ValidationError { field: v.field.clone(), detail: v.detail.clone() }).collect(),
         };
         let mut resp = HttpResponse::build(self.status_code()).json(body);
+        if let Some(secs) = self.0.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         // Like Coder, only the session check's 401s carry the challenge; "expired" anywhere in
         // the message or detail picks the expired wording.
         let from_session_check = self.0.message == domain::auth::SIGNED_OUT || self.0.message.starts_with("User is not active");

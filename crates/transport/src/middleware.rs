@@ -6,6 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::HttpMessage;
 
 /// Header carrying the request id, echoed from the client or freshly made.
 pub const REQUEST_ID: &str = "x-request-id";
@@ -33,6 +34,29 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         tracing::error!(request_id = %id, %method, %path, status, ms, "request");
     } else {
         tracing::info!(request_id = %id, %method, %path, status, ms, "request");
+    }
+    Ok(res)
+}
+
+/// Name of the header that carries each entitlement warning.
+pub const ENTITLEMENTS_WARNING: &str = "x-coder-entitlements-warning";
+
+/// Adds one `X-Coder-Entitlements-Warning` header per current entitlement warning to responses
+/// to owners and auditors (the authentication extractor marks their requests), as Coder's
+/// API-key middleware does.
+pub async fn entitlement_warnings(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<actix_web::web::Data<crate::state::State>>().cloned();
+    let mut res = next.call(req).await?;
+    let marked = res.request().extensions().contains::<crate::auth::SeesEntitlementWarnings>();
+    if let (true, Some(state)) = (marked, state) {
+        for warning in &state.app.entitlements().warnings {
+            if let Ok(v) = HeaderValue::from_str(warning) {
+                res.headers_mut().append(HeaderName::from_static(ENTITLEMENTS_WARNING), v);
+            }
+        }
     }
     Ok(res)
 }

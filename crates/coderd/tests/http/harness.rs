@@ -98,7 +98,7 @@ impl TestServer {
                 match coderd::prepare(&args) {
                     Ok(p) => {
                         let _ = tx.send(Ok((p.addr, p.server.handle())));
-                        let _ = p.server.await;
+                        let _ = p.serve().await;
                     }
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -147,11 +147,21 @@ impl TestServer {
         self.req("DELETE", path)
     }
 
-    /// Creates the first user (owner) and logs in. Returns (token, user id, default org id).
+    /// Creates the first user (owner) with a trial license, as the README's walk-through does,
+    /// and logs in. Returns (token, user id, default org id).
     pub fn setup_owner(&self) -> (String, String, String) {
+        self.setup_owner_with(true)
+    }
+
+    /// Creates the first user without a license and logs in.
+    pub fn setup_owner_unlicensed(&self) -> (String, String, String) {
+        self.setup_owner_with(false)
+    }
+
+    fn setup_owner_with(&self, trial: bool) -> (String, String, String) {
         let r = self
             .post("/api/v2/users/first")
-            .json(json!({"email": "owner@example.com", "username": "owner", "name": "Owner", "password": OWNER_PASSWORD}))
+            .json(json!({"email": "owner@example.com", "username": "owner", "name": "Owner", "password": OWNER_PASSWORD, "trial": trial}))
             .send();
         assert_eq!(r.status, 201, "{}", r.body);
         let user_id = r.json["user_id"].as_str().unwrap().to_string();

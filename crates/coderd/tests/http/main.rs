@@ -4,9 +4,11 @@ mod harness;
 mod pg;
 
 mod concurrency;
+mod deployment;
 mod foundation;
 mod groups;
 mod keys;
+mod licensing;
 mod orgs;
 mod personal;
 mod plans;

@@ -9,8 +9,11 @@ mod bulk;
 mod fragments;
 mod groups;
 mod keys;
+mod licensing;
+mod notifications;
 mod orgs;
 mod plans;
+mod replicas;
 mod site;
 mod users;
 

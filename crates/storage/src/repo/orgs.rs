@@ -140,4 +140,17 @@ impl OrgStore for DbRepo<'_> {
     fn count_org_members(&self, org: Uuid) -> Result<i64> {
         self.with(|c| super::users::counted_members(c, org))
     }
+
+    fn workspace_sharing(&self, org: Uuid) -> Result<Option<String>> {
+        self.with(|c| organizations::table.find(org.to_string()).select(organizations::shareable_workspace_owners).first(c).optional())
+    }
+
+    fn set_workspace_sharing(&self, org: Uuid, owners: &str, at: OffsetDateTime) -> Result<()> {
+        self.with(|c| {
+            diesel::update(organizations::table.find(org.to_string()))
+                .set((organizations::shareable_workspace_owners.eq(owners), organizations::updated_at.eq(to_db_time(at))))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
 }

@@ -179,7 +179,7 @@ pub struct CreateFirstUserRequest {
     /// Password; must pass Coder's strength check.
     #[serde(default, deserialize_with = "null_default")]
     pub password: String,
-    /// Requests a trial license (accepted and ignored: licensing is separate).
+    /// Gives the new deployment a 30-day premium trial license, signed by the deployment itself.
     #[serde(default, deserialize_with = "null_default")]
     pub trial: bool,
 }

@@ -12,6 +12,7 @@ use crate::dto::{
     WorkspaceQuota,
 };
 use crate::error::{ApiResult, Response};
+use crate::gate::{Gate, TemplateRbac};
 use crate::query;
 use crate::state::{blocking, State};
 
@@ -50,11 +51,12 @@ fn members_json(p: Paged<User>) -> GroupMembersResponse {
         (status = 200, description = "OK", body = Vec<Group>),
         (status = 400, description = "An unknown organization or user name, a malformed group id, or an unknown parameter", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/groups")]
-pub async fn list_groups(state: web::Data<State>, actor: Authed, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn list_groups(_: Gate<TemplateRbac>, state: web::Data<State>, actor: Authed, req: HttpRequest) -> ApiResult<HttpResponse> {
     let pairs = query::pairs(&req);
     let known = ["organization", "has_member", "group_ids"];
     let mut unknown_params: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).filter(|k| !known.contains(&k.as_str())).collect();
@@ -81,12 +83,19 @@ pub async fn list_groups(state: web::Data<State>, actor: Authed, req: HttpReques
         (status = 200, description = "OK", body = Group),
         (status = 400, description = "Malformed group id", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/groups/{group}")]
-pub async fn get_group(state: web::Data<State>, actor: Authed, group: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn get_group(
+    _: Gate<TemplateRbac>,
+    state: web::Data<State>,
+    actor: Authed,
+    group: Path<String>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let exclude = query::boolean(&query::pairs(&req), "exclude_members");
     let view = blocking(&state, move |app| app.get_group(&actor.0, &group, exclude)).await?;
     Ok(HttpResponse::Ok().json(Group::from(&view)))
@@ -102,7 +111,7 @@ pub async fn get_group(state: web::Data<State>, actor: Authed, group: Path<Strin
         (status = 200, description = "OK", body = Group),
         (status = 400, description = "Invalid change, a user outside the organization, or a user added twice", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed, or changing the Everyone group's members", body = Response),
+        (status = 403, description = "Not allowed, or changing the Everyone group's members, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group", body = Response),
         (status = 409, description = "Name taken", body = Response),
     ),
@@ -110,6 +119,7 @@ pub async fn get_group(state: web::Data<State>, actor: Authed, group: Path<Strin
 )]
 #[patch("/api/v2/groups/{group}")]
 pub async fn patch_group(
+    _: Gate<TemplateRbac>,
     state: web::Data<State>,
     actor: Authed,
     group: Path<String>,
@@ -137,13 +147,13 @@ pub async fn patch_group(
         (status = 200, description = "OK: the deleted group", body = Group),
         (status = 400, description = "The Everyone group cannot be deleted", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed", body = Response),
+        (status = 403, description = "Not allowed, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[delete("/api/v2/groups/{group}")]
-pub async fn delete_group(state: web::Data<State>, actor: Authed, group: Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete_group(_: Gate<TemplateRbac>, state: web::Data<State>, actor: Authed, group: Path<String>) -> ApiResult<HttpResponse> {
     let view = blocking(&state, move |app| app.delete_group(&actor.0, &group)).await?;
     Ok(HttpResponse::Ok().json(Group::from(&view)))
 }
@@ -163,12 +173,19 @@ pub async fn delete_group(state: web::Data<State>, actor: Authed, group: Path<St
         (status = 200, description = "OK", body = GroupMembersResponse),
         (status = 400, description = "Malformed query", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/groups/{group}/members")]
-pub async fn group_members(state: web::Data<State>, actor: Authed, group: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn group_members(
+    _: Gate<TemplateRbac>,
+    state: web::Data<State>,
+    actor: Authed,
+    group: Path<String>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let pairs = query::pairs(&req);
     let page = query::page(&pairs)?;
     let q = query::string(&pairs, "q");
@@ -185,12 +202,13 @@ pub async fn group_members(state: web::Data<State>, actor: Authed, group: Path<S
         (status = 200, description = "OK", body = GroupAiBudget),
         (status = 400, description = "Group ID is not a UUID", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, or no budget set", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/groups/{group}/ai/budget")]
-pub async fn get_ai_budget(state: web::Data<State>, actor: Authed, group: Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_ai_budget(_: Gate<TemplateRbac>, state: web::Data<State>, actor: Authed, group: Path<String>) -> ApiResult<HttpResponse> {
     let b = blocking(&state, move |app| app.group_ai_budget(&actor.0, &group)).await?;
     Ok(HttpResponse::Ok().json(GroupAiBudget::from(&b)))
 }
@@ -205,12 +223,14 @@ pub async fn get_ai_budget(state: web::Data<State>, actor: Authed, group: Path<S
         (status = 200, description = "OK", body = GroupAiBudget),
         (status = 400, description = "Negative limit", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, or not allowed to change it", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[put("/api/v2/groups/{group}/ai/budget")]
 pub async fn put_ai_budget(
+    _: Gate<TemplateRbac>,
     state: web::Data<State>,
     actor: Authed,
     group: Path<String>,
@@ -230,12 +250,18 @@ pub async fn put_ai_budget(
         (status = 204, description = "No Content"),
         (status = 400, description = "Group ID is not a UUID", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, no budget set, or not allowed to change it", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[delete("/api/v2/groups/{group}/ai/budget")]
-pub async fn delete_ai_budget(state: web::Data<State>, actor: Authed, group: Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete_ai_budget(
+    _: Gate<TemplateRbac>,
+    state: web::Data<State>,
+    actor: Authed,
+    group: Path<String>,
+) -> ApiResult<HttpResponse> {
     blocking(&state, move |app| app.delete_group_ai_budget(&actor.0, &group)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -248,6 +274,7 @@ pub async fn delete_ai_budget(state: web::Data<State>, actor: Authed, group: Pat
     responses(
         (status = 200, description = "OK", body = Vec<Group>),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -268,7 +295,7 @@ pub async fn org_groups(state: web::Data<State>, actor: Authed, org: Path<String
         (status = 201, description = "Created", body = Group),
         (status = 400, description = "Invalid group", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed to create groups here", body = Response),
+        (status = 403, description = "Not allowed to create groups here, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization", body = Response),
         (status = 409, description = "Name taken in this organization", body = Response),
     ),
@@ -298,6 +325,7 @@ pub async fn create_group(
     responses(
         (status = 200, description = "OK", body = Group),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization or group", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -325,6 +353,7 @@ pub async fn group_by_name(state: web::Data<State>, actor: Authed, path: Path<(S
         (status = 200, description = "OK", body = GroupMembersResponse),
         (status = 400, description = "Malformed query", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization or group", body = Response),
     ),
     security(("CoderSessionToken" = [])),

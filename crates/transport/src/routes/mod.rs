@@ -1,12 +1,18 @@
 //! HTTP handlers, one module per endpoint group.
 
+pub mod appearance;
 pub mod groups;
 pub mod keys;
+pub mod licensing;
 pub mod meta;
+pub mod notifications;
 pub mod orgs;
 pub mod personal;
+pub mod quiet_hours;
+pub mod replicas;
 pub mod session;
 pub mod users;
+pub mod workspace_sharing;
 
 use actix_web::web::ServiceConfig;
 
@@ -19,4 +25,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     personal::configure(cfg);
     orgs::configure(cfg);
     groups::configure(cfg);
+    licensing::configure(cfg);
+    appearance::configure(cfg);
+    replicas::configure(cfg);
+    notifications::configure(cfg);
+    workspace_sharing::configure(cfg);
+    quiet_hours::configure(cfg);
 }

@@ -49,7 +49,7 @@ pub async fn check_first_user(state: web::Data<State>) -> ApiResult<HttpResponse
 #[post("/api/v2/users/first")]
 pub async fn create_first_user(state: web::Data<State>, body: Json<CreateFirstUserRequest>) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let input = FirstUserInput { email: body.email, username: body.username, name: body.name, password: body.password };
+    let input = FirstUserInput { email: body.email, username: body.username, name: body.name, password: body.password, trial: body.trial };
     let (user_id, organization_id) = blocking(&state, move |app| app.create_first_user(input)).await?;
     Ok(HttpResponse::Created().json(CreateFirstUserResponse { user_id, organization_id }))
 }

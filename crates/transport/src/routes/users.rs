@@ -76,7 +76,7 @@ pub async fn list_users(state: web::Data<State>, actor: Authed, req: HttpRequest
         (status = 201, description = "Created", body = User),
         (status = 400, description = "Invalid request", body = Response),
         (status = 401, description = "Not signed in", body = Response),
-        (status = 403, description = "Not allowed to create users", body = Response),
+        (status = 403, description = "Not allowed to create users, or a service account on a deployment not licensed for Service Accounts", body = Response),
         (status = 404, description = "Unknown organization", body = Response),
         (status = 409, description = "Username or email taken", body = Response),
     ),

@@ -1,0 +1,81 @@
+//! Work a server does besides answering requests: keeping entitlements current (every 10
+//! minutes, and at once when any replica changes licenses), heartbeating this replica (every 5
+//! seconds, and at once when another replica starts or stops), and forgetting long-dead replicas.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::app::App;
+use domain::store::{Change, ChangeListener};
+use tokio::sync::Notify;
+
+/// Coder's `EntitlementsUpdateInterval`.
+const ENTITLEMENTS_INTERVAL: Duration = Duration::from_secs(600);
+/// Coder's replica `UpdateInterval`.
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
+/// Coder's replica `CleanupInterval`.
+const CLEANUP_INTERVAL: Duration = Duration::from_secs(1800);
+
+/// Turns change-feed events into wake-ups of the loops below.
+#[derive(Default)]
+pub struct Wakeups {
+    licenses: Notify,
+    replicas: Notify,
+}
+
+impl ChangeListener for Wakeups {
+    fn changed(&self, changes: &[Change]) {
+        for c in changes {
+            match c {
+                Change::Licenses => self.licenses.notify_one(),
+                Change::Replicas => self.replicas.notify_one(),
+                Change::Everything => {
+                    self.licenses.notify_one();
+                    self.replicas.notify_one();
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+async fn run_blocking(app: &App, what: &'static str, f: fn(&App) -> domain::Result<()>) {
+    let app = app.clone();
+    match actix_web::rt::task::spawn_blocking(move || f(&app)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "{what} failed"),
+        Err(e) => tracing::warn!(error = %e, "{what} panicked"),
+    }
+}
+
+/// Starts the loops on the current runtime; they end with it.
+pub fn spawn(app: App, wakeups: Arc<Wakeups>) {
+    let (a, w) = (app.clone(), wakeups.clone());
+    actix_web::rt::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(ENTITLEMENTS_INTERVAL) => {}
+                _ = w.licenses.notified() => {}
+            }
+            run_blocking(&a, "entitlements refresh", |app| app.refresh_entitlements().map(|_| ())).await;
+        }
+    });
+    let (a, w) = (app.clone(), wakeups);
+    actix_web::rt::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(HEARTBEAT_INTERVAL) => run_blocking(&a, "replica heartbeat", |app| app.replica_heartbeat()).await,
+                _ = w.replicas.notified() => run_blocking(&a, "replica sync", |app| app.sync_replicas()).await,
+            }
+        }
+    });
+    actix_web::rt::spawn(async move {
+        loop {
+            tokio::time::sleep(CLEANUP_INTERVAL).await;
+            run_blocking(&app, "replica cleanup", |app| {
+                app.repo().delete_stale_replicas(domain::clock::now() - domain::licensing::REPLICA_STALE_AFTER)
+            })
+            .await;
+        }
+    });
+}

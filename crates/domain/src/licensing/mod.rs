@@ -1,0 +1,53 @@
+//! Licenses, entitlements and the one feature gate.
+//!
+//! A license is a signed JWT ([`claims`]); what the licenses on file grant is computed by
+//! [`entitlements::compute`] and held in memory ([`Licensing`]), so gating a request never touches
+//! the database. Every gated use case asks [`crate::app::App::require_feature`] (the gate, in
+//! [`gate`]); the transport asks the same gate earlier where Coder checks before authentication.
+//! The held entitlements are recomputed at start-up, after every upload, delete or refresh, on a
+//! timer, and when another replica reports a license change through the store's change feed.
+
+pub mod claims;
+pub mod entitlements;
+pub mod features;
+pub mod gate;
+pub mod signer;
+mod usecases;
+
+use std::sync::{Arc, Mutex, RwLock};
+
+pub use claims::TrustedKeys;
+pub use entitlements::{Entitlement, Entitlements, FeatureState, LicenseRow};
+pub use features::Feature;
+pub use usecases::{LicenseView, REPLICA_STALE_AFTER};
+
+/// The entitlements this process holds, and the lock that makes recomputations take turns.
+pub struct Licensing {
+    current: RwLock<Arc<Entitlements>>,
+    updating: Mutex<()>,
+}
+
+impl Default for Licensing {
+    fn default() -> Self {
+        Self { current: RwLock::new(Arc::new(Entitlements::initial())), updating: Mutex::new(()) }
+    }
+}
+
+impl Licensing {
+    /// The entitlements as last computed.
+    pub fn current(&self) -> Arc<Entitlements> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn set(&self, e: Entitlements) -> Arc<Entitlements> {
+        let e = Arc::new(e);
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = e.clone();
+        e
+    }
+}
+
+/// The site-config key holding the private key this deployment signs its own trial licenses
+/// with; its public half is trusted under [`TRIAL_KEY_ID`].
+pub const TRIAL_KEY_CONFIG: &str = "trial_license_signing_key";
+/// The key id of trial licenses this deployment made for itself.
+pub const TRIAL_KEY_ID: &str = "coderd-trial";

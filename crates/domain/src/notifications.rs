@@ -1,0 +1,78 @@
+//! Notification templates and how each is delivered. The templates are Coder's, seeded by a
+//! migration; an owner may route a template to another method (`smtp`, `webhook`, `inbox`).
+
+use uuid::Uuid;
+
+use crate::app::{Actor, App};
+use crate::error::{Error, Result};
+use crate::rbac::{self, action, resource, Object};
+use crate::store::in_transaction;
+
+/// The methods a template may be routed to.
+pub const METHODS: [&str; 3] = ["smtp", "webhook", "inbox"];
+
+/// A notification template (Coder's `codersdk.NotificationTemplate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationTemplate {
+    /// Fixed id, the same in every Coder deployment.
+    pub id: Uuid,
+    /// Unique name.
+    pub name: String,
+    /// Go-template text of the title.
+    pub title_template: String,
+    /// Go-template text of the body.
+    pub body_template: String,
+    /// JSON text of the buttons; empty when none.
+    pub actions: String,
+    /// UI grouping; empty when none.
+    pub group: String,
+    /// Delivery method; empty means the deployment default.
+    pub method: String,
+    /// `system` or `custom`.
+    pub kind: String,
+    /// Whether users receive it unless they opt out.
+    pub enabled_by_default: bool,
+}
+
+/// What `PUT .../method` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodUpdate {
+    /// The method changed.
+    Updated,
+    /// It already was that method (Coder answers 304).
+    Unchanged,
+}
+
+impl App {
+    /// `GET /notifications/templates/system`: every signed-in user may read them.
+    pub fn system_notification_templates(&self) -> Result<Vec<NotificationTemplate>> {
+        self.repo().notification_templates("system")
+    }
+
+    /// `GET /notifications/dispatch-methods`: what a template may be routed to (inbox is always
+    /// added on top, so Coder leaves it out) and the deployment default.
+    pub fn notification_dispatch_methods(&self) -> (Vec<&'static str>, String) {
+        (vec!["smtp", "webhook"], self.settings.notifications_method.clone())
+    }
+
+    /// `PUT /notifications/templates/{id}/method`: owners only (others are told it does not
+    /// exist, as Coder does).
+    pub fn set_notification_template_method(&self, actor: &Actor, id: &str, method: &str) -> Result<MethodUpdate> {
+        let id = Uuid::parse_str(id).map_err(|e| Error::bad_request(format!("Invalid UUID {id:?}.")).with_detail(e.to_string()))?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
+        let template = self.repo().notification_template(id)?.ok_or_else(Error::not_found)?;
+        if !METHODS.contains(&method) {
+            return Err(Error::invalid_field(
+                "Invalid request to update notification template method",
+                "method",
+                format!("{method:?} is not a valid method; smtp, webhook, inbox are the available options"),
+            ));
+        }
+        if template.method == method {
+            return Ok(MethodUpdate::Unchanged);
+        }
+        rbac::require_visible_action(&actor.subject, action::UPDATE, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
+        in_transaction(self.repo(), |tx| tx.set_notification_template_method(id, Some(method)))?;
+        Ok(MethodUpdate::Updated)
+    }
+}
