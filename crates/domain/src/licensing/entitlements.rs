@@ -502,3 +502,183 @@ fn ai_seat_warning(warnings: &mut Vec<String>, actual: i64, limit: i64) {
         warnings.push(format!("You have used {}% of your AI Governance add-on seats.", actual * 100 / limit));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use time::Duration;
+
+    use super::super::signer::LicenseSigner;
+    use super::*;
+
+    struct Fixture {
+        signer: LicenseSigner,
+        keys: TrustedKeys,
+        now: OffsetDateTime,
+        rows: Vec<LicenseRow>,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let signer = LicenseSigner::generate("t");
+            let mut keys = TrustedKeys::default();
+            keys.insert("t", signer.verifying_key());
+            Self { signer, keys, now: OffsetDateTime::now_utc(), rows: vec![] }
+        }
+
+        /// Adds a license whose term ends in `days` days (grace `grace` days after), with extra claims.
+        fn add(&mut self, days: i64, grace: i64, extra: Value) {
+            let n = self.now.unix_timestamp();
+            let mut c = json!({
+                "iat": n - 60, "nbf": n - 60, "exp": n + (days + grace) * 86400, "license_expires": n + days * 86400,
+                "account_type": "salesforce", "account_id": "acme", "version": 3, "features": {},
+            });
+            for (k, v) in extra.as_object().unwrap() {
+                c[k] = v.clone();
+            }
+            let jwt = self.signer.sign(c.as_object().unwrap());
+            let id = self.rows.len() as i32 + 1;
+            self.rows.push(LicenseRow {
+                id,
+                uuid: Uuid::new_v4(),
+                uploaded_at: self.now,
+                jwt,
+                exp: self.now + Duration::days(days + grace),
+            });
+        }
+
+        fn compute(&self, inputs: &Inputs) -> Entitlements {
+            compute(&self.rows, self.now, &self.keys, inputs)
+        }
+    }
+
+    fn inputs(active_users: i64) -> Inputs {
+        Inputs { enablements: crate::app::default_enablements(), active_users, ..Inputs::default() }
+    }
+
+    #[test]
+    fn no_license_means_every_feature_off_with_the_user_count() {
+        let e = Fixture::new().compute(&inputs(3));
+        assert_eq!(e.features.len(), 27);
+        assert!(!e.has_license && e.warnings.is_empty() && e.errors.is_empty());
+        assert!(e.features.values().all(|f| f.entitlement == Entitlement::NotEntitled && !f.enabled));
+        assert_eq!(e.feature(Feature::UserLimit).actual, Some(3));
+    }
+
+    #[test]
+    fn several_licenses_give_the_largest_user_limit_and_warn_over_it() {
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"features": {"user_limit": 5}}));
+        f.add(100, 0, json!({"features": {"user_limit": 20}}));
+        f.add(100, 0, json!({"features": {"user_limit": 10}}));
+        let users_warnings =
+            |e: &Entitlements| e.warnings.iter().filter(|w| w.starts_with("Your deployment has")).cloned().collect::<Vec<_>>();
+        let e = f.compute(&inputs(7));
+        assert_eq!(e.feature(Feature::UserLimit).limit, Some(20));
+        assert!(users_warnings(&e).is_empty(), "{:?}", e.warnings);
+        // As in Coder, features the deployment switches on but no license covers are warned about.
+        assert!(e.warnings.contains(&"Audit Log is enabled but your license is not entitled to this feature.".to_string()));
+        let e = f.compute(&inputs(25));
+        assert_eq!(users_warnings(&e), vec!["Your deployment has 25 active users but is only licensed for 20.".to_string()]);
+    }
+
+    #[test]
+    fn grace_period_keeps_features_and_warns() {
+        let mut f = Fixture::new();
+        f.add(-1, 10, json!({"features": {"audit_log": 1, "user_limit": 10}}));
+        let e = f.compute(&inputs(1));
+        assert_eq!(
+            e.feature(Feature::AuditLog),
+            FeatureState { entitlement: Entitlement::GracePeriod, enabled: true, limit: None, actual: None, usage_period: None }
+        );
+        assert!(e.warnings.contains(&"Audit Log is enabled but your license for this feature is expired.".to_string()));
+        assert!(e.warnings.contains(&"Your deployment has 1 active users but the license with the limit 10 is expired.".to_string()));
+    }
+
+    #[test]
+    fn expiry_warnings_use_the_merged_validity_period() {
+        let mut f = Fixture::new();
+        f.add(10, 0, json!({"feature_set": "premium"}));
+        assert!(f.compute(&inputs(1)).warnings.contains(&"Your license expires in 10 days.".to_string()));
+        // A trial warns only in its last week.
+        let mut t = Fixture::new();
+        t.add(10, 0, json!({"feature_set": "premium", "trial": true}));
+        assert!(!t.compute(&inputs(1)).warnings.iter().any(|w| w.starts_with("Your license expires")));
+        // A following license that closes the gap silences the warning.
+        let n = f.now.unix_timestamp();
+        f.add(400, 0, json!({"nbf": n + 9 * 86400, "feature_set": "premium"}));
+        let e = f.compute(&inputs(1));
+        assert!(!e.warnings.iter().any(|w| w.starts_with("Your license expires")), "{:?}", e.warnings);
+        assert!(e.has_license);
+    }
+
+    #[test]
+    fn premium_sets_managed_agents_and_enterprise_lacks_premium_only_features() {
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"feature_set": "enterprise"}));
+        let e = f.compute(&inputs(1));
+        assert!(e.enabled(Feature::TemplateRbac) && !e.enabled(Feature::MultipleOrganizations));
+        assert_eq!(e.feature(Feature::ManagedAgentLimit).limit, None);
+        assert!(!e.enabled(Feature::BrowserOnly), "entitled but not switched on");
+        assert_eq!(e.feature(Feature::BrowserOnly).entitlement, Entitlement::Entitled);
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"feature_set": "PREMIUM"}));
+        let e = f.compute(&inputs(1));
+        assert!(e.enabled(Feature::MultipleOrganizations) && e.enabled(Feature::ServiceAccounts));
+        let agents = e.feature(Feature::ManagedAgentLimit);
+        assert_eq!((agents.limit, agents.actual), (Some(1000), Some(0)));
+        assert_eq!(agents.usage_period.unwrap().issued_at, time::macros::datetime!(2025-07-01 00:00:00 UTC));
+    }
+
+    #[test]
+    fn bad_and_future_licenses() {
+        let mut f = Fixture::new();
+        let n = f.now.unix_timestamp();
+        f.add(100, 0, json!({"nbf": n + 3600, "features": {"scim": 1}}));
+        let e = f.compute(&inputs(1));
+        assert!(!e.has_license && e.errors.is_empty(), "a license not valid yet is skipped silently");
+        let mut other = Fixture::new();
+        other.add(100, 0, json!({"features": {"scim": 1}}));
+        f.rows.push(LicenseRow { id: 9, ..other.rows.remove(0) });
+        let e = f.compute(&inputs(1));
+        assert_eq!(e.errors.len(), 1);
+        assert!(e.errors[0].ends_with("parsing claims: ed25519: verification error"), "{:?}", e.errors);
+        assert_eq!(e.feature(Feature::Scim).entitlement, Entitlement::NotEntitled);
+    }
+
+    #[test]
+    fn replicas_need_high_availability() {
+        let f = Fixture::new();
+        let e = f.compute(&Inputs { replicas: 2, ..inputs(1) });
+        assert_eq!(
+            e.errors,
+            vec!["You have multiple replicas but high availability is an Enterprise feature. You will be unable to connect to workspaces."
+                .to_string()]
+        );
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"features": {"audit_log": 1}}));
+        let e = f.compute(&Inputs { replicas: 2, ..inputs(1) });
+        assert!(e.errors[0].starts_with("You have multiple replicas but your license is not entitled to high availability."));
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"features": {"high_availability": 1}}));
+        assert!(f.compute(&Inputs { replicas: 2, ..inputs(1) }).errors.is_empty());
+    }
+
+    #[test]
+    fn the_ai_governance_addon_needs_its_seat_limit() {
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"addons": ["ai_governance"]}));
+        let e = f.compute(&inputs(1));
+        assert_eq!(e.errors, vec!["Feature AI Governance User Limit must be set when using the AI Governance addon.".to_string()]);
+        assert!(!e.enabled(Feature::AiBridge));
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"addons": ["ai_governance"], "features": {"ai_governance_user_limit": 10}}));
+        let e = f.compute(&inputs(1));
+        assert!(e.errors.is_empty() && e.enabled(Feature::AiBridge) && e.enabled(Feature::Boundary));
+        assert!(
+            !e.warnings.iter().any(|w| w.contains("AI Gateway")),
+            "an explicit add-on silences the AI Gateway warning: {:?}",
+            e.warnings
+        );
+    }
+}

@@ -1,20 +1,28 @@
 //! Wire types: Coder's `codersdk.*` request and response bodies, named so that generated clients
 //! get Coder's type names. Field names, types and enums follow Coder's Swagger description.
 
+pub mod appearance;
 pub mod common;
-pub mod deployment;
 pub mod groups;
 pub mod keys;
 pub mod licensing;
+pub mod notifications;
 pub mod orgs;
 pub mod personal;
+pub mod quiet_hours;
+pub mod replicas;
 pub mod users;
+pub mod workspace_sharing;
 
+pub use appearance::*;
 pub use common::*;
-pub use deployment::*;
 pub use groups::*;
 pub use keys::*;
 pub use licensing::*;
+pub use notifications::*;
 pub use orgs::*;
 pub use personal::*;
+pub use quiet_hours::*;
+pub use replicas::*;
 pub use users::*;
+pub use workspace_sharing::*;
