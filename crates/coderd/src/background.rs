@@ -1,6 +1,7 @@
 //! Work a server does besides answering requests: keeping entitlements current (every 10
 //! minutes, and at once when any replica changes licenses), heartbeating this replica (every 5
-//! seconds, and at once when another replica starts or stops), and forgetting long-dead replicas.
+//! seconds, and at once when another replica starts or stops), forgetting long-dead replicas,
+//! and checking the health of workspace proxies (on an interval, and at once after any change).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,14 @@ const CLEANUP_INTERVAL: Duration = Duration::from_secs(1800);
 pub struct Wakeups {
     licenses: Notify,
     replicas: Notify,
+    proxies: Notify,
+}
+
+/// Intervals that are settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Intervals {
+    /// `CODER_PROXY_HEALTH_INTERVAL` (at least 1 s; Coder treats 0 and less as one minute).
+    pub proxy_health: Duration,
 }
 
 impl ChangeListener for Wakeups {
@@ -29,9 +38,11 @@ impl ChangeListener for Wakeups {
             match c {
                 Change::Licenses => self.licenses.notify_one(),
                 Change::Replicas => self.replicas.notify_one(),
+                Change::Proxies => self.proxies.notify_one(),
                 Change::Everything => {
                     self.licenses.notify_one();
                     self.replicas.notify_one();
+                    self.proxies.notify_one();
                 }
                 _ => {}
             }
@@ -49,7 +60,18 @@ async fn run_blocking(app: &App, what: &'static str, f: fn(&App) -> domain::Resu
 }
 
 /// Starts the loops on the current runtime; they end with it.
-pub fn spawn(app: App, wakeups: Arc<Wakeups>) {
+pub fn spawn(app: App, wakeups: Arc<Wakeups>, intervals: Intervals) {
+    let (a, w) = (app.clone(), wakeups.clone());
+    let every = if intervals.proxy_health.is_zero() { Duration::from_secs(60) } else { intervals.proxy_health };
+    actix_web::rt::spawn(async move {
+        loop {
+            run_blocking(&a, "proxy health check", crate::proxy_health::check_all).await;
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = w.proxies.notified() => {}
+            }
+        }
+    });
     let (a, w) = (app.clone(), wakeups.clone());
     actix_web::rt::spawn(async move {
         loop {

@@ -212,6 +212,10 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_DERP_SERVER_REGION_ID", default_value_t = 999, hide = true)]
     pub derp_server_region_id: i32,
 
+    /// How often every workspace proxy's health report is fetched (also after every change).
+    #[arg(long, env = "CODER_PROXY_HEALTH_INTERVAL", default_value = "1m", value_parser = duration::parse)]
+    pub proxy_health_interval: Duration,
+
     /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
     #[arg(long, env = "CODER_SHUTDOWN_GRACE_PERIOD", default_value = "30s", value_parser = duration::parse)]
     pub shutdown_grace_period: Duration,

@@ -7,6 +7,7 @@ pub mod background;
 pub mod config;
 pub mod duration;
 pub mod license_cli;
+pub mod proxy_health;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -84,6 +85,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         disable_workspace_sharing: args.disable_workspace_sharing,
         quiet_hours_default: args.quiet_hours_default_schedule.clone(),
         allow_custom_quiet_hours: args.allow_custom_quiet_hours,
+        access_url: String::new(),
     })
 }
 
@@ -108,7 +110,11 @@ fn hostname() -> String {
 /// Opens storage, binds the listener and builds the server. Must run inside an actix/tokio
 /// runtime; the database work happens before any request is accepted.
 pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
-    let settings = settings(args)?;
+    let mut settings = settings(args)?;
+    let listener = std::net::TcpListener::bind(args.http_address).map_err(|e| format!("cannot listen on {}: {e}", args.http_address))?;
+    let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
+    let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    settings.access_url = access_url.clone();
     let repo = open_store(&args.database)?;
     let feed = repo.feed().clone();
     let app = App::new(Arc::new(repo), settings);
@@ -133,11 +139,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     })
     .map_err(|e| format!("cannot register this replica: {e}"))?;
     app.refresh_entitlements().map_err(|e| format!("cannot compute entitlements: {e}"))?;
-    background::spawn(app.clone(), wakeups);
-
-    let listener = std::net::TcpListener::bind(args.http_address).map_err(|e| format!("cannot listen on {}: {e}", args.http_address))?;
-    let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
-    let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     let state = web::Data::new(State { app: app.clone(), info });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);

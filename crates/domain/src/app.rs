@@ -50,6 +50,8 @@ pub struct Settings {
     pub quiet_hours_default: String,
     /// `CODER_ALLOW_CUSTOM_QUIET_HOURS`.
     pub allow_custom_quiet_hours: bool,
+    /// `CODER_ACCESS_URL`: where users reach this deployment (the primary proxy's URL).
+    pub access_url: String,
 }
 
 impl Default for Settings {
@@ -70,6 +72,7 @@ impl Default for Settings {
             disable_workspace_sharing: false,
             quiet_hours_default: crate::quiet_hours::DEFAULT_SCHEDULE.into(),
             allow_custom_quiet_hours: true,
+            access_url: String::new(),
         }
     }
 }
@@ -108,6 +111,8 @@ pub struct App {
     pub licensing: Arc<Licensing>,
     /// The replicas this process last saw.
     pub replicas: Arc<crate::replicas::ReplicaView>,
+    /// The last health check of each workspace proxy.
+    pub proxy_health: Arc<crate::proxies::ProxyHealth>,
 }
 
 /// An authenticated caller: who they are, what they may do, and which key they used.
@@ -132,6 +137,7 @@ impl App {
             auth_cache: Arc::new(AuthCache::default()),
             licensing: Arc::new(Licensing::default()),
             replicas: Arc::new(Default::default()),
+            proxy_health: Arc::new(Default::default()),
         }
     }
 

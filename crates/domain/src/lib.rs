@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod organization;
 pub mod orgs;
 pub mod personal;
+pub mod proxies;
 pub mod quiet_hours;
 pub mod rbac;
 pub mod replicas;

@@ -46,6 +46,8 @@ pub mod resource {
     pub const REPLICAS: &str = "replicas";
     /// Notification templates.
     pub const NOTIFICATION_TEMPLATE: &str = "notification_template";
+    /// Workspace proxies.
+    pub const WORKSPACE_PROXY: &str = "workspace_proxy";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.
@@ -199,7 +201,7 @@ pub const ROLES: &[RoleDef] = &[
         name: role::MEMBER,
         display_name: "Member",
         scope: RoleScope::Site,
-        site: &[p(r::ASSIGN_ROLE, READ)],
+        site: &[p(r::ASSIGN_ROLE, READ), p(r::WORKSPACE_PROXY, READ)],
         org: &[],
         user: MEMBER_OWN,
     },

@@ -66,7 +66,7 @@ pub struct Paged<T> {
 /// Everything the use cases read and write, grouped by what it concerns. Implementations must
 /// make [`Repo::transaction`] atomic: either every write inside it lands or none does.
 pub trait Repo:
-    SiteStore + UserStore + KeyStore + OrgStore + GroupStore + LicenseStore + ReplicaStore + NotificationStore + Send + Sync
+    SiteStore + UserStore + KeyStore + OrgStore + GroupStore + LicenseStore + ReplicaStore + NotificationStore + ProxyStore + Send + Sync
 {
     /// Runs `f` in one database transaction; an `Err` from `f` rolls everything back.
     fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()>;
@@ -241,7 +241,47 @@ pub trait ReplicaStore {
     fn delete_stale_replicas(&self, before: OffsetDateTime) -> Result<()>;
     /// Tells every replica that the set of replicas changed.
     fn announce_replicas_changed(&self) -> Result<()>;
+    /// One replica row, stopped or not.
+    fn replica_by_id(&self, id: Uuid) -> Result<Option<Replica>>;
+    /// Workspace-proxy replicas (not primary) that heartbeated after `after` and have not stopped.
+    fn live_proxy_replicas(&self, after: OffsetDateTime) -> Result<Vec<Replica>>;
 }
+
+/// Workspace proxies.
+pub trait ProxyStore {
+    /// Stores a new proxy.
+    fn insert_proxy(&self, proxy: &WorkspaceProxy) -> Result<()>;
+    /// A proxy by id, deleted ones too.
+    fn proxy_by_id(&self, id: Uuid) -> Result<Option<WorkspaceProxy>>;
+    /// A live proxy by exact name.
+    fn proxy_by_name(&self, name: &str) -> Result<Option<WorkspaceProxy>>;
+    /// A live proxy by name, case-insensitively (names are unique that way).
+    fn proxy_by_name_ci(&self, name: &str) -> Result<Option<WorkspaceProxy>>;
+    /// Live proxies, oldest first.
+    fn list_proxies(&self) -> Result<Vec<WorkspaceProxy>>;
+    /// The region number the next proxy gets (one more than any so far).
+    fn next_proxy_region_id(&self) -> Result<i32>;
+    /// Overwrites name, display name, icon, token and `updated_at`.
+    fn update_proxy(&self, proxy: &WorkspaceProxy) -> Result<()>;
+    /// Soft-deletes a proxy.
+    fn set_proxy_deleted(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Records what a proxy registered with.
+    #[allow(clippy::too_many_arguments)]
+    fn register_proxy(
+        &self,
+        id: Uuid,
+        url: &str,
+        wildcard_hostname: &str,
+        derp_enabled: bool,
+        derp_only: bool,
+        version: &str,
+        at: OffsetDateTime,
+    ) -> Result<()>;
+    /// Tells every replica that proxies changed (so they check health again).
+    fn announce_proxies_changed(&self) -> Result<()>;
+}
+
+pub use crate::proxies::WorkspaceProxy;
 
 /// Notification templates (seeded by migrations) and their delivery methods.
 pub trait NotificationStore {
@@ -286,6 +326,8 @@ pub enum Change {
     Licenses,
     /// A replica started, stopped or changed its error.
     Replicas,
+    /// A workspace proxy was created, changed, deleted or registered.
+    Proxies,
     /// Anything may have changed (notifications were missed): drop everything.
     Everything,
 }
@@ -299,6 +341,7 @@ impl Change {
             Change::Organization(id) => format!("org {id}"),
             Change::Licenses => "licenses".to_string(),
             Change::Replicas => "replicas".to_string(),
+            Change::Proxies => "proxies".to_string(),
             Change::Everything => "all".to_string(),
         }
     }
@@ -309,6 +352,7 @@ impl Change {
         match s {
             "licenses" => return Change::Licenses,
             "replicas" => return Change::Replicas,
+            "proxies" => return Change::Proxies,
             _ => {}
         }
         let parsed = match s.split_once(' ') {

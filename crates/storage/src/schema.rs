@@ -184,6 +184,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workspace_proxies (id) {
+        id -> Text,
+        name -> Text,
+        display_name -> Text,
+        icon -> Text,
+        url -> Text,
+        wildcard_hostname -> Text,
+        derp_enabled -> Bool,
+        derp_only -> Bool,
+        region_id -> Integer,
+        token_hashed_secret -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted -> Bool,
+        version -> Text,
+    }
+}
+
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(groups -> organizations (organization_id));

@@ -51,3 +51,9 @@ impl Gated for QuietHours {
     const FEATURE: Feature = Feature::AdvancedTemplateScheduling;
     const WORDING: Wording = Wording::QuietHours;
 }
+
+/// `workspace_proxy`: the whole `/workspaceproxies` tree.
+pub struct WorkspaceProxies;
+impl Gated for WorkspaceProxies {
+    const FEATURE: Feature = Feature::WorkspaceProxy;
+}

@@ -18,6 +18,13 @@ impl Modify for SessionTokenScheme {
                 "An API key `<id>-<secret>` from login or a token. Also accepted as the `coder_session_token` cookie or query parameter, or as `Authorization: Bearer`.",
             ))),
         );
+        components.add_security_scheme(
+            "CoderExternalProxyToken",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Coder-External-Proxy-Token",
+                "A workspace proxy's token `<proxy id>:<secret>`, shown when the proxy is created or its token regenerated.",
+            ))),
+        );
     }
 }
 
@@ -107,6 +114,13 @@ impl Modify for SessionTokenScheme {
         routes::workspace_sharing::patch_sharing,
         routes::quiet_hours::get_quiet_hours,
         routes::quiet_hours::put_quiet_hours,
+        routes::proxies::list_proxies,
+        routes::proxies::create_proxy,
+        routes::proxies::get_proxy,
+        routes::proxies::patch_proxy,
+        routes::proxies::delete_proxy,
+        routes::proxies::register,
+        routes::proxies::deregister,
     ),
     servers((url = "/", description = "This server")),
     modifiers(&SessionTokenScheme),
@@ -116,7 +130,7 @@ impl Modify for SessionTokenScheme {
         (name = "Users", description = "User accounts, sessions, tokens and personal settings."),
         (name = "Members", description = "Roles and organization membership."),
         (name = "Organizations", description = "Organizations."),
-        (name = "Enterprise", description = "Licenses and entitlements, groups, AI budgets, workspace quota, appearance, replicas, workspace sharing and quiet hours."),
+        (name = "Enterprise", description = "Licenses and entitlements, groups, AI budgets, workspace quota, appearance, replicas, workspace proxies, workspace sharing and quiet hours."),
         (name = "Notifications", description = "Notification templates and how they are delivered."),
     ),
 )]

@@ -242,6 +242,7 @@ fn gated_routes(org: &str, group: &str, user: &str) -> Vec<(&'static str, String
             201,
         ),
         ("GET", format!("/api/v2/users/{user}/quiet-hours"), None, QUIET, 200),
+        ("GET", "/api/v2/workspaceproxies".into(), None, "Workspace Proxy is a Premium feature. Contact sales!", 200),
         ("PUT", format!("/api/v2/users/{user}/quiet-hours"), Some(json!({"schedule": "0 3 * * *"})), QUIET, 200),
         ("DELETE", format!("/api/v2/groups/{group}"), None, RBAC, 200),
     ]

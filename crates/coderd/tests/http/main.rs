@@ -12,6 +12,7 @@ mod licensing;
 mod orgs;
 mod personal;
 mod plans;
+mod proxies;
 mod readme;
 mod spec;
 mod users;

@@ -13,6 +13,7 @@ mod licensing;
 mod notifications;
 mod orgs;
 mod plans;
+mod proxies;
 mod replicas;
 mod site;
 mod users;

@@ -123,4 +123,23 @@ impl ReplicaStore for DbRepo<'_> {
     fn announce_replicas_changed(&self) -> Result<()> {
         self.changed(Change::Replicas)
     }
+
+    fn replica_by_id(&self, id: Uuid) -> Result<Option<Replica>> {
+        let row: Option<ReplicaRow> =
+            self.with(|c| replicas::table.find(id.to_string()).select(ReplicaRow::as_select()).first(c).optional())?;
+        row.map(Replica::try_from).transpose()
+    }
+
+    fn live_proxy_replicas(&self, after: OffsetDateTime) -> Result<Vec<Replica>> {
+        let rows: Vec<ReplicaRow> = self.with(|c| {
+            replicas::table
+                .filter(replicas::updated_at.gt(to_db_time(after)))
+                .filter(replicas::stopped_at.is_null())
+                .filter(replicas::is_primary.eq(false))
+                .order((replicas::started_at.asc(), replicas::id.asc()))
+                .select(ReplicaRow::as_select())
+                .load(c)
+        })?;
+        convert_all(rows)
+    }
 }

@@ -8,6 +8,7 @@ pub mod meta;
 pub mod notifications;
 pub mod orgs;
 pub mod personal;
+pub mod proxies;
 pub mod quiet_hours;
 pub mod replicas;
 pub mod session;
@@ -31,4 +32,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     notifications::configure(cfg);
     workspace_sharing::configure(cfg);
     quiet_hours::configure(cfg);
+    proxies::configure(cfg);
 }
