@@ -8,5 +8,7 @@ cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo build -p coderd
+# The HTTP tests run scim2-tester from the pinned Python tools.
+(source scripts/spec/tools.sh && ensure_venv)
 cargo test --workspace
 CHECK_SITE=1 scripts/spec/check_all.sh

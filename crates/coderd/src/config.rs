@@ -212,6 +212,11 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_DERP_SERVER_REGION_ID", default_value_t = 999, hide = true)]
     pub derp_server_region_id: i32,
 
+    /// Enables SCIM at /scim/v2 and sets the key SCIM clients authenticate with (in
+    /// `Authorization`, raw or as `Bearer <key>`). New users are created with OIDC login.
+    #[arg(long, env = "CODER_SCIM_AUTH_HEADER", default_value = "", hide_env_values = true)]
+    pub scim_auth_header: String,
+
     /// How often every workspace proxy's health report is fetched (also after every change).
     #[arg(long, env = "CODER_PROXY_HEALTH_INTERVAL", default_value = "1m", value_parser = duration::parse)]
     pub proxy_health_interval: Duration,

@@ -62,6 +62,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
     let mut enablements = domain::app::default_enablements();
     enablements.insert(Feature::BrowserOnly, args.browser_only);
     enablements.insert(Feature::AiBridge, args.ai_gateway_enabled);
+    enablements.insert(Feature::Scim, !args.scim_auth_header.is_empty());
     let support_links = if args.support_links.trim().is_empty() {
         Vec::new()
     } else {
@@ -86,6 +87,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         quiet_hours_default: args.quiet_hours_default_schedule.clone(),
         allow_custom_quiet_hours: args.allow_custom_quiet_hours,
         access_url: String::new(),
+        scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),
     })
 }
 

@@ -52,6 +52,8 @@ pub struct Settings {
     pub allow_custom_quiet_hours: bool,
     /// `CODER_ACCESS_URL`: where users reach this deployment (the primary proxy's URL).
     pub access_url: String,
+    /// SHA-256 of `CODER_SCIM_AUTH_HEADER`, the key SCIM clients present; SCIM is off without it.
+    pub scim_key_hash: Option<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -73,6 +75,7 @@ impl Default for Settings {
             quiet_hours_default: crate::quiet_hours::DEFAULT_SCHEDULE.into(),
             allow_custom_quiet_hours: true,
             access_url: String::new(),
+            scim_key_hash: None,
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod proxies;
 pub mod quiet_hours;
 pub mod rbac;
 pub mod replicas;
+pub mod scim;
 pub mod search;
 pub mod secret;
 pub mod sshkey;

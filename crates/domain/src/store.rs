@@ -66,7 +66,18 @@ pub struct Paged<T> {
 /// Everything the use cases read and write, grouped by what it concerns. Implementations must
 /// make [`Repo::transaction`] atomic: either every write inside it lands or none does.
 pub trait Repo:
-    SiteStore + UserStore + KeyStore + OrgStore + GroupStore + LicenseStore + ReplicaStore + NotificationStore + ProxyStore + Send + Sync
+    SiteStore
+    + UserStore
+    + KeyStore
+    + OrgStore
+    + GroupStore
+    + LicenseStore
+    + ReplicaStore
+    + NotificationStore
+    + ProxyStore
+    + ScimStore
+    + Send
+    + Sync
 {
     /// Runs `f` in one database transaction; an `Err` from `f` rolls everything back.
     fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()>;
@@ -282,6 +293,28 @@ pub trait ProxyStore {
 }
 
 pub use crate::proxies::WorkspaceProxy;
+
+/// What SCIM sent that Coder has no column for.
+pub trait ScimStore {
+    /// The SCIM data of a user.
+    fn scim_user(&self, user_id: Uuid) -> Result<Option<ScimUserRow>>;
+    /// The SCIM data of every user that has any.
+    fn scim_users(&self) -> Result<Vec<ScimUserRow>>;
+    /// The SCIM data whose `userName` is `user_name`, case-insensitively.
+    fn scim_user_by_user_name(&self, user_name: &str) -> Result<Option<ScimUserRow>>;
+    /// Creates or replaces a user's SCIM data.
+    fn put_scim_user(&self, row: &ScimUserRow) -> Result<()>;
+    /// The SCIM data of a group.
+    fn scim_group(&self, group_id: Uuid) -> Result<Option<ScimGroupRow>>;
+    /// The SCIM data of every group that has any.
+    fn scim_groups(&self) -> Result<Vec<ScimGroupRow>>;
+    /// Creates or replaces a group's SCIM data.
+    fn put_scim_group(&self, row: &ScimGroupRow) -> Result<()>;
+    /// Forgets a group's SCIM data.
+    fn delete_scim_group(&self, group_id: Uuid) -> Result<()>;
+}
+
+pub use crate::scim::{ScimGroupRow, ScimUserRow};
 
 /// Notification templates (seeded by migrations) and their delivery methods.
 pub trait NotificationStore {

@@ -203,6 +203,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scim_users (user_id) {
+        user_id -> Text,
+        user_name -> Text,
+        external_id -> Nullable<Text>,
+        attributes -> Text,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scim_groups (group_id) {
+        group_id -> Text,
+        display_name -> Text,
+        external_id -> Nullable<Text>,
+        attributes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(groups -> organizations (organization_id));

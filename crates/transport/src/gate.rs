@@ -57,3 +57,9 @@ pub struct WorkspaceProxies;
 impl Gated for WorkspaceProxies {
     const FEATURE: Feature = Feature::WorkspaceProxy;
 }
+
+/// `scim`: the whole `/scim` tree.
+pub struct Scim;
+impl Gated for Scim {
+    const FEATURE: Feature = Feature::Scim;
+}

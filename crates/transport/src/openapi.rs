@@ -19,6 +19,13 @@ impl Modify for SessionTokenScheme {
             ))),
         );
         components.add_security_scheme(
+            "Authorization",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "The SCIM key (`CODER_SCIM_AUTH_HEADER`), raw or as `Bearer <key>`.",
+            ))),
+        );
+        components.add_security_scheme(
             "CoderExternalProxyToken",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Coder-External-Proxy-Token",
@@ -121,6 +128,26 @@ impl Modify for SessionTokenScheme {
         routes::proxies::delete_proxy,
         routes::proxies::register,
         routes::proxies::deregister,
+        routes::scim::service_provider_config_doc,
+        routes::scim::schemas_doc,
+        routes::scim::schema_doc,
+        routes::scim::resource_types_doc,
+        routes::scim::resource_type_doc,
+        routes::scim::search_all,
+        routes::scim::search_users,
+        routes::scim::search_groups,
+        routes::scim::list_users,
+        routes::scim::create_user,
+        routes::scim::get_user,
+        routes::scim::replace_user,
+        routes::scim::patch_user,
+        routes::scim::delete_user,
+        routes::scim::list_groups,
+        routes::scim::create_group,
+        routes::scim::get_group,
+        routes::scim::replace_group,
+        routes::scim::patch_group,
+        routes::scim::delete_group,
     ),
     servers((url = "/", description = "This server")),
     modifiers(&SessionTokenScheme),

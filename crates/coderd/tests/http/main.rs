@@ -14,5 +14,6 @@ mod personal;
 mod plans;
 mod proxies;
 mod readme;
+mod scim;
 mod spec;
 mod users;

@@ -15,6 +15,7 @@ mod orgs;
 mod plans;
 mod proxies;
 mod replicas;
+mod scim;
 mod site;
 mod users;
 

@@ -12,6 +12,7 @@ pub mod personal;
 pub mod proxies;
 pub mod quiet_hours;
 pub mod replicas;
+pub mod scim;
 pub mod users;
 pub mod workspace_sharing;
 
@@ -26,5 +27,6 @@ pub use personal::*;
 pub use proxies::*;
 pub use quiet_hours::*;
 pub use replicas::*;
+pub use scim::*;
 pub use users::*;
 pub use workspace_sharing::*;

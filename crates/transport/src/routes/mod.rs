@@ -11,6 +11,7 @@ pub mod personal;
 pub mod proxies;
 pub mod quiet_hours;
 pub mod replicas;
+pub mod scim;
 pub mod session;
 pub mod users;
 pub mod workspace_sharing;
@@ -33,4 +34,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     workspace_sharing::configure(cfg);
     quiet_hours::configure(cfg);
     proxies::configure(cfg);
+    scim::configure(cfg);
 }

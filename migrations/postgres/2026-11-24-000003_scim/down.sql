@@ -1,0 +1,2 @@
+DROP TABLE scim_groups;
+DROP TABLE scim_users;
