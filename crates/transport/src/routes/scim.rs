@@ -190,6 +190,8 @@ fn list_of_docs(docs: Vec<Value>) -> Value {
     responses(
         (status = 200, description = "OK", body = ScimListResponse, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -207,7 +209,8 @@ pub async fn schemas_doc(req: HttpRequest, state: web::Data<State>) -> HttpRespo
     responses(
         (status = 200, description = "OK", body = Object, content_type = "application/scim+json", example = json!({"id": "urn:ietf:params:scim:schemas:core:2.0:Group", "name": "Group"})),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
-        (status = 404, description = "No such schema", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such schema, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -227,6 +230,8 @@ pub async fn schema_doc(req: HttpRequest, state: web::Data<State>, id: Path<Stri
     responses(
         (status = 200, description = "OK", body = ScimListResponse, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -244,7 +249,8 @@ pub async fn resource_types_doc(req: HttpRequest, state: web::Data<State>) -> Ht
     responses(
         (status = 200, description = "OK", body = Object, content_type = "application/scim+json", example = json!({"id": "User", "endpoint": "/Users"})),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
-        (status = 404, description = "No such resource type", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such resource type, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -336,7 +342,7 @@ pub async fn create_user(req: HttpRequest, state: web::Data<State>, body: Bytes)
         (status = 304, description = "Not modified (`If-None-Match`)"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
-        (status = 404, description = "No such user", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such user, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
     ),
     security(("Authorization" = [])),
 )]
@@ -361,7 +367,7 @@ pub async fn get_user(req: HttpRequest, state: web::Data<State>, id: Path<String
         (status = 400, description = "Not a User, no userName, or a bad value", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
-        (status = 404, description = "No such user", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such user, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 409, description = "The userName or email is taken", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 412, description = "`If-Match` names another version", body = ScimErrorBody, content_type = "application/scim+json"),
     ),
@@ -392,7 +398,7 @@ pub async fn replace_user(req: HttpRequest, state: web::Data<State>, id: Path<St
         (status = 400, description = "Not a PatchOp, a bad path, no target, or a bad value", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
-        (status = 404, description = "No such user", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such user, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 409, description = "The userName or email is taken", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 412, description = "`If-Match` names another version", body = ScimErrorBody, content_type = "application/scim+json"),
     ),
@@ -423,7 +429,7 @@ pub async fn patch_user(req: HttpRequest, state: web::Data<State>, id: Path<Stri
         (status = 204, description = "Deleted"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
-        (status = 404, description = "No such user", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such user, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 412, description = "`If-Match` names another version", body = ScimErrorBody, content_type = "application/scim+json"),
     ),
     security(("Authorization" = [])),
@@ -455,6 +461,8 @@ pub async fn delete_user(req: HttpRequest, state: web::Data<State>, id: Path<Str
         (status = 200, description = "OK", body = ScimListResponse, content_type = "application/scim+json"),
         (status = 400, description = "A bad filter or parameter", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -484,6 +492,8 @@ pub async fn list_groups(req: HttpRequest, state: web::Data<State>) -> HttpRespo
         (status = 400, description = "Not a Group, no displayName, or an unknown member", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 409, description = "The displayName is taken", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -509,7 +519,8 @@ pub async fn create_group(req: HttpRequest, state: web::Data<State>, body: Bytes
         (status = 200, description = "OK", body = ScimGroup, content_type = "application/scim+json"),
         (status = 304, description = "Not modified (`If-None-Match`)"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
-        (status = 404, description = "No such group", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such group, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -533,9 +544,10 @@ pub async fn get_group(req: HttpRequest, state: web::Data<State>, id: Path<Strin
         (status = 200, description = "OK", body = ScimGroup, content_type = "application/scim+json"),
         (status = 400, description = "Not a Group, no displayName, or an unknown member", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
-        (status = 404, description = "No such group", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such group, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 409, description = "The displayName is taken", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 412, description = "`If-Match` names another version", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -563,9 +575,10 @@ pub async fn replace_group(req: HttpRequest, state: web::Data<State>, id: Path<S
         (status = 200, description = "OK", body = ScimGroup, content_type = "application/scim+json"),
         (status = 400, description = "Not a PatchOp, a bad path, no target, or an unknown member", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
-        (status = 404, description = "No such group", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such group, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 409, description = "The displayName is taken", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 412, description = "`If-Match` names another version", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -591,8 +604,9 @@ pub async fn patch_group(req: HttpRequest, state: web::Data<State>, id: Path<Str
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
-        (status = 404, description = "No such group", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 404, description = "No such group, or SCIM is not configured (Coder's envelope)", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 412, description = "`If-Match` names another version", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -691,6 +705,8 @@ async fn search(
         (status = 200, description = "Users and groups that match", body = ScimListResponse, content_type = "application/scim+json"),
         (status = 400, description = "A bad filter or parameter", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -708,6 +724,8 @@ pub async fn search_all(req: HttpRequest, state: web::Data<State>, body: Bytes) 
         (status = 200, description = "OK", body = ScimListResponse, content_type = "application/scim+json"),
         (status = 400, description = "A bad filter or parameter", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
@@ -725,6 +743,8 @@ pub async fn search_users(req: HttpRequest, state: web::Data<State>, body: Bytes
         (status = 200, description = "OK", body = ScimListResponse, content_type = "application/scim+json"),
         (status = 400, description = "A bad filter or parameter", body = ScimErrorBody, content_type = "application/scim+json"),
         (status = 401, description = "Wrong or no SCIM key", body = ScimErrorBody, content_type = "application/scim+json"),
+        (status = 403, description = "The deployment is not licensed for SCIM", body = Response),
+        (status = 404, description = "SCIM is not configured", body = Response),
     ),
     security(("Authorization" = [])),
 )]
