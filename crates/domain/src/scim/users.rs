@@ -34,6 +34,18 @@ pub fn username_from(raw: &str) -> Option<String> {
     validation::name_valid(&name).ok().map(|_| name)
 }
 
+/// The name in a filter that is exactly `userName eq "<name>"`.
+fn user_name_eq(filter: &str) -> Option<String> {
+    match super::filter::parse(filter).ok()? {
+        super::filter::Filter::Compare(path, super::filter::Op::Eq, Value::String(v))
+            if path.sub.is_none() && path.attr.eq_ignore_ascii_case("userName") =>
+        {
+            Some(v)
+        }
+        _ => None,
+    }
+}
+
 fn primary_email(body: &Value) -> Option<String> {
     let emails = get_ci(body, "emails")?.as_array()?;
     let value = |e: &Value| get_ci(e, "value").and_then(|v| v.as_str()).map(String::from);
@@ -157,10 +169,30 @@ impl App {
         Ok((user, row))
     }
 
-    /// `GET /scim/v2/Users`.
+    /// `GET /scim/v2/Users`. The question identity providers ask most, `userName eq "x"`, is
+    /// answered by index lookups; other filters are evaluated over every user.
     pub fn scim_list_users(&self, q: &ListQuery) -> ScimResult<ListPage> {
         self.require_feature(Feature::Scim)?;
+        if let Some(name) = q.filter.as_deref().and_then(user_name_eq) {
+            return page(self.scim_users_named(&name)?, q);
+        }
         page(self.scim_user_resources()?, q)
+    }
+
+    /// The user (at most one) whose SCIM `userName`, or else Coder username, is `name`.
+    fn scim_users_named(&self, name: &str) -> ScimResult<Vec<Value>> {
+        let (user, row) = match self.repo().scim_user_by_user_name(name)? {
+            Some(row) => (self.repo().user_by_id(row.user_id)?, Some(row)),
+            None => (self.repo().user_by_username(name)?, None),
+        };
+        let row = match (&user, row) {
+            (Some(u), None) => self.repo().scim_user(u.id)?,
+            (_, row) => row,
+        };
+        Ok(match user {
+            Some(u) if !u.is_service_account && !row.as_ref().is_some_and(|r| r.deleted) => vec![self.scim_user_resource(&u, row.as_ref())],
+            _ => vec![],
+        })
     }
 
     /// Every user SCIM sees, as resources.
