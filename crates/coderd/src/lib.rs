@@ -68,8 +68,13 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
     } else {
         serde_json::from_str(&args.support_links).map_err(|e| format!("--support-links: not a JSON array of links: {e}"))?
     };
-    domain::quiet_hours::DailySchedule::parse(&args.quiet_hours_default_schedule)
-        .map_err(|e| format!("--default-quiet-hours-schedule: {e}"))?;
+    let mut quiet_hours_default = args.quiet_hours_default_schedule.trim().to_string();
+    if quiet_hours_default.is_empty() {
+        // As Coder: an empty default means midnight UTC (with a warning).
+        tracing::warn!("CODER_QUIET_HOURS_DEFAULT_SCHEDULE is empty; using {}", domain::quiet_hours::DEFAULT_SCHEDULE);
+        quiet_hours_default = domain::quiet_hours::DEFAULT_SCHEDULE.to_string();
+    }
+    domain::quiet_hours::DailySchedule::parse(&quiet_hours_default).map_err(|e| format!("--default-quiet-hours-schedule: {e}"))?;
     Ok(Settings {
         session_duration: args.session_duration,
         default_token_lifetime: args.default_token_lifetime,
@@ -84,7 +89,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         support_links,
         notifications_method: args.notifications_method.clone(),
         disable_workspace_sharing: args.disable_workspace_sharing,
-        quiet_hours_default: args.quiet_hours_default_schedule.clone(),
+        quiet_hours_default,
         allow_custom_quiet_hours: args.allow_custom_quiet_hours,
         access_url: String::new(),
         scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),

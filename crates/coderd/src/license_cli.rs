@@ -32,7 +32,7 @@ fn sign(args: &SignArgs) -> Result<String, String> {
             private = Some(v.to_string());
         } else if let Some(v) = line.strip_prefix(PUBLIC_PREFIX) {
             file_kid = v.split(':').next().map(str::to_string);
-        } else if !line.is_empty() && !line.starts_with('#') && private.is_none() && !line.contains('=') {
+        } else if !line.is_empty() && !line.starts_with('#') && private.is_none() {
             private = Some(line.to_string());
         }
     }

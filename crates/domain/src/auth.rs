@@ -353,12 +353,9 @@ impl App {
         // A concurrent first user won the race for the default organization.
         .map_err(|e| if e.kind == ErrorKind::Conflict { Error::conflict("The initial user has already been created.") } else { e })
         .and_then(|ids| {
-            // Coder recomputes after every first user; a trial license must take effect at once.
-            if input.trial {
-                self.licenses_changed_after_trial()?;
-            } else {
-                self.refresh_entitlements()?;
-            }
+            // Coder recomputes (on every replica) after every first user; a trial license must
+            // take effect at once.
+            self.licenses_changed_after_trial()?;
             Ok(ids)
         })
     }

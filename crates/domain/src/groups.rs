@@ -444,6 +444,9 @@ impl App {
     /// `PUT /groups/{group}/ai/budget`.
     pub fn put_group_ai_budget(&self, actor: &Actor, param: &str, spend_limit_micros: i64) -> Result<GroupAiBudget> {
         self.require_feature(Feature::TemplateRbac)?;
+        let group = self.readable_group(actor, param)?;
+        self.require_feature(Feature::AiBridge)?;
+        // Coder validates the body in the handler, after the group and the gates.
         if spend_limit_micros < 0 {
             return Err(Error::invalid_field(
                 "Validation failed.",
@@ -451,8 +454,6 @@ impl App {
                 tag_failure("gte", &spend_limit_micros.to_string()),
             ));
         }
-        let group = self.readable_group(actor, param)?;
-        self.require_feature(Feature::AiBridge)?;
         rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
         let now = clock::now();
         let created_at = self.repo().group_ai_budget(group.id)?.map(|b| b.created_at).unwrap_or(now);

@@ -55,6 +55,14 @@ impl App {
         (vec!["smtp", "webhook"], self.settings.notifications_method.clone())
     }
 
+    /// Resolves the `{notification_template}` parameter as Coder's middleware does, before the
+    /// body is read: 400 for a malformed id, 404 for an unknown one or a caller who is no owner.
+    pub fn find_notification_template(&self, actor: &Actor, id: &str) -> Result<NotificationTemplate> {
+        let id = Uuid::parse_str(id).map_err(|e| Error::bad_request(format!("Invalid UUID {id:?}.")).with_detail(e.to_string()))?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
+        self.repo().notification_template(id)?.ok_or_else(Error::not_found)
+    }
+
     /// `PUT /notifications/templates/{id}/method`: owners only (others are told it does not
     /// exist, as Coder does).
     pub fn set_notification_template_method(&self, actor: &Actor, id: &str, method: &str) -> Result<MethodUpdate> {

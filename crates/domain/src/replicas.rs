@@ -58,7 +58,7 @@ impl ReplicaView {
 
 /// Counts replicas that have been up long enough to count against high availability.
 fn counted(live: &[Replica], now: OffsetDateTime) -> usize {
-    live.iter().filter(|r| r.started_at <= now - time::Duration::minutes(1)).count()
+    live.iter().filter(|r| r.started_at <= now - crate::licensing::usecases_grace()).count()
 }
 
 impl App {
@@ -87,14 +87,20 @@ impl App {
         self.sync_replicas()
     }
 
-    /// Reloads the live replicas into the view.
+    /// Reloads the live replicas into the view (this replica's own row too), and recomputes
+    /// entitlements when the number that counts against high availability is not the one the
+    /// last computation used (a replica just passed its first minute, or went away).
     pub fn sync_replicas(&self) -> Result<()> {
         let now = crate::clock::now();
         let live = self.repo().live_replicas(now - REPLICA_STALE_AFTER)?;
-        let before = counted(&self.replicas.live.read().unwrap_or_else(|p| p.into_inner()), now);
-        let after = counted(&live, now);
+        if let Some(me) = self.replicas.me() {
+            if let Some(fresh) = live.iter().find(|r| r.id == me.id) {
+                *self.replicas.me.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
+            }
+        }
+        let counted_now = counted(&live, now);
         *self.replicas.live.write().unwrap_or_else(|p| p.into_inner()) = live;
-        if before != after {
+        if counted_now != self.licensing.replicas_counted.load(std::sync::atomic::Ordering::SeqCst) {
             self.refresh_entitlements()?;
         }
         Ok(())

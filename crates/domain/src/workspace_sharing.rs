@@ -33,6 +33,13 @@ impl App {
         })
     }
 
+    /// Checks, before the body is read, that the actor may change the organization's sharing
+    /// settings (Coder authorizes first).
+    pub fn may_update_workspace_sharing(&self, actor: &Actor, org: &str) -> Result<()> {
+        let org = self.resolve_org(actor, org)?;
+        rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))
+    }
+
     /// `PATCH .../settings/workspace-sharing`: organization admins and owners. Without
     /// `shareable_workspace_owners` the deprecated boolean decides (`true`: none, else everyone).
     pub fn update_workspace_sharing(

@@ -67,6 +67,21 @@ impl FromRequest for Authed {
     }
 }
 
+/// The caller when the request carries a valid session, else `None` (a missing, malformed or
+/// revoked token alike), for endpoints that word their own refusal.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthed(pub Option<Actor>);
+
+impl FromRequest for MaybeAuthed {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = Authed::from_request(req, payload);
+        Box::pin(async move { Ok(MaybeAuthed(inner.await.ok().map(|a| a.0))) })
+    }
+}
+
 /// Marks a request whose caller is shown entitlement warnings in `X-Coder-Entitlements-Warning`
 /// headers (those who may read the deployment's configuration: owners and auditors).
 #[derive(Debug, Clone, Copy)]

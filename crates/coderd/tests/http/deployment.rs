@@ -10,7 +10,10 @@ use crate::harness::{Db, TestServer};
 dual_test!(appearance_defaults_validation_and_who_may_write, |srv| {
     let (owner, _, _) = srv.setup_owner_unlicensed();
     let (member, _) = srv.create_user(&owner, "mia");
-    srv.get("/api/v2/appearance").send().expect_error(401);
+    let r = srv.get("/api/v2/appearance").send();
+    r.expect_error(401);
+    assert_eq!(r.json["message"], "API key or workspace agent token required, but none provided");
+    srv.get("/api/v2/appearance").token("bogus-token").send().expect_error(401);
     let a = srv.get("/api/v2/appearance").token(&member).send();
     a.expect(200);
     assert_eq!(a.json["application_name"], "");
@@ -41,6 +44,7 @@ dual_test!(appearance_defaults_validation_and_who_may_write, |srv| {
     let r = srv.put("/api/v2/appearance").token(&owner).json(body.clone()).send();
     r.expect(200);
     assert_eq!(r.json["application_name"], "Acme Dev");
+    assert_eq!(r.json["service_banner"], json!({"enabled": false}), "echoed as Coder echoes it");
     // Saved but hidden until the appearance feature is licensed.
     assert_eq!(srv.get("/api/v2/appearance").token(&member).send().json["application_name"], "");
 });

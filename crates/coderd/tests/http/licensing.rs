@@ -100,6 +100,12 @@ fn uploads_check_and_delete(srv: &mut TestServer, keys: &Keys) {
     assert_eq!(e.json["features"]["multiple_organizations"]["enabled"], false);
     srv.get("/api/v2/groups").token(&owner).send().expect(200);
 
+    // Coder's own tools write `"features": null` for a feature-set-only license.
+    let mut null_features = claims(json!(null));
+    null_features["feature_set"] = json!("enterprise");
+    upload(srv, &owner, &sign_with(&keys.trusted, "test", &null_features)).expect(201);
+    srv.delete("/api/v2/licenses/2").token(&owner).send().expect(200);
+
     // The same license again is a conflict (Coder answers 500).
     upload(srv, &owner, &good).expect_error(409);
 
@@ -177,6 +183,8 @@ fn uploads_check_and_delete(srv: &mut TestServer, keys: &Keys) {
     srv.post("/api/v2/licenses/refresh-entitlements").token(&member).send().expect_error(403);
     let list = srv.get("/api/v2/licenses").token(&owner).send();
     assert_eq!(list.json.as_array().unwrap().len(), 4);
+    let ids: Vec<i64> = list.json.as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids[0] == 1 && !ids.contains(&2), "by id, the deleted one gone: {ids:?}");
 
     // Refreshing is limited to once a minute.
     let r = srv.post("/api/v2/licenses/refresh-entitlements").token(&owner).send();
@@ -394,6 +402,13 @@ fn keygen_and_sign_make_licenses_the_server_trusts() {
     // Coder warns that AI Gateway needs the add-on; nothing else (the term is 30 days).
     assert_eq!(e.json["warnings"].as_array().unwrap().len(), 1, "{}", e.body);
     assert!(e.json["warnings"][0].as_str().unwrap().starts_with("The AI Governance add-on is required"));
+    // A key file holding only the base64 of the private key works too.
+    let bare = dir.join("bare.key");
+    let private = key.lines().find_map(|l| l.strip_prefix("CODER_LICENSE_PRIVATE_KEY=")).unwrap();
+    std::fs::write(&bare, format!("{private}\n")).unwrap();
+    let argv = ["coderd", "license", "sign", "--key-file", bare.to_str().unwrap(), "--kid", "acme", "--feature", "audit_log=1"];
+    let Command::License(cmd) = Cli::try_parse_from(argv).unwrap().command else { unreachable!() };
+    upload(&srv, &owner, license_cli::run(&cmd).unwrap().trim()).expect(201);
     // Another deployment's license is refused.
     let r = upload(&srv, &owner, &sign(&["--deployment-id", "elsewhere"]));
     assert_eq!(r.json["message"], "License cannot be used on this deployment!");

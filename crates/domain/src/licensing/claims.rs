@@ -72,6 +72,12 @@ fn numeric_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OffsetD
     Ok(v.and_then(|s| OffsetDateTime::from_unix_timestamp_nanos((s * 1e9).round() as i128).ok()))
 }
 
+/// Go reads `null` as a field's zero value, and Coder's own license tools write `"features":
+/// null`; so does this.
+fn or_default<'de, D: serde::Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// The claims of a license (Coder's `license.Claims`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[allow(missing_docs)]
@@ -84,37 +90,37 @@ pub struct Claims {
     #[serde(default, deserialize_with = "numeric_date")]
     pub iat: Option<OffsetDateTime>,
     /// License id; a UUID in licenses Coder issues.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub jti: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub sub: Option<String>,
     /// End of the paid term and start of the grace period.
     #[serde(default, deserialize_with = "numeric_date")]
     pub license_expires: Option<OffsetDateTime>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub account_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub account_id: String,
     /// Deployments the license is locked to (any when empty).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub deployment_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub trial: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub feature_set: String,
     /// Deprecated spelling of `feature_set: enterprise`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub all_features: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub version: u64,
     /// Features granted one by one, by name (unknown names are kept and ignored later).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub features: BTreeMap<String, i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub addons: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub require_telemetry: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "or_default")]
     pub publish_usage_data: bool,
 }
 
@@ -229,6 +235,9 @@ pub fn verify(jwt: &str, keys: &TrustedKeys, now: OffsetDateTime, ignore_nbf: bo
         if failed.len() > 1 {
             return Err(LicenseError::Invalid(texts::MULTIPLE_ISSUES));
         }
+    } else if not_yet {
+        // golang-jwt reports "not valid yet" whenever that check failed, whatever else did.
+        return Err(LicenseError::NotValidYet);
     } else if let Some(last) = failed.pop() {
         return Err(last);
     }
@@ -323,6 +332,18 @@ mod tests {
         assert!(keys.get("mine").is_some());
         assert!(keys.add_spec("nokid").is_err());
         assert!(keys.add_spec("k:AAAA").is_err());
+    }
+
+    #[test]
+    fn null_claims_read_as_go_reads_them() {
+        let signer = super::super::signer::LicenseSigner::generate("k");
+        let mut keys = TrustedKeys::default();
+        keys.insert("k", signer.verifying_key());
+        let n = OffsetDateTime::now_utc().unix_timestamp();
+        let claims = serde_json::json!({"iat": n - 5, "nbf": n - 5, "exp": n + 99, "license_expires": n + 99, "account_type": "salesforce",
+            "account_id": "a", "version": 3, "features": null, "deployment_ids": null, "addons": null, "feature_set": "premium"});
+        let c = verify(&signer.sign(claims.as_object().unwrap()), &keys, OffsetDateTime::now_utc(), true).unwrap();
+        assert!(c.features.is_empty() && c.deployment_ids.is_empty());
     }
 
     #[test]

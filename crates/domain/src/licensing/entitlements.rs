@@ -294,7 +294,8 @@ pub fn compute(licenses: &[LicenseRow], now: OffsetDateTime, keys: &TrustedKeys,
         e.trial = claims.trial;
         let entitlement = if claims.license_expires.is_some_and(|le| now > le) { Entitlement::GracePeriod } else { Entitlement::Entitled };
         let set = if claims.all_features && claims.feature_set.is_empty() { "enterprise".to_string() } else { claims.feature_set.clone() };
-        if set.eq_ignore_ascii_case("premium") {
+        // Coder compares this one exactly (the feature set itself matches in any case).
+        if set == "premium" {
             let issued_at = time::macros::datetime!(2025-07-01 00:00:00 UTC);
             e.add(
                 Feature::ManagedAgentLimit,

@@ -21,15 +21,22 @@ pub use entitlements::{Entitlement, Entitlements, FeatureState, LicenseRow};
 pub use features::Feature;
 pub use usecases::{LicenseView, REPLICA_STALE_AFTER};
 
+/// How long a replica runs before it counts against high availability.
+pub(crate) fn usecases_grace() -> time::Duration {
+    usecases::REPLICA_ERROR_GRACE
+}
+
 /// The entitlements this process holds, and the lock that makes recomputations take turns.
 pub struct Licensing {
     current: RwLock<Arc<Entitlements>>,
     updating: Mutex<()>,
+    /// How many replicas the last computation counted against high availability.
+    pub(crate) replicas_counted: std::sync::atomic::AtomicUsize,
 }
 
 impl Default for Licensing {
     fn default() -> Self {
-        Self { current: RwLock::new(Arc::new(Entitlements::initial())), updating: Mutex::new(()) }
+        Self { current: RwLock::new(Arc::new(Entitlements::initial())), updating: Mutex::new(()), replicas_counted: Default::default() }
     }
 }
 

@@ -38,7 +38,7 @@ impl From<&LicenseRow> for LicenseView {
 pub const REPLICA_STALE_AFTER: time::Duration = time::Duration::seconds(15);
 /// A replica counts against high availability once it has been up this long, so that a rolling
 /// restart does not raise the error.
-const REPLICA_ERROR_GRACE: time::Duration = time::Duration::minutes(1);
+pub(crate) const REPLICA_ERROR_GRACE: time::Duration = time::Duration::minutes(1);
 /// The shortest time between two requested refreshes.
 const REFRESH_INTERVAL: time::Duration = time::Duration::minutes(1);
 
@@ -133,16 +133,28 @@ impl App {
             ))
             .with_retry_after(wait));
         }
-        self.licenses_changed()
+        self.refresh_entitlements().map_err(|e| Error::internal("Failed to refresh entitlements", e.to_string()))?;
+        self.announce_licenses();
+        Ok(())
     }
 
     /// Recomputes here and tells the other replicas to.
     fn licenses_changed(&self) -> Result<()> {
         self.refresh_entitlements().map_err(|e| Error::internal("Failed to update entitlements", e.to_string()))?;
-        self.repo().announce_licenses_changed()
+        self.announce_licenses();
+        Ok(())
     }
 
-    /// After a trial license was stored: recompute here and on the other replicas.
+    /// Tells the other replicas to recompute. The change is committed already, so a failure
+    /// here is logged, not answered (the others recompute within 10 minutes anyway), as in Coder.
+    fn announce_licenses(&self) {
+        if let Err(e) = self.repo().announce_licenses_changed() {
+            log_to_stderr(&format!("could not tell the other replicas that licenses changed: {e}"));
+        }
+    }
+
+    /// After the first user (and any trial license) was stored: recompute here and on the other
+    /// replicas.
     pub fn licenses_changed_after_trial(&self) -> Result<()> {
         self.licenses_changed()
     }
@@ -180,6 +192,11 @@ impl App {
         store_license(tx, &jwt, &claims)?;
         Ok(())
     }
+}
+
+/// The domain has no logger; this goes to standard error, which the server's log collects.
+fn log_to_stderr(msg: &str) {
+    eprintln!("coderd: {msg}");
 }
 
 /// Stores a checked license; a second upload of the same JWT is a conflict.

@@ -95,9 +95,8 @@ pub struct UpdateAppearanceConfig {
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub logo_url: String,
     /// Deprecated and ignored (echoed back as sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub service_banner: Option<BannerConfig>,
+    #[serde(default, deserialize_with = "crate::de::null_default")]
+    pub service_banner: BannerConfig,
     /// Banners shown on every page.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub announcement_banners: Vec<BannerConfig>,

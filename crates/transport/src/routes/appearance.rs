@@ -4,7 +4,7 @@ use actix_web::web::{self, Json, ServiceConfig};
 use actix_web::{get, put, HttpResponse};
 use domain::appearance::AppearanceUpdate;
 
-use crate::auth::Authed;
+use crate::auth::{Authed, MaybeAuthed};
 use crate::dto::{AppearanceConfig, BannerConfig, UpdateAppearanceConfig};
 use crate::error::{ApiResult, Response};
 use crate::state::{blocking, State};
@@ -27,7 +27,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/appearance")]
-pub async fn get_appearance(state: web::Data<State>, _actor: Authed) -> ApiResult<HttpResponse> {
+pub async fn get_appearance(state: web::Data<State>, actor: MaybeAuthed) -> ApiResult<HttpResponse> {
+    // Coder takes a session or a workspace agent token here, and says so when neither came.
+    if actor.0.is_none() {
+        return Err(domain::Error::unauthorized("API key or workspace agent token required, but none provided").into());
+    }
     let a = blocking(&state, move |app| app.deployment_appearance()).await?;
     Ok(HttpResponse::Ok().json(AppearanceConfig::from(&a)))
 }
@@ -51,14 +55,14 @@ pub async fn put_appearance(state: web::Data<State>, actor: Authed, body: Json<U
     let update = AppearanceUpdate {
         application_name: b.application_name,
         logo_url: b.logo_url,
-        service_banner: b.service_banner.as_ref().map(Into::into),
+        service_banner: Some((&b.service_banner).into()),
         announcement_banners: b.announcement_banners.iter().map(Into::into).collect(),
     };
     let done = blocking(&state, move |app| app.update_deployment_appearance(&actor.0, update)).await?;
     Ok(HttpResponse::Ok().json(UpdateAppearanceConfig {
         application_name: done.application_name,
         logo_url: done.logo_url,
-        service_banner: done.service_banner.as_ref().map(BannerConfig::from),
+        service_banner: done.service_banner.as_ref().map(BannerConfig::from).unwrap_or_default(),
         announcement_banners: done.announcement_banners.iter().map(BannerConfig::from).collect(),
     }))
 }

@@ -302,13 +302,10 @@ pub async fn org_groups(state: web::Data<State>, actor: Authed, org: Path<String
     security(("CoderSessionToken" = [])),
 )]
 #[post("/api/v2/organizations/{organization}/groups")]
-pub async fn create_group(
-    state: web::Data<State>,
-    actor: Authed,
-    org: Path<String>,
-    body: Json<CreateGroupRequest>,
-) -> ApiResult<HttpResponse> {
-    let b = body.into_inner();
+pub async fn create_group(state: web::Data<State>, actor: Authed, org: Path<String>, body: web::Bytes) -> ApiResult<HttpResponse> {
+    // Coder's gate runs before the body is read.
+    state.app.require_feature(domain::licensing::Feature::TemplateRbac)?;
+    let b: CreateGroupRequest = crate::de::json_body(&body)?;
     let input = NewGroup { name: b.name, display_name: b.display_name, avatar_url: b.avatar_url, quota_allowance: b.quota_allowance };
     let view = blocking(&state, move |app| app.create_group(&actor.0, &org, input)).await?;
     Ok(HttpResponse::Created().json(Group::from(&view)))

@@ -1,6 +1,6 @@
 //! Notification templates and dispatch methods.
 
-use actix_web::web::{self, Json, Path, ServiceConfig};
+use actix_web::web::{self, Path, ServiceConfig};
 use actix_web::{get, put, HttpResponse};
 use domain::notifications::MethodUpdate;
 
@@ -62,13 +62,10 @@ pub async fn dispatch_methods(state: web::Data<State>, _actor: Authed) -> HttpRe
     security(("CoderSessionToken" = [])),
 )]
 #[put("/api/v2/notifications/templates/{notification_template}/method")]
-pub async fn put_template_method(
-    state: web::Data<State>,
-    actor: Authed,
-    id: Path<String>,
-    body: Json<UpdateNotificationTemplateMethod>,
-) -> ApiResult<HttpResponse> {
-    let method = body.into_inner().method;
+pub async fn put_template_method(state: web::Data<State>, actor: Authed, id: Path<String>, body: web::Bytes) -> ApiResult<HttpResponse> {
+    let (a, i) = (actor.clone(), id.clone());
+    blocking(&state, move |app| app.find_notification_template(&a.0, &i)).await?;
+    let method = crate::de::json_body::<UpdateNotificationTemplateMethod>(&body)?.method;
     let outcome = blocking(&state, move |app| app.set_notification_template_method(&actor.0, &id, &method)).await?;
     Ok(match outcome {
         MethodUpdate::Updated => HttpResponse::Ok().json(Response::message("Successfully updated notification template method.")),

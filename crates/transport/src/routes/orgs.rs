@@ -58,8 +58,10 @@ pub async fn list_organizations(state: web::Data<State>, actor: Authed) -> ApiRe
     security(("CoderSessionToken" = [])),
 )]
 #[post("/api/v2/organizations")]
-pub async fn create_organization(state: web::Data<State>, actor: Authed, body: Json<CreateOrganizationRequest>) -> ApiResult<HttpResponse> {
-    let b = body.into_inner();
+pub async fn create_organization(state: web::Data<State>, actor: Authed, body: web::Bytes) -> ApiResult<HttpResponse> {
+    // Coder's gate runs before the body is read.
+    state.app.require_feature(domain::licensing::Feature::MultipleOrganizations)?;
+    let b: CreateOrganizationRequest = crate::de::json_body(&body)?;
     let input = NewOrganization { name: b.name, display_name: b.display_name, description: b.description, icon: b.icon };
     let org = blocking(&state, move |app| app.create_organization(&actor.0, input)).await?;
     Ok(HttpResponse::Created().json(Organization::from(&org)))

@@ -1,6 +1,6 @@
 //! Workspace sharing settings of an organization.
 
-use actix_web::web::{self, Json, Path, ServiceConfig};
+use actix_web::web::{self, Path, ServiceConfig};
 use actix_web::{get, patch, HttpResponse};
 
 use crate::auth::Authed;
@@ -47,13 +47,10 @@ pub async fn get_sharing(state: web::Data<State>, actor: Authed, org: Path<Strin
     security(("CoderSessionToken" = [])),
 )]
 #[patch("/api/v2/organizations/{organization}/settings/workspace-sharing")]
-pub async fn patch_sharing(
-    state: web::Data<State>,
-    actor: Authed,
-    org: Path<String>,
-    body: Json<UpdateWorkspaceSharingSettingsRequest>,
-) -> ApiResult<HttpResponse> {
-    let b = body.into_inner();
+pub async fn patch_sharing(state: web::Data<State>, actor: Authed, org: Path<String>, body: web::Bytes) -> ApiResult<HttpResponse> {
+    let (a, o) = (actor.clone(), org.clone());
+    blocking(&state, move |app| app.may_update_workspace_sharing(&a.0, &o)).await?;
+    let b: UpdateWorkspaceSharingSettingsRequest = crate::de::json_body(&body)?;
     let s = blocking(&state, move |app| {
         app.update_workspace_sharing(&actor.0, &org, b.sharing_disabled, b.shareable_workspace_owners.as_deref())
     })
