@@ -217,6 +217,10 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_SCIM_AUTH_HEADER", default_value = "", hide_env_values = true)]
     pub scim_auth_header: String,
 
+    /// Experimental features to switch on, comma-separated (`oauth2`: the OAuth2 provider).
+    #[arg(long, env = "CODER_EXPERIMENTS", default_value = "", value_name = "LIST")]
+    pub experiments: String,
+
     /// How often every workspace proxy's health report is fetched (also after every change).
     #[arg(long, env = "CODER_PROXY_HEALTH_INTERVAL", default_value = "1m", value_parser = duration::parse)]
     pub proxy_health_interval: Duration,

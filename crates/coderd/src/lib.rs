@@ -92,6 +92,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         quiet_hours_default,
         allow_custom_quiet_hours: args.allow_custom_quiet_hours,
         access_url: String::new(),
+        experiments: args.experiments.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
         scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),
     })
 }

@@ -52,6 +52,8 @@ pub struct Settings {
     pub allow_custom_quiet_hours: bool,
     /// `CODER_ACCESS_URL`: where users reach this deployment (the primary proxy's URL).
     pub access_url: String,
+    /// `CODER_EXPERIMENTS`: experimental features switched on (`oauth2`).
+    pub experiments: Vec<String>,
     /// SHA-256 of `CODER_SCIM_AUTH_HEADER`, the key SCIM clients present; SCIM is off without it.
     pub scim_key_hash: Option<Vec<u8>>,
 }
@@ -76,6 +78,7 @@ impl Default for Settings {
             allow_custom_quiet_hours: true,
             access_url: String::new(),
             scim_key_hash: None,
+            experiments: Vec::new(),
         }
     }
 }

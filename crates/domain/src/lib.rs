@@ -16,6 +16,7 @@ pub mod error;
 pub mod groups;
 pub mod licensing;
 pub mod notifications;
+pub mod oauth2;
 pub mod organization;
 pub mod orgs;
 pub mod personal;

@@ -48,6 +48,12 @@ pub mod resource {
     pub const NOTIFICATION_TEMPLATE: &str = "notification_template";
     /// Workspace proxies.
     pub const WORKSPACE_PROXY: &str = "workspace_proxy";
+    /// OAuth2 applications.
+    pub const OAUTH2_APP: &str = "oauth2_app";
+    /// OAuth2 client secrets.
+    pub const OAUTH2_APP_SECRET: &str = "oauth2_app_secret";
+    /// A user's OAuth2 codes and tokens.
+    pub const OAUTH2_APP_CODE_TOKEN: &str = "oauth2_app_code_token";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.
@@ -143,8 +149,12 @@ const READ: &[&str] = &[a::READ];
 const CRUD: &[&str] = &[a::CREATE, a::READ, a::UPDATE, a::DELETE];
 
 /// What every signed-in user may do to their own things.
-const MEMBER_OWN: &[Permission] =
-    &[p(r::USER, &[a::READ, a::READ_PERSONAL, a::UPDATE_PERSONAL]), p(r::API_KEY, ALL), p(r::ORGANIZATION_MEMBER, READ)];
+const MEMBER_OWN: &[Permission] = &[
+    p(r::USER, &[a::READ, a::READ_PERSONAL, a::UPDATE_PERSONAL]),
+    p(r::API_KEY, ALL),
+    p(r::ORGANIZATION_MEMBER, READ),
+    p(r::OAUTH2_APP_CODE_TOKEN, ALL),
+];
 
 /// The built-in roles. Site roles first, then organization roles.
 pub const ROLES: &[RoleDef] = &[
@@ -201,7 +211,7 @@ pub const ROLES: &[RoleDef] = &[
         name: role::MEMBER,
         display_name: "Member",
         scope: RoleScope::Site,
-        site: &[p(r::ASSIGN_ROLE, READ), p(r::WORKSPACE_PROXY, READ)],
+        site: &[p(r::ASSIGN_ROLE, READ), p(r::WORKSPACE_PROXY, READ), p(r::OAUTH2_APP, READ)],
         org: &[],
         user: MEMBER_OWN,
     },

@@ -76,6 +76,7 @@ pub trait Repo:
     + NotificationStore
     + ProxyStore
     + ScimStore
+    + OAuth2Store
     + Send
     + Sync
 {
@@ -315,6 +316,32 @@ pub trait ScimStore {
 }
 
 pub use crate::scim::{ScimGroupRow, ScimUserRow};
+
+/// OAuth2 applications and their client secrets.
+pub trait OAuth2Store {
+    /// Stores a new application.
+    fn insert_oauth2_app(&self, app: &OAuth2App) -> Result<()>;
+    /// One application.
+    fn oauth2_app(&self, id: Uuid) -> Result<Option<OAuth2App>>;
+    /// Every application, by name then id.
+    fn list_oauth2_apps(&self) -> Result<Vec<OAuth2App>>;
+    /// The applications a user holds tokens of.
+    fn oauth2_apps_granted_by(&self, user: Uuid) -> Result<Vec<OAuth2App>>;
+    /// Overwrites an application's name, callback URL, icon and `updated_at`.
+    fn update_oauth2_app(&self, app: &OAuth2App) -> Result<()>;
+    /// Removes an application with its secrets.
+    fn delete_oauth2_app(&self, id: Uuid) -> Result<()>;
+    /// Stores a new secret.
+    fn insert_oauth2_app_secret(&self, secret: &OAuth2AppSecret) -> Result<()>;
+    /// One secret.
+    fn oauth2_app_secret(&self, id: Uuid) -> Result<Option<OAuth2AppSecret>>;
+    /// The secrets of an application, oldest first.
+    fn oauth2_app_secrets(&self, app: Uuid) -> Result<Vec<OAuth2AppSecret>>;
+    /// Removes a secret.
+    fn delete_oauth2_app_secret(&self, id: Uuid) -> Result<()>;
+}
+
+pub use crate::oauth2::{OAuth2App, OAuth2AppSecret};
 
 /// Notification templates (seeded by migrations) and their delivery methods.
 pub trait NotificationStore {

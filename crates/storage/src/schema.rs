@@ -226,6 +226,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth2_provider_apps (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        name -> Text,
+        icon -> Text,
+        callback_url -> Text,
+        redirect_uris -> Text,
+        client_type -> Text,
+        dynamically_registered -> Bool,
+        grant_types -> Text,
+        response_types -> Text,
+        token_endpoint_auth_method -> Text,
+    }
+}
+
+diesel::table! {
+    oauth2_provider_app_secrets (id) {
+        id -> Text,
+        app_id -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        hashed_secret -> Binary,
+        display_secret -> Text,
+        secret_prefix -> Text,
+    }
+}
+
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(groups -> organizations (organization_id));

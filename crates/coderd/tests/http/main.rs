@@ -9,6 +9,7 @@ mod foundation;
 mod groups;
 mod keys;
 mod licensing;
+mod oauth2;
 mod orgs;
 mod personal;
 mod plans;

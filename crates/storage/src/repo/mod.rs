@@ -11,6 +11,7 @@ mod groups;
 mod keys;
 mod licensing;
 mod notifications;
+mod oauth2;
 mod orgs;
 mod plans;
 mod proxies;

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod licensing;
 pub mod meta;
 pub mod notifications;
+pub mod oauth2;
 pub mod orgs;
 pub mod personal;
 pub mod proxies;
@@ -35,4 +36,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     quiet_hours::configure(cfg);
     proxies::configure(cfg);
     scim::configure(cfg);
+    oauth2::configure(cfg);
 }
