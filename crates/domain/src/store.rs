@@ -210,6 +210,8 @@ pub trait GroupStore {
     fn remove_group_members(&self, group: Uuid, users: &[Uuid]) -> Result<()>;
     /// Ids of the explicit members of a group.
     fn group_member_ids(&self, group: Uuid) -> Result<Vec<Uuid>>;
+    /// `(group, user)` pairs of the explicit members of several groups, in one query.
+    fn members_of_groups(&self, groups: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>>;
     /// Ids of groups a user explicitly belongs to.
     fn group_ids_of_user(&self, user: Uuid) -> Result<Vec<Uuid>>;
     /// Number of explicit members of a group who are live users.

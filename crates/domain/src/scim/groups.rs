@@ -102,9 +102,14 @@ impl App {
     }
 
     fn scim_group_resource(&self, group: &Group, row: Option<&ScimGroupRow>) -> ScimResult<Value> {
-        let base = format!("{}/scim/v2", self.settings.access_url.trim_end_matches('/'));
         let ids = self.repo().group_member_ids(group.id)?;
         let users = self.repo().users_by_ids(&ids)?;
+        Ok(self.scim_group_resource_with(group, row, &users.iter().collect::<Vec<_>>()))
+    }
+
+    /// The resource of a group whose member users are already loaded.
+    fn scim_group_resource_with(&self, group: &Group, row: Option<&ScimGroupRow>, users: &[&crate::user::User]) -> Value {
+        let base = format!("{}/scim/v2", self.settings.access_url.trim_end_matches('/'));
         let mut stored: Map<String, Value> = row.and_then(|r| serde_json::from_str(&r.attributes).ok()).unwrap_or_default();
         let sent: Vec<Value> =
             stored.iter().find(|(k, _)| k.eq_ignore_ascii_case("members")).and_then(|(_, v)| v.as_array().cloned()).unwrap_or_default();
@@ -139,7 +144,7 @@ impl App {
             json!({"resourceType": "Group", "created": fmt(created), "lastModified": fmt(last),
                    "location": format!("{base}/Groups/{}", group.id), "version": version_of(last)}),
         );
-        Ok(Value::Object(obj))
+        Value::Object(obj)
     }
 
     fn scim_visible_group(&self, id: &str) -> ScimResult<(Group, Option<ScimGroupRow>)> {
@@ -172,11 +177,22 @@ impl App {
     fn scim_group_resources(&self) -> ScimResult<Vec<Value>> {
         let org = self.scim_org(self.repo())?;
         let rows: std::collections::HashMap<Uuid, ScimGroupRow> = self.repo().scim_groups()?.into_iter().map(|r| (r.group_id, r)).collect();
-        let mut all = Vec::new();
-        for g in self.repo().list_groups(Some(org.id))?.into_iter().filter(|g| !g.is_everyone()) {
-            all.push(self.scim_group_resource(&g, rows.get(&g.id))?);
-        }
-        Ok(all)
+        let groups: Vec<Group> = self.repo().list_groups(Some(org.id))?.into_iter().filter(|g| !g.is_everyone()).collect();
+        // One query for every membership and one for every member, not two per group.
+        let pairs = self.repo().members_of_groups(&groups.iter().map(|g| g.id).collect::<Vec<_>>())?;
+        let mut user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
+        user_ids.sort();
+        user_ids.dedup();
+        let users: std::collections::HashMap<Uuid, crate::user::User> =
+            self.repo().users_by_ids(&user_ids)?.into_iter().map(|u| (u.id, u)).collect();
+        Ok(groups
+            .iter()
+            .map(|g| {
+                let members: Vec<&crate::user::User> =
+                    pairs.iter().filter(|(gid, _)| *gid == g.id).filter_map(|(_, u)| users.get(u)).collect();
+                self.scim_group_resource_with(g, rows.get(&g.id), &members)
+            })
+            .collect())
     }
 
     /// `GET /scim/v2/Groups/{id}`.

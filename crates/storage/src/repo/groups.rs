@@ -90,6 +90,17 @@ impl GroupStore for DbRepo<'_> {
         ids.iter().map(|s| parse_uuid(s)).collect()
     }
 
+    fn members_of_groups(&self, groups: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>> {
+        let ids: Vec<String> = groups.iter().map(Uuid::to_string).collect();
+        let rows: Vec<(String, String)> = self.with(|c| {
+            group_members::table
+                .filter(group_members::group_id.eq_any(&ids))
+                .select((group_members::group_id, group_members::user_id))
+                .load(c)
+        })?;
+        rows.iter().map(|(g, u)| Ok((parse_uuid(g)?, parse_uuid(u)?))).collect()
+    }
+
     fn group_ids_of_user(&self, user: Uuid) -> Result<Vec<Uuid>> {
         let ids: Vec<String> = self
             .with(|c| group_members::table.filter(group_members::user_id.eq(user.to_string())).select(group_members::group_id).load(c))?;
