@@ -622,10 +622,15 @@ mod tests {
         assert_eq!(e.feature(Feature::ManagedAgentLimit).limit, None);
         assert!(!e.enabled(Feature::BrowserOnly), "entitled but not switched on");
         assert_eq!(e.feature(Feature::BrowserOnly).entitlement, Entitlement::Entitled);
+        // The set matches in any case; Coder's default agent limit only for exactly "premium".
         let mut f = Fixture::new();
         f.add(100, 0, json!({"feature_set": "PREMIUM"}));
         let e = f.compute(&inputs(1));
         assert!(e.enabled(Feature::MultipleOrganizations) && e.enabled(Feature::ServiceAccounts));
+        assert_eq!(e.feature(Feature::ManagedAgentLimit).limit, None);
+        let mut f = Fixture::new();
+        f.add(100, 0, json!({"feature_set": "premium"}));
+        let e = f.compute(&inputs(1));
         let agents = e.feature(Feature::ManagedAgentLimit);
         assert_eq!((agents.limit, agents.actual), (Some(1000), Some(0)));
         assert_eq!(agents.usage_period.unwrap().issued_at, time::macros::datetime!(2025-07-01 00:00:00 UTC));
