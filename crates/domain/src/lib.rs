@@ -14,6 +14,7 @@ pub mod authcache;
 pub mod clock;
 pub mod error;
 pub mod groups;
+pub mod idpsync;
 pub mod licensing;
 pub mod notifications;
 pub mod oauth2;

@@ -54,6 +54,8 @@ pub mod resource {
     pub const OAUTH2_APP_SECRET: &str = "oauth2_app_secret";
     /// A user's OAuth2 codes and tokens.
     pub const OAUTH2_APP_CODE_TOKEN: &str = "oauth2_app_code_token";
+    /// IdP sync settings.
+    pub const IDPSYNC_SETTINGS: &str = "idpsync_settings";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.
@@ -171,6 +173,7 @@ pub const ROLES: &[RoleDef] = &[
             p(r::ORGANIZATION_MEMBER, CRUD),
             p(r::GROUP, CRUD),
             p(r::GROUP_MEMBER, READ),
+            p(r::IDPSYNC_SETTINGS, &[a::READ, a::UPDATE]),
         ],
         org: &[],
         user: &[],
@@ -242,6 +245,7 @@ pub const ROLES: &[RoleDef] = &[
             p(r::ASSIGN_ORG_ROLE, &[a::ASSIGN, a::UNASSIGN, a::READ]),
             p(r::GROUP, CRUD),
             p(r::GROUP_MEMBER, ALL),
+            p(r::IDPSYNC_SETTINGS, &[a::READ, a::UPDATE]),
         ],
         user: &[],
     },

@@ -1,6 +1,7 @@
 //! Black-box HTTP tests: each runs the real server on SQLite and on PostgreSQL.
 
 mod harness;
+mod idpsync;
 mod pg;
 
 mod concurrency;

@@ -4,6 +4,7 @@
 pub mod appearance;
 pub mod common;
 pub mod groups;
+pub mod idpsync;
 pub mod keys;
 pub mod licensing;
 pub mod notifications;
@@ -20,6 +21,7 @@ pub mod workspace_sharing;
 pub use appearance::*;
 pub use common::*;
 pub use groups::*;
+pub use idpsync::*;
 pub use keys::*;
 pub use licensing::*;
 pub use notifications::*;

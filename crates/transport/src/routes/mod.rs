@@ -2,6 +2,7 @@
 
 pub mod appearance;
 pub mod groups;
+pub mod idpsync;
 pub mod keys;
 pub mod licensing;
 pub mod meta;
@@ -37,4 +38,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     proxies::configure(cfg);
     scim::configure(cfg);
     oauth2::configure(cfg);
+    idpsync::configure(cfg);
 }
