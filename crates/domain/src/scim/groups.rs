@@ -185,14 +185,13 @@ impl App {
         user_ids.dedup();
         let users: std::collections::HashMap<Uuid, crate::user::User> =
             self.repo().users_by_ids(&user_ids)?.into_iter().map(|u| (u.id, u)).collect();
-        Ok(groups
-            .iter()
-            .map(|g| {
-                let members: Vec<&crate::user::User> =
-                    pairs.iter().filter(|(gid, _)| *gid == g.id).filter_map(|(_, u)| users.get(u)).collect();
-                self.scim_group_resource_with(g, rows.get(&g.id), &members)
-            })
-            .collect())
+        let mut by_group: std::collections::HashMap<Uuid, Vec<&crate::user::User>> = std::collections::HashMap::new();
+        for (g, u) in &pairs {
+            if let Some(user) = users.get(u) {
+                by_group.entry(*g).or_default().push(user);
+            }
+        }
+        Ok(groups.iter().map(|g| self.scim_group_resource_with(g, rows.get(&g.id), by_group.get(&g.id).map_or(&[][..], |v| v))).collect())
     }
 
     /// `GET /scim/v2/Groups/{id}`.
