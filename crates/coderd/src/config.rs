@@ -146,6 +146,10 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_SESSION_DURATION", default_value = "24h", value_parser = duration::parse)]
     pub session_duration: Duration,
 
+    /// Lifetime of the refresh tokens the OAuth2 provider issues (each refresh issues a new one).
+    #[arg(long = "default-oauth-refresh-lifetime", env = "CODER_DEFAULT_OAUTH_REFRESH_LIFETIME", default_value = "720h", value_parser = duration::parse)]
+    pub default_oauth_refresh_lifetime: Duration,
+
     /// Lifetime of API keys and tokens created without an explicit lifetime.
     #[arg(long, env = "CODER_DEFAULT_TOKEN_LIFETIME", default_value = "168h", value_parser = duration::parse)]
     pub default_token_lifetime: Duration,

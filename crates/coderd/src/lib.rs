@@ -77,6 +77,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
     domain::quiet_hours::DailySchedule::parse(&quiet_hours_default).map_err(|e| format!("--default-quiet-hours-schedule: {e}"))?;
     Ok(Settings {
         session_duration: args.session_duration,
+        oauth_refresh_lifetime: args.default_oauth_refresh_lifetime,
         default_token_lifetime: args.default_token_lifetime,
         max_token_lifetime: args.max_token_lifetime,
         max_admin_token_lifetime: args.max_admin_token_lifetime,
@@ -156,6 +157,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .app_data(state.clone())
             .wrap(ErrorHandlers::new().default_handler(transport::error::envelope_errors))
             .wrap(from_fn(transport::middleware::entitlement_warnings))
+            .wrap(from_fn(transport::middleware::resource_metadata_challenge))
             .wrap(from_fn(transport::middleware::request_log))
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))

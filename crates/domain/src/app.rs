@@ -22,6 +22,8 @@ use crate::user::User;
 pub struct Settings {
     /// Lifetime of browser/password sessions (`CODER_SESSION_DURATION`, 24h).
     pub session_duration: Duration,
+    /// Lifetime of OAuth2 provider refresh tokens (`CODER_DEFAULT_OAUTH_REFRESH_LIFETIME`, 30 days).
+    pub oauth_refresh_lifetime: Duration,
     /// Lifetime of tokens made without one (`CODER_DEFAULT_TOKEN_LIFETIME`, 7 days).
     pub default_token_lifetime: Duration,
     /// Longest token a non-owner may make (`CODER_MAX_TOKEN_LIFETIME`, ~100 years).
@@ -62,6 +64,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             session_duration: Duration::from_secs(24 * 3600),
+            oauth_refresh_lifetime: Duration::from_secs(720 * 3600),
             default_token_lifetime: Duration::from_secs(7 * 24 * 3600),
             max_token_lifetime: Duration::from_secs(876_600 * 3600),
             max_admin_token_lifetime: Duration::from_secs(7 * 24 * 3600),

@@ -117,7 +117,7 @@ fn signed_out(detail: &str) -> Error {
 }
 
 /// Splits a token into its id and secret, with Coder's words for a malformed one.
-fn split_token(token: &str) -> Result<(&str, &str)> {
+pub(crate) fn split_token(token: &str) -> Result<(&str, &str)> {
     let parts: Vec<&str> = token.split('-').collect();
     if parts.len() != 2 {
         return Err(signed_out(&format!("Invalid API key format: incorrect amount of API key parts, expected 2 got {}", parts.len())));
@@ -199,14 +199,15 @@ impl App {
     }
 
     /// The new `(last_used, expires_at)` of a key used at `now`, when either must be written:
-    /// `last_used` at most hourly, and a session's expiry slid forward once it has lost an hour.
+    /// `last_used` at most hourly, and a session's expiry slid forward once it has lost an hour
+    /// (never a token's: an OAuth2 access token ends when its `expires_in` said).
     fn usage_update(&self, key: &ApiKey, now: OffsetDateTime) -> Option<(OffsetDateTime, OffsetDateTime)> {
         let mut last_used = key.last_used;
         let mut expires_at = key.expires_at;
         if now - key.last_used > LAST_USED_GRANULARITY {
             last_used = now;
         }
-        if !self.settings.disable_session_expiry_refresh && key.login_type != LoginType::Token {
+        if !self.settings.disable_session_expiry_refresh && !matches!(key.login_type, LoginType::Token | LoginType::OAuth2ProviderApp) {
             let lifetime = time::Duration::seconds(key.lifetime_seconds);
             if key.expires_at - now <= lifetime - time::Duration::HOUR {
                 expires_at = now.checked_add(lifetime).unwrap_or(key.expires_at);

@@ -327,11 +327,11 @@ pub trait OAuth2Store {
     fn oauth2_app(&self, id: Uuid) -> Result<Option<OAuth2App>>;
     /// Every application, by name then id.
     fn list_oauth2_apps(&self) -> Result<Vec<OAuth2App>>;
-    /// The applications a user holds tokens of.
+    /// The applications a user holds live grants of, by name then id.
     fn oauth2_apps_granted_by(&self, user: Uuid) -> Result<Vec<OAuth2App>>;
-    /// Overwrites an application's name, callback URL, icon and `updated_at`.
+    /// Overwrites every mutable column of an application (all but id and creation).
     fn update_oauth2_app(&self, app: &OAuth2App) -> Result<()>;
-    /// Removes an application with its secrets.
+    /// Removes an application with its secrets, codes, grants and their access tokens.
     fn delete_oauth2_app(&self, id: Uuid) -> Result<()>;
     /// Stores a new secret.
     fn insert_oauth2_app_secret(&self, secret: &OAuth2AppSecret) -> Result<()>;
@@ -339,11 +339,53 @@ pub trait OAuth2Store {
     fn oauth2_app_secret(&self, id: Uuid) -> Result<Option<OAuth2AppSecret>>;
     /// The secrets of an application, oldest first.
     fn oauth2_app_secrets(&self, app: Uuid) -> Result<Vec<OAuth2AppSecret>>;
-    /// Removes a secret.
+    /// Removes a secret with the grants it authenticated and their access tokens.
     fn delete_oauth2_app_secret(&self, id: Uuid) -> Result<()>;
+    /// The secret with this prefix.
+    fn oauth2_app_secret_by_prefix(&self, prefix: &str) -> Result<Option<OAuth2AppSecret>>;
+    /// Records that a secret authenticated a client (`last_used_at`).
+    fn touch_oauth2_app_secret(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Stores a new authorization code, first dropping the expired codes of the same user and
+    /// application.
+    fn insert_oauth2_code(&self, code: &AuthorizationCode) -> Result<()>;
+    /// The code with this prefix.
+    fn oauth2_code_by_prefix(&self, prefix: &str) -> Result<Option<AuthorizationCode>>;
+    /// Marks a code redeemed by `grant`, unless it already was: `false` means another exchange
+    /// won (codes are single use even under concurrent requests).
+    fn redeem_oauth2_code(&self, id: Uuid, grant: Uuid, at: OffsetDateTime) -> Result<bool>;
+    /// Stores a new grant.
+    fn insert_oauth2_grant(&self, grant: &Grant) -> Result<()>;
+    /// One grant.
+    fn oauth2_grant(&self, id: Uuid) -> Result<Option<Grant>>;
+    /// The grant an access token (API key) was issued for.
+    fn oauth2_grant_of_api_key(&self, api_key_id: &str) -> Result<Option<Grant>>;
+    /// Stores a new refresh token.
+    fn insert_oauth2_refresh_token(&self, token: &RefreshToken) -> Result<()>;
+    /// The refresh token with this prefix.
+    fn oauth2_refresh_token_by_prefix(&self, prefix: &str) -> Result<Option<RefreshToken>>;
+    /// Marks a refresh token spent and deletes its access token, unless it already was spent:
+    /// `false` means another refresh won.
+    fn spend_oauth2_refresh_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool>;
+    /// Revokes grants with every token and access token they issued: the given grants, or
+    /// every grant of `(user, app)`.
+    fn revoke_oauth2_grants(&self, which: GrantSelector) -> Result<()>;
 }
 
-pub use crate::oauth2::{OAuth2App, OAuth2AppSecret};
+/// Which grants [`OAuth2Store::revoke_oauth2_grants`] revokes.
+#[derive(Debug, Clone, Copy)]
+pub enum GrantSelector {
+    /// One grant.
+    Id(Uuid),
+    /// Every grant one user gave one application.
+    UserApp {
+        /// The user.
+        user: Uuid,
+        /// The application.
+        app: Uuid,
+    },
+}
+
+pub use crate::oauth2::{AuthorizationCode, Grant, OAuth2App, OAuth2AppSecret, RefreshToken};
 
 /// Notification templates (seeded by migrations) and their delivery methods.
 pub trait NotificationStore {

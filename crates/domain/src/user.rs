@@ -48,6 +48,8 @@ pub enum LoginType {
     Token,
     /// Cannot log in interactively; used through tokens only.
     None,
+    /// An access token the OAuth2 provider issued to an application (only ever an API key's).
+    OAuth2ProviderApp,
 }
 
 impl LoginType {
@@ -59,6 +61,7 @@ impl LoginType {
             LoginType::Oidc => "oidc",
             LoginType::Token => "token",
             LoginType::None => "none",
+            LoginType::OAuth2ProviderApp => "oauth2_provider_app",
         }
     }
 
@@ -70,6 +73,7 @@ impl LoginType {
             "oidc" => Some(LoginType::Oidc),
             "token" => Some(LoginType::Token),
             "none" => Some(LoginType::None),
+            "oauth2_provider_app" => Some(LoginType::OAuth2ProviderApp),
             _ => None,
         }
     }

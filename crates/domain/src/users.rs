@@ -203,7 +203,7 @@ impl App {
                 secret::hash_password(&input.password)
             }
             LoginType::Oidc => return Err(Error::bad_request("You must configure OIDC before creating OIDC users.")),
-            LoginType::Token => {
+            LoginType::Token | LoginType::OAuth2ProviderApp => {
                 return Err(Error::bad_request(format!(
                     "Unsupported login type {:?} for manually creating new users.",
                     login_type.as_str()

@@ -240,6 +240,54 @@ diesel::table! {
         grant_types -> Text,
         response_types -> Text,
         token_endpoint_auth_method -> Text,
+        client_id_issued_at -> Nullable<Timestamp>,
+        client_metadata -> Text,
+        registration_access_token -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    oauth2_provider_app_codes (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        secret_prefix -> Text,
+        hashed_secret -> Binary,
+        user_id -> Text,
+        app_id -> Text,
+        redirect_uri -> Text,
+        redirect_uri_given -> Bool,
+        scope -> Text,
+        resource_uri -> Text,
+        code_challenge -> Text,
+        code_challenge_method -> Text,
+        redeemed_at -> Nullable<Timestamp>,
+        grant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    oauth2_provider_app_grants (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        app_id -> Text,
+        app_secret_id -> Nullable<Text>,
+        user_id -> Text,
+        scope -> Text,
+        audience -> Text,
+    }
+}
+
+diesel::table! {
+    oauth2_provider_app_tokens (id) {
+        id -> Text,
+        grant_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        hash_prefix -> Text,
+        refresh_hash -> Binary,
+        api_key_id -> Nullable<Text>,
+        spent_at -> Nullable<Timestamp>,
     }
 }
 
@@ -255,6 +303,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(oauth2_provider_app_tokens -> oauth2_provider_app_grants (grant_id));
+diesel::joinable!(oauth2_provider_app_grants -> oauth2_provider_apps (app_id));
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(groups -> organizations (organization_id));
@@ -275,6 +325,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_counts,
     organization_member_counts,
     change_log,
+    oauth2_provider_apps,
+    oauth2_provider_app_secrets,
+    oauth2_provider_app_codes,
+    oauth2_provider_app_grants,
+    oauth2_provider_app_tokens,
 );
 
 /// SQL functions both backends share.

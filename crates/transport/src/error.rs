@@ -124,13 +124,14 @@ fn default_message(status: StatusCode) -> &'static str {
 }
 
 /// Middleware hook: rewrites any error response that is not already JSON into the envelope, so
-/// actix's own plain-text errors (404, 405, 413, ...) never reach a client.
+/// actix's own plain-text errors (404, 405, 413, ...) never reach a client. The server-rendered
+/// pages (sign-in, consent) keep their HTML.
 pub fn envelope_errors<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("application/scim+json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("application/scim+json") || v.starts_with("text/html"));
     if is_json {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

@@ -8,6 +8,7 @@ pub mod de;
 pub mod dto;
 pub mod error;
 pub mod gate;
+pub mod html;
 pub mod middleware;
 pub mod openapi;
 pub mod query;

@@ -60,3 +60,25 @@ pub async fn entitlement_warnings(
     }
     Ok(res)
 }
+
+/// Points OAuth2 clients at the protected resource metadata (RFC 9728 §5.1): while the OAuth2
+/// provider is on, the Bearer challenge of every 401 names `resource_metadata`.
+pub async fn resource_metadata_challenge(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<actix_web::web::Data<crate::state::State>>().cloned();
+    let mut res = next.call(req).await?;
+    if res.status() != actix_web::http::StatusCode::UNAUTHORIZED {
+        return Ok(res);
+    }
+    let Some(state) = state.filter(|s| s.app.require_oauth2_experiment().is_ok()) else { return Ok(res) };
+    let challenge = res.headers().get(actix_web::http::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let Some(c) = challenge.filter(|c| c.starts_with("Bearer") && !c.contains("resource_metadata=")) {
+        let value = format!("{c}, resource_metadata=\"{}/.well-known/oauth-protected-resource\"", state.app.issuer());
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            res.headers_mut().insert(actix_web::http::header::WWW_AUTHENTICATE, v);
+        }
+    }
+    Ok(res)
+}

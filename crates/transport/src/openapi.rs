@@ -26,6 +26,15 @@ impl Modify for SessionTokenScheme {
             ))),
         );
         components.add_security_scheme(
+            "RegistrationAccessToken",
+            SecurityScheme::Http(
+                utoipa::openapi::security::HttpBuilder::new()
+                    .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+                    .description(Some("The registration access token `POST /oauth2/register` returned (RFC 7592)."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "CoderExternalProxyToken",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Coder-External-Proxy-Token",
@@ -140,14 +149,25 @@ impl Modify for SessionTokenScheme {
         routes::idpsync::patch_role_sync,
         routes::idpsync::patch_role_sync_config,
         routes::idpsync::patch_role_sync_mapping,
-        routes::oauth2::list_apps,
-        routes::oauth2::create_app,
-        routes::oauth2::get_app,
-        routes::oauth2::update_app,
-        routes::oauth2::delete_app,
-        routes::oauth2::list_secrets,
-        routes::oauth2::create_secret,
-        routes::oauth2::delete_secret,
+        routes::oauth2::apps::list_apps,
+        routes::oauth2::apps::create_app,
+        routes::oauth2::apps::get_app,
+        routes::oauth2::apps::update_app,
+        routes::oauth2::apps::delete_app,
+        routes::oauth2::apps::list_secrets,
+        routes::oauth2::apps::create_secret,
+        routes::oauth2::apps::delete_secret,
+        routes::oauth2::authorize::show,
+        routes::oauth2::authorize::decide,
+        routes::oauth2::tokens::token,
+        routes::oauth2::tokens::revoke,
+        routes::oauth2::tokens::revoke_app,
+        routes::oauth2::registration::register,
+        routes::oauth2::registration::get_client,
+        routes::oauth2::registration::put_client,
+        routes::oauth2::registration::delete_client,
+        routes::oauth2::metadata::authorization_server,
+        routes::oauth2::metadata::protected_resource,
         routes::scim::service_provider_config_doc,
         routes::scim::schemas_doc,
         routes::scim::schema_doc,

@@ -39,3 +39,13 @@ where
         .map_err(|e| ApiError(Error::internal("Internal error.", format!("blocking task failed: {e}"))))?
         .map_err(ApiError)
 }
+
+/// [`blocking`] for a use case with its own error type (the OAuth2 protocol endpoints, which
+/// answer in the RFCs' format, not Coder's envelope).
+pub async fn blocking_raw<T, F>(state: &web::Data<State>, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&App) -> T + Send + 'static,
+    T: Send + 'static,
+{
+    blocking(state, move |app| Ok(f(app))).await
+}

@@ -99,6 +99,9 @@ impl App {
             token_endpoint_auth_method: "client_secret_post".into(),
             created_at: now,
             updated_at: now,
+            metadata: super::ClientMetadata::default(),
+            client_id_issued_at: None,
+            registration_access_token: None,
         };
         in_transaction(self.repo(), |tx| tx.insert_oauth2_app(&app))?;
         Ok(app)
@@ -110,6 +113,10 @@ impl App {
         check_input(&input)?;
         rbac::require(&actor.subject, action::UPDATE, &app_object())?;
         app.name = input.name;
+        if let Some(first) = app.redirect_uris.first_mut() {
+            // The callback URL is the first registered redirect URI; keep them one.
+            first.clone_from(&input.callback_url);
+        }
         app.callback_url = input.callback_url;
         app.icon = input.icon;
         app.updated_at = clock::now();

@@ -1,18 +1,21 @@
-//! OAuth2 applications and client secrets.
+//! OAuth2 applications, client secrets, authorization codes, grants and refresh tokens.
+//!
+//! Revoking anything that issued access tokens deletes those API keys here, one by one through
+//! [`KeyStore::delete_api_key`], so that every replica's authentication cache hears of each.
 
 use diesel::prelude::*;
-use domain::oauth2::{OAuth2App, OAuth2AppSecret};
-use domain::store::OAuth2Store;
+use domain::oauth2::{AuthorizationCode, ClientMetadata, Grant, OAuth2App, OAuth2AppSecret, RefreshToken};
+use domain::store::{GrantSelector, KeyStore, OAuth2Store};
 use domain::Result;
-use time::PrimitiveDateTime;
+use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::DbRepo;
 use crate::rows::*;
 use crate::schema::*;
 
-#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
-#[diesel(table_name = oauth2_provider_apps)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Debug, Clone)]
+#[diesel(table_name = oauth2_provider_apps, treat_none_as_null = true)]
 struct AppRow {
     id: String,
     created_at: PrimitiveDateTime,
@@ -26,10 +29,17 @@ struct AppRow {
     grant_types: String,
     response_types: String,
     token_endpoint_auth_method: String,
+    client_id_issued_at: Option<PrimitiveDateTime>,
+    client_metadata: String,
+    registration_access_token: Option<Vec<u8>>,
 }
 
 fn list(s: &str) -> Result<Vec<String>> {
     serde_json::from_str(s).map_err(|e| domain::Error::internal("Internal error.", format!("stored list {s:?}: {e}")))
+}
+
+fn opt_uuid(s: Option<String>) -> Result<Option<Uuid>> {
+    s.as_deref().map(parse_uuid).transpose()
 }
 
 impl From<&OAuth2App> for AppRow {
@@ -47,6 +57,9 @@ impl From<&OAuth2App> for AppRow {
             grant_types: to_json(&a.grant_types),
             response_types: to_json(&a.response_types),
             token_endpoint_auth_method: a.token_endpoint_auth_method.clone(),
+            client_id_issued_at: a.client_id_issued_at.map(to_db_time),
+            client_metadata: serde_json::to_string(&a.metadata).unwrap_or_else(|_| "{}".into()),
+            registration_access_token: a.registration_access_token.clone(),
         }
     }
 }
@@ -67,6 +80,10 @@ impl TryFrom<AppRow> for OAuth2App {
             token_endpoint_auth_method: r.token_endpoint_auth_method,
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
+            metadata: serde_json::from_str::<ClientMetadata>(&r.client_metadata)
+                .map_err(|e| domain::Error::internal("Internal error.", format!("stored client metadata: {e}")))?,
+            client_id_issued_at: r.client_id_issued_at.map(from_db_time),
+            registration_access_token: r.registration_access_token,
         })
     }
 }
@@ -98,6 +115,160 @@ impl TryFrom<SecretRow> for OAuth2AppSecret {
     }
 }
 
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = oauth2_provider_app_codes)]
+struct CodeRow {
+    id: String,
+    created_at: PrimitiveDateTime,
+    expires_at: PrimitiveDateTime,
+    secret_prefix: String,
+    hashed_secret: Vec<u8>,
+    user_id: String,
+    app_id: String,
+    redirect_uri: String,
+    redirect_uri_given: bool,
+    scope: String,
+    resource_uri: String,
+    code_challenge: String,
+    code_challenge_method: String,
+    redeemed_at: Option<PrimitiveDateTime>,
+    grant_id: Option<String>,
+}
+
+impl From<&AuthorizationCode> for CodeRow {
+    fn from(c: &AuthorizationCode) -> Self {
+        Self {
+            id: c.id.to_string(),
+            created_at: to_db_time(c.created_at),
+            expires_at: to_db_time(c.expires_at),
+            secret_prefix: c.secret_prefix.clone(),
+            hashed_secret: c.hashed_secret.clone(),
+            user_id: c.user_id.to_string(),
+            app_id: c.app_id.to_string(),
+            redirect_uri: c.redirect_uri.clone(),
+            redirect_uri_given: c.redirect_uri_given,
+            scope: c.scope.clone(),
+            resource_uri: c.resource_uri.clone(),
+            code_challenge: c.code_challenge.clone(),
+            code_challenge_method: c.code_challenge_method.clone(),
+            redeemed_at: c.redeemed_at.map(to_db_time),
+            grant_id: c.grant_id.map(|g| g.to_string()),
+        }
+    }
+}
+
+impl TryFrom<CodeRow> for AuthorizationCode {
+    type Error = domain::Error;
+    fn try_from(r: CodeRow) -> Result<Self> {
+        Ok(AuthorizationCode {
+            id: parse_uuid(&r.id)?,
+            created_at: from_db_time(r.created_at),
+            expires_at: from_db_time(r.expires_at),
+            secret_prefix: r.secret_prefix,
+            hashed_secret: r.hashed_secret,
+            user_id: parse_uuid(&r.user_id)?,
+            app_id: parse_uuid(&r.app_id)?,
+            redirect_uri: r.redirect_uri,
+            redirect_uri_given: r.redirect_uri_given,
+            scope: r.scope,
+            resource_uri: r.resource_uri,
+            code_challenge: r.code_challenge,
+            code_challenge_method: r.code_challenge_method,
+            redeemed_at: r.redeemed_at.map(from_db_time),
+            grant_id: opt_uuid(r.grant_id)?,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = oauth2_provider_app_grants)]
+struct GrantRow {
+    id: String,
+    created_at: PrimitiveDateTime,
+    app_id: String,
+    app_secret_id: Option<String>,
+    user_id: String,
+    scope: String,
+    audience: String,
+}
+
+impl TryFrom<GrantRow> for Grant {
+    type Error = domain::Error;
+    fn try_from(r: GrantRow) -> Result<Self> {
+        Ok(Grant {
+            id: parse_uuid(&r.id)?,
+            created_at: from_db_time(r.created_at),
+            app_id: parse_uuid(&r.app_id)?,
+            app_secret_id: opt_uuid(r.app_secret_id)?,
+            user_id: parse_uuid(&r.user_id)?,
+            scope: r.scope,
+            audience: r.audience,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = oauth2_provider_app_tokens)]
+struct TokenRow {
+    id: String,
+    grant_id: String,
+    created_at: PrimitiveDateTime,
+    expires_at: PrimitiveDateTime,
+    hash_prefix: String,
+    refresh_hash: Vec<u8>,
+    api_key_id: Option<String>,
+    spent_at: Option<PrimitiveDateTime>,
+}
+
+impl TryFrom<TokenRow> for RefreshToken {
+    type Error = domain::Error;
+    fn try_from(r: TokenRow) -> Result<Self> {
+        Ok(RefreshToken {
+            id: parse_uuid(&r.id)?,
+            grant_id: parse_uuid(&r.grant_id)?,
+            created_at: from_db_time(r.created_at),
+            expires_at: from_db_time(r.expires_at),
+            hash_prefix: r.hash_prefix,
+            refresh_hash: r.refresh_hash,
+            api_key_id: r.api_key_id,
+            spent_at: r.spent_at.map(from_db_time),
+        })
+    }
+}
+
+impl DbRepo<'_> {
+    /// Deletes the access tokens (API keys) issued under the given grants, telling every cache.
+    fn revoke_access_tokens(&self, grant_ids: &[String]) -> Result<()> {
+        if grant_ids.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<Option<String>> = self.with(|c| {
+            oauth2_provider_app_tokens::table
+                .filter(oauth2_provider_app_tokens::grant_id.eq_any(grant_ids))
+                .filter(oauth2_provider_app_tokens::api_key_id.is_not_null())
+                .select(oauth2_provider_app_tokens::api_key_id)
+                .load(c)
+        })?;
+        for key in keys.into_iter().flatten() {
+            self.delete_api_key(&key)?;
+        }
+        Ok(())
+    }
+
+    fn grant_ids_where(&self, app: Option<&str>, secret: Option<&str>) -> Result<Vec<String>> {
+        self.with(|c| {
+            let mut q = oauth2_provider_app_grants::table.select(oauth2_provider_app_grants::id).into_boxed();
+            if let Some(app) = app {
+                q = q.filter(oauth2_provider_app_grants::app_id.eq(app.to_string()));
+            }
+            if let Some(secret) = secret {
+                q = q.filter(oauth2_provider_app_grants::app_secret_id.eq(secret.to_string()));
+            }
+            q.load(c)
+        })
+    }
+}
+
 impl OAuth2Store for DbRepo<'_> {
     fn insert_oauth2_app(&self, app: &OAuth2App) -> Result<()> {
         let row = AppRow::from(app);
@@ -120,28 +291,32 @@ impl OAuth2Store for DbRepo<'_> {
         convert_all(rows)
     }
 
-    fn oauth2_apps_granted_by(&self, _user: Uuid) -> Result<Vec<OAuth2App>> {
-        // No tokens are issued yet, so no user has granted any application access.
-        Ok(Vec::new())
+    fn oauth2_apps_granted_by(&self, user: Uuid) -> Result<Vec<OAuth2App>> {
+        let rows: Vec<AppRow> = self.with(|c| {
+            let granted = oauth2_provider_app_grants::table
+                .filter(oauth2_provider_app_grants::user_id.eq(user.to_string()))
+                .select(oauth2_provider_app_grants::app_id);
+            oauth2_provider_apps::table
+                .filter(oauth2_provider_apps::id.eq_any(granted))
+                .order((oauth2_provider_apps::name.asc(), oauth2_provider_apps::id.asc()))
+                .select(AppRow::as_select())
+                .load(c)
+        })?;
+        convert_all(rows)
     }
 
     fn update_oauth2_app(&self, app: &OAuth2App) -> Result<()> {
-        self.with(|c| {
-            diesel::update(oauth2_provider_apps::table.find(app.id.to_string()))
-                .set((
-                    oauth2_provider_apps::name.eq(&app.name),
-                    oauth2_provider_apps::callback_url.eq(&app.callback_url),
-                    oauth2_provider_apps::icon.eq(&app.icon),
-                    oauth2_provider_apps::updated_at.eq(to_db_time(app.updated_at)),
-                ))
-                .execute(c)
-                .map(|_| ())
-        })
+        let row = AppRow::from(app);
+        self.with(|c| diesel::update(oauth2_provider_apps::table.find(app.id.to_string())).set(&row).execute(c).map(|_| ()))
     }
 
     fn delete_oauth2_app(&self, id: Uuid) -> Result<()> {
         let id = id.to_string();
+        let grants = self.grant_ids_where(Some(&id), None)?;
+        self.revoke_access_tokens(&grants)?;
         self.with(|c| {
+            diesel::delete(oauth2_provider_app_grants::table.filter(oauth2_provider_app_grants::app_id.eq(&id))).execute(c)?;
+            diesel::delete(oauth2_provider_app_codes::table.filter(oauth2_provider_app_codes::app_id.eq(&id))).execute(c)?;
             diesel::delete(oauth2_provider_app_secrets::table.filter(oauth2_provider_app_secrets::app_id.eq(&id))).execute(c)?;
             diesel::delete(oauth2_provider_apps::table.find(&id)).execute(c).map(|_| ())
         })
@@ -178,6 +353,183 @@ impl OAuth2Store for DbRepo<'_> {
     }
 
     fn delete_oauth2_app_secret(&self, id: Uuid) -> Result<()> {
-        self.with(|c| diesel::delete(oauth2_provider_app_secrets::table.find(id.to_string())).execute(c).map(|_| ()))
+        let id = id.to_string();
+        let grants = self.grant_ids_where(None, Some(&id))?;
+        self.revoke_access_tokens(&grants)?;
+        self.with(|c| {
+            diesel::delete(oauth2_provider_app_grants::table.filter(oauth2_provider_app_grants::id.eq_any(&grants))).execute(c)?;
+            diesel::delete(oauth2_provider_app_secrets::table.find(&id)).execute(c).map(|_| ())
+        })
+    }
+
+    fn oauth2_app_secret_by_prefix(&self, prefix: &str) -> Result<Option<OAuth2AppSecret>> {
+        let row: Option<SecretRow> = self.with(|c| {
+            oauth2_provider_app_secrets::table
+                .filter(oauth2_provider_app_secrets::secret_prefix.eq(prefix))
+                .select(SecretRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(OAuth2AppSecret::try_from).transpose()
+    }
+
+    fn touch_oauth2_app_secret(&self, id: Uuid, at: OffsetDateTime) -> Result<()> {
+        self.with(|c| {
+            diesel::update(oauth2_provider_app_secrets::table.filter(oauth2_provider_app_secrets::id.eq(id.to_string())))
+                .set(oauth2_provider_app_secrets::last_used_at.eq(Some(to_db_time(at))))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+
+    fn insert_oauth2_code(&self, code: &AuthorizationCode) -> Result<()> {
+        let row = CodeRow::from(code);
+        self.with(|c| {
+            diesel::delete(
+                oauth2_provider_app_codes::table
+                    .filter(oauth2_provider_app_codes::app_id.eq(&row.app_id))
+                    .filter(oauth2_provider_app_codes::user_id.eq(&row.user_id))
+                    .filter(oauth2_provider_app_codes::expires_at.le(row.created_at)),
+            )
+            .execute(c)?;
+            diesel::insert_into(oauth2_provider_app_codes::table).values(&row).execute(c).map(|_| ())
+        })
+    }
+
+    fn oauth2_code_by_prefix(&self, prefix: &str) -> Result<Option<AuthorizationCode>> {
+        let row: Option<CodeRow> = self.with(|c| {
+            oauth2_provider_app_codes::table
+                .filter(oauth2_provider_app_codes::secret_prefix.eq(prefix))
+                .select(CodeRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(AuthorizationCode::try_from).transpose()
+    }
+
+    fn redeem_oauth2_code(&self, id: Uuid, grant: Uuid, at: OffsetDateTime) -> Result<bool> {
+        self.with(|c| {
+            diesel::update(
+                oauth2_provider_app_codes::table
+                    .filter(oauth2_provider_app_codes::id.eq(id.to_string()))
+                    .filter(oauth2_provider_app_codes::redeemed_at.is_null()),
+            )
+            .set((
+                oauth2_provider_app_codes::redeemed_at.eq(Some(to_db_time(at))),
+                oauth2_provider_app_codes::grant_id.eq(Some(grant.to_string())),
+            ))
+            .execute(c)
+            .map(|n| n == 1)
+        })
+    }
+
+    fn insert_oauth2_grant(&self, g: &Grant) -> Result<()> {
+        let row = GrantRow {
+            id: g.id.to_string(),
+            created_at: to_db_time(g.created_at),
+            app_id: g.app_id.to_string(),
+            app_secret_id: g.app_secret_id.map(|s| s.to_string()),
+            user_id: g.user_id.to_string(),
+            scope: g.scope.clone(),
+            audience: g.audience.clone(),
+        };
+        self.with(|c| diesel::insert_into(oauth2_provider_app_grants::table).values(&row).execute(c).map(|_| ()))
+    }
+
+    fn oauth2_grant(&self, id: Uuid) -> Result<Option<Grant>> {
+        let row: Option<GrantRow> =
+            self.with(|c| oauth2_provider_app_grants::table.find(id.to_string()).select(GrantRow::as_select()).first(c).optional())?;
+        row.map(Grant::try_from).transpose()
+    }
+
+    fn oauth2_grant_of_api_key(&self, api_key_id: &str) -> Result<Option<Grant>> {
+        let row: Option<GrantRow> = self.with(|c| {
+            oauth2_provider_app_grants::table
+                .inner_join(oauth2_provider_app_tokens::table)
+                .filter(oauth2_provider_app_tokens::api_key_id.eq(api_key_id))
+                .select(GrantRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(Grant::try_from).transpose()
+    }
+
+    fn insert_oauth2_refresh_token(&self, t: &RefreshToken) -> Result<()> {
+        let row = TokenRow {
+            id: t.id.to_string(),
+            grant_id: t.grant_id.to_string(),
+            created_at: to_db_time(t.created_at),
+            expires_at: to_db_time(t.expires_at),
+            hash_prefix: t.hash_prefix.clone(),
+            refresh_hash: t.refresh_hash.clone(),
+            api_key_id: t.api_key_id.clone(),
+            spent_at: t.spent_at.map(to_db_time),
+        };
+        self.with(|c| diesel::insert_into(oauth2_provider_app_tokens::table).values(&row).execute(c).map(|_| ()))
+    }
+
+    fn oauth2_refresh_token_by_prefix(&self, prefix: &str) -> Result<Option<RefreshToken>> {
+        let row: Option<TokenRow> = self.with(|c| {
+            oauth2_provider_app_tokens::table
+                .filter(oauth2_provider_app_tokens::hash_prefix.eq(prefix))
+                .select(TokenRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(RefreshToken::try_from).transpose()
+    }
+
+    fn spend_oauth2_refresh_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool> {
+        let id = id.to_string();
+        let key: Option<Option<String>> = self.with(|c| {
+            oauth2_provider_app_tokens::table
+                .find(&id)
+                .filter(oauth2_provider_app_tokens::spent_at.is_null())
+                .select(oauth2_provider_app_tokens::api_key_id)
+                .first(c)
+                .optional()
+        })?;
+        let won = self.with(|c| {
+            diesel::update(
+                oauth2_provider_app_tokens::table
+                    .filter(oauth2_provider_app_tokens::id.eq(&id))
+                    .filter(oauth2_provider_app_tokens::spent_at.is_null()),
+            )
+            .set((oauth2_provider_app_tokens::spent_at.eq(Some(to_db_time(at))), oauth2_provider_app_tokens::api_key_id.eq(None::<String>)))
+            .execute(c)
+            .map(|n| n == 1)
+        })?;
+        if let (true, Some(Some(key))) = (won, key) {
+            self.delete_api_key(&key)?;
+        }
+        Ok(won)
+    }
+
+    fn revoke_oauth2_grants(&self, which: GrantSelector) -> Result<()> {
+        let ids: Vec<String> = match which {
+            GrantSelector::Id(id) => vec![id.to_string()],
+            GrantSelector::UserApp { user, app } => self.with(|c| {
+                oauth2_provider_app_grants::table
+                    .filter(oauth2_provider_app_grants::user_id.eq(user.to_string()))
+                    .filter(oauth2_provider_app_grants::app_id.eq(app.to_string()))
+                    .select(oauth2_provider_app_grants::id)
+                    .load(c)
+            })?,
+        };
+        self.revoke_access_tokens(&ids)?;
+        if let GrantSelector::UserApp { user, app } = which {
+            self.with(|c| {
+                diesel::delete(
+                    oauth2_provider_app_codes::table
+                        .filter(oauth2_provider_app_codes::app_id.eq(app.to_string()))
+                        .filter(oauth2_provider_app_codes::user_id.eq(user.to_string())),
+                )
+                .execute(c)
+                .map(|_| ())
+            })?;
+        }
+        self.with(|c| {
+            diesel::delete(oauth2_provider_app_grants::table.filter(oauth2_provider_app_grants::id.eq_any(&ids))).execute(c).map(|_| ())
+        })
     }
 }

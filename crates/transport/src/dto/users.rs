@@ -64,6 +64,10 @@ pub enum LoginType {
     /// No interactive login.
     #[serde(rename = "none")]
     None,
+    /// An OAuth2 provider access token (API keys only; Coder's database type, which its SDK enum
+    /// omits).
+    #[serde(rename = "oauth2_provider_app")]
+    OAuth2ProviderApp,
 }
 
 impl From<domain::user::LoginType> for LoginType {
@@ -75,6 +79,7 @@ impl From<domain::user::LoginType> for LoginType {
             D::Oidc => LoginType::Oidc,
             D::Token => LoginType::Token,
             D::None => LoginType::None,
+            D::OAuth2ProviderApp => LoginType::OAuth2ProviderApp,
         }
     }
 }
@@ -90,6 +95,7 @@ impl LoginType {
             LoginType::Oidc => Some(D::Oidc),
             LoginType::Token => Some(D::Token),
             LoginType::None => Some(D::None),
+            LoginType::OAuth2ProviderApp => Some(D::OAuth2ProviderApp),
         }
     }
 }

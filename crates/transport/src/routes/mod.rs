@@ -15,6 +15,7 @@ pub mod quiet_hours;
 pub mod replicas;
 pub mod scim;
 pub mod session;
+pub mod signin;
 pub mod users;
 pub mod workspace_sharing;
 
@@ -38,5 +39,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     proxies::configure(cfg);
     scim::configure(cfg);
     oauth2::configure(cfg);
+    signin::configure(cfg);
     idpsync::configure(cfg);
 }

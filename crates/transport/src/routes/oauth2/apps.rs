@@ -1,4 +1,4 @@
-//! The OAuth2 provider's admin API: applications and their client secrets.
+//! The admin API of OAuth2 applications and their client secrets.
 
 use actix_web::web::{self, Bytes, Path, ServiceConfig};
 use actix_web::{delete, get, post, put, HttpRequest, HttpResponse};
@@ -30,7 +30,7 @@ fn input(body: &[u8]) -> ApiResult<AppInput> {
     Ok(AppInput { name: b.name, callback_url: b.callback_url, icon: b.icon })
 }
 
-const EXPERIMENT_403: &str = "The `oauth2` experiment is off (`CODER_EXPERIMENTS=oauth2`), or not allowed";
+use super::EXPERIMENT_403;
 
 /// Get OAuth2 applications
 #[utoipa::path(
