@@ -128,7 +128,7 @@ impl TestServer {
 
     /// Starts a request.
     pub fn req(&self, method: &str, path: &str) -> Req<'_> {
-        Req { srv: self, method: method.to_string(), path: path.to_string(), headers: Vec::new(), body: None }
+        Req { srv: self, method: method.to_string(), path: path.to_string(), headers: Vec::new(), body: None, follow_redirects: true }
     }
 
     pub fn get(&self, path: &str) -> Req<'_> {
@@ -218,6 +218,7 @@ pub struct Req<'a> {
     path: String,
     headers: Vec<(String, String)>,
     body: Option<String>,
+    follow_redirects: bool,
 }
 
 /// A response, with the body parsed as JSON when it is JSON.
@@ -265,6 +266,22 @@ impl<'a> Req<'a> {
         self.header("Content-Type", "application/json")
     }
 
+    /// Answers a redirect as it is, instead of following it.
+    pub fn no_redirects(mut self) -> Self {
+        self.follow_redirects = false;
+        self
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form(mut self, pairs: &[(&str, &str)]) -> Self {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            s.append_pair(k, v);
+        }
+        self.body = Some(s.finish());
+        self.header("Content-Type", "application/x-www-form-urlencoded")
+    }
+
     pub fn raw(mut self, body: &str) -> Self {
         self.body = Some(body.to_string());
         self
@@ -279,7 +296,15 @@ impl<'a> Req<'a> {
         }
         let body = self.body.unwrap_or_default();
         let req = builder.body(body).unwrap();
-        let mut resp = self.srv.agent.run(req).unwrap_or_else(|e| panic!("{} {url}: {e}", self.method));
+        let no_follow: ureq::Agent;
+        let agent = if self.follow_redirects {
+            &self.srv.agent
+        } else {
+            no_follow =
+                ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(Duration::from_secs(120))).build().into();
+            &no_follow
+        };
+        let mut resp = agent.run(req).unwrap_or_else(|e| panic!("{} {url}: {e}", self.method));
         let status = resp.status().as_u16();
         let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
         let body = resp.body_mut().read_to_string().unwrap_or_default();

@@ -11,6 +11,8 @@ mod groups;
 mod keys;
 mod licensing;
 mod oauth2;
+mod oauth2_clients;
+mod oauth2_protocol;
 mod orgs;
 mod personal;
 mod plans;

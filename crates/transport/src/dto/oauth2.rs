@@ -254,7 +254,7 @@ pub struct OAuth2ClientRegistrationRequest {
     pub response_types: Option<Vec<String>>,
     /// Default `client_secret_basic`; `none` makes a public client with no secret.
     #[serde(default)]
-    #[schema(value_type = Option<OAuth2TokenEndpointAuthMethod>)]
+    #[schema(value_type = OAuth2TokenEndpointAuthMethod)]
     pub token_endpoint_auth_method: Option<String>,
     /// Space-separated scopes the client may ask for (from `scopes_supported`); empty for any.
     #[serde(default)]
@@ -300,7 +300,7 @@ impl OAuth2ClientRegistrationRequest {
 /// Coder's `codersdk.OAuth2ClientConfiguration` (RFC 7592 §3), also the body of the
 /// registration response with `client_secret` added. Empty optional fields are left out.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::OAuth2ClientConfiguration)]
+#[schema(as = codersdk::OAuth2ClientConfiguration, example = json!({"client_id": "bed5ab4c-0bbb-41d3-8a37-843c5c04a495", "client_id_issued_at": 1795493682, "redirect_uris": ["http://127.0.0.1:8765/callback"], "client_name": "My CLI", "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"], "token_endpoint_auth_method": "none", "scope": "user:read", "registration_access_token": "cvKZf2rdg31THuht05xOg8AlQab7GsuP91IBLnNT", "registration_client_uri": "https://coder.example.com/oauth2/clients/bed5ab4c-0bbb-41d3-8a37-843c5c04a495"}))]
 pub struct OAuth2ClientConfiguration {
     /// The client id.
     #[schema(format = "uuid")]
@@ -397,7 +397,7 @@ impl OAuth2ClientConfiguration {
 /// Coder's `codersdk.OAuth2AuthorizationServerMetadata` (RFC 8414), with the fields that say
 /// what this server really does.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::OAuth2AuthorizationServerMetadata)]
+#[schema(as = codersdk::OAuth2AuthorizationServerMetadata, example = json!({"issuer": "https://coder.example.com", "authorization_endpoint": "https://coder.example.com/oauth2/authorize", "token_endpoint": "https://coder.example.com/oauth2/tokens", "registration_endpoint": "https://coder.example.com/oauth2/register", "revocation_endpoint": "https://coder.example.com/oauth2/revoke", "response_types_supported": ["code"], "grant_types_supported": ["authorization_code", "refresh_token"], "code_challenge_methods_supported": ["S256"], "scopes_supported": ["coder:all", "user:read"], "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"], "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"], "authorization_response_iss_parameter_supported": true}))]
 pub struct OAuth2AuthorizationServerMetadata {
     /// The access URL.
     pub issuer: String,
@@ -427,7 +427,7 @@ pub struct OAuth2AuthorizationServerMetadata {
 
 /// Coder's `codersdk.OAuth2ProtectedResourceMetadata` (RFC 9728).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::OAuth2ProtectedResourceMetadata)]
+#[schema(as = codersdk::OAuth2ProtectedResourceMetadata, example = json!({"resource": "https://coder.example.com", "authorization_servers": ["https://coder.example.com"], "scopes_supported": ["coder:all", "user:read"], "bearer_methods_supported": ["header", "query"]}))]
 pub struct OAuth2ProtectedResourceMetadata {
     /// The access URL.
     pub resource: String,

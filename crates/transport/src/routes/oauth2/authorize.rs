@@ -83,7 +83,9 @@ fn consent_page(req: &AuthorizeRequest, actor: &Actor, csrf: &str) -> String {
     )
 }
 
-/// OAuth2 authorization request (GET): the consent page.
+/// OAuth2 authorization request (GET - show authorization page)
+///
+/// The consent page.
 ///
 /// Needs a signed-in user; others are redirected (303) to `/login?redirect=...`. While the
 /// client or redirect URI is in doubt, errors are an HTML page; after that they go back to the
@@ -102,13 +104,13 @@ fn consent_page(req: &AuthorizeRequest, actor: &Actor, csrf: &str) -> String {
         ("resource" = Option<String>, Query, description = "RFC 8707: this deployment's access URL"),
     ),
     responses(
-        (status = 200, description = "The consent page (HTML)", content_type = "text/html"),
+        (status = 200, description = "The consent page (HTML)", content_type = "text/html", body = String, example = json!("<!DOCTYPE html><html lang=\"en\">…<form id=\"allow-form\" method=\"POST\">…</form>…</html>")),
         (status = 302, description = "An error sent back to the redirect URI"),
         (status = 303, description = "Not signed in: to `/login?redirect=...`"),
-        (status = 400, description = "Unknown client or redirect URI (HTML page)", content_type = "text/html"),
+        (status = 400, description = "Unknown client or redirect URI (HTML page)", content_type = "text/html", body = String),
         (status = 403, description = EXPERIMENT_403, body = Response),
     ),
-    security(("CoderSessionToken" = [])),
+    security((), ("CoderSessionToken" = [])),
 )]
 #[get("/oauth2/authorize")]
 pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest) -> ApiResult<HttpResponse> {
@@ -125,7 +127,9 @@ pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest)
     Ok(html::page(StatusCode::OK).cookie(cookie).body(html::document(&format!("Authorize {}", request.app.name), &body)))
 }
 
-/// OAuth2 authorization request (POST): the user's decision.
+/// OAuth2 authorization request (POST - process authorization)
+///
+/// The user's decision.
 ///
 /// `decision=deny` sends `access_denied` to the client; anything else approves and redirects
 /// (302) with `code`, `state` and `iss`. A browser session (the cookie) must send the page's
@@ -147,10 +151,10 @@ pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest)
     responses(
         (status = 302, description = "To the redirect URI, with the code or an error"),
         (status = 303, description = "Not signed in: to `/login?redirect=...`"),
-        (status = 400, description = "Unknown client or redirect URI (HTML page)", content_type = "text/html"),
-        (status = 403, description = "A missing or wrong CSRF token (HTML page), or the experiment is off"),
+        (status = 400, description = "Unknown client or redirect URI (HTML page)", content_type = "text/html", body = String),
+        (status = 403, description = "A missing or wrong CSRF token (HTML page), or the experiment is off (JSON)", content((Response = "application/json"), (String = "text/html"))),
     ),
-    security(("CoderSessionToken" = [])),
+    security((), ("CoderSessionToken" = [])),
 )]
 #[post("/oauth2/authorize")]
 pub async fn decide(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest, body: Bytes) -> ApiResult<HttpResponse> {

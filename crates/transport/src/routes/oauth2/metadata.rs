@@ -29,7 +29,7 @@ fn scopes() -> Vec<String> {
     supported_scopes().into_iter().map(str::to_string).collect()
 }
 
-/// OAuth2 authorization server metadata.
+/// OAuth2 authorization server metadata
 #[utoipa::path(
     operation_id = "oauth2-authorization-server-metadata",
     tag = "Enterprise",
@@ -59,7 +59,7 @@ pub async fn authorization_server(state: web::Data<State>) -> ApiResult<HttpResp
     }))
 }
 
-/// OAuth2 protected resource metadata.
+/// OAuth2 protected resource metadata
 #[utoipa::path(
     operation_id = "oauth2-protected-resource-metadata",
     tag = "Enterprise",

@@ -31,7 +31,7 @@ fn presented_token(req: &HttpRequest) -> String {
     authorization(req).and_then(|h| h.split_once(' ').map(|(_, t)| t.trim().to_string())).unwrap_or_default()
 }
 
-/// OAuth2 dynamic client registration (RFC 7591).
+/// OAuth2 dynamic client registration (RFC 7591)
 ///
 /// Public: anyone may register. Confidential clients get a `client_secret`; public clients
 /// (`token_endpoint_auth_method: none`) get none and use PKCE alone. The
@@ -66,7 +66,7 @@ pub async fn register(state: web::Data<State>, body: Bytes) -> ApiResult<HttpRes
     })
 }
 
-/// Get OAuth2 client configuration (RFC 7592).
+/// Get OAuth2 client configuration (RFC 7592)
 #[utoipa::path(
     operation_id = "get-oauth2-client-configuration",
     tag = "Enterprise",
@@ -95,7 +95,7 @@ pub async fn get_client(state: web::Data<State>, req: HttpRequest, path: Path<St
     })
 }
 
-/// Update OAuth2 client configuration (RFC 7592).
+/// Update OAuth2 client configuration (RFC 7592)
 ///
 /// Replaces every metadata field, with registration's validation and defaults. `client_id` in
 /// the body, when sent, must be the client's own.
@@ -134,7 +134,7 @@ pub async fn put_client(state: web::Data<State>, req: HttpRequest, path: Path<St
     })
 }
 
-/// Delete OAuth2 client registration (RFC 7592).
+/// Delete OAuth2 client registration (RFC 7592)
 ///
 /// Deletes the client with its secrets, codes and grants: every token it holds stops working.
 #[utoipa::path(

@@ -15,7 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(token).service(revoke).service(revoke_app);
 }
 
-/// OAuth2 token exchange.
+/// OAuth2 token exchange
 ///
 /// A form body (`application/x-www-form-urlencoded`). Confidential clients authenticate with
 /// HTTP Basic (`client_secret_basic`) or `client_id` + `client_secret` in the body
@@ -51,7 +51,7 @@ pub async fn token(state: web::Data<State>, req: HttpRequest, body: Bytes) -> Ap
     })
 }
 
-/// Revoke an OAuth2 token (RFC 7009).
+/// Revoke OAuth2 tokens (RFC 7009)
 ///
 /// The client authenticates as at the token endpoint. A refresh token revokes its whole grant;
 /// an access token only itself. Unknown, expired or another client's tokens are answered 200
@@ -83,7 +83,7 @@ pub async fn revoke(state: web::Data<State>, req: HttpRequest, body: Bytes) -> A
     })
 }
 
-/// Delete OAuth2 application tokens.
+/// Delete OAuth2 application tokens
 ///
 /// The signed-in user withdraws every grant they gave the application: its access and refresh
 /// tokens stop working.
