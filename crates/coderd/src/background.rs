@@ -1,7 +1,7 @@
 //! Work a server does besides answering requests: keeping entitlements current (every 10
 //! minutes, and at once when any replica changes licenses), heartbeating this replica (every 5
-//! seconds, and at once when another replica starts or stops), forgetting long-dead replicas,
-//! and checking the health of workspace proxies (on an interval, and at once after any change).
+//! seconds, and at once when another replica starts or stops), forgetting long-dead replicas and
+//! expired OAuth2 codes and tokens, and checking the health of workspace proxies (on an interval, and at once after any change).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -98,6 +98,7 @@ pub fn spawn(app: App, wakeups: Arc<Wakeups>, intervals: Intervals) {
                 app.repo().delete_stale_replicas(domain::clock::now() - domain::licensing::REPLICA_STALE_AFTER)
             })
             .await;
+            run_blocking(&app, "OAuth2 cleanup", |app| app.repo().purge_expired_oauth2(domain::clock::now())).await;
         }
     });
 }

@@ -369,6 +369,9 @@ pub trait OAuth2Store {
     /// Revokes grants with every token and access token they issued: the given grants, or
     /// every grant of `(user, app)`.
     fn revoke_oauth2_grants(&self, which: GrantSelector) -> Result<()>;
+    /// Forgets what expired before `now`: codes, refresh tokens (spent ones were kept only to
+    /// detect reuse), and the grants left without any refresh token.
+    fn purge_expired_oauth2(&self, now: OffsetDateTime) -> Result<()>;
 }
 
 /// Which grants [`OAuth2Store::revoke_oauth2_grants`] revokes.

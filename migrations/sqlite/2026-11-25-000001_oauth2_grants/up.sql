@@ -26,6 +26,7 @@ CREATE TABLE oauth2_provider_app_codes (
     grant_id TEXT NULL
 );
 CREATE INDEX oauth2_provider_app_codes_app_user ON oauth2_provider_app_codes (app_id, user_id);
+CREATE INDEX oauth2_provider_app_codes_expires ON oauth2_provider_app_codes (expires_at);
 
 -- A grant: what one user allowed one application, from one code exchange to its revocation.
 -- Every refresh token of a rotation chain belongs to it; revoking it revokes them all.
@@ -55,3 +56,4 @@ CREATE TABLE oauth2_provider_app_tokens (
 );
 CREATE INDEX oauth2_provider_app_tokens_grant ON oauth2_provider_app_tokens (grant_id);
 CREATE INDEX oauth2_provider_app_tokens_api_key ON oauth2_provider_app_tokens (api_key_id);
+CREATE INDEX oauth2_provider_app_tokens_expires ON oauth2_provider_app_tokens (expires_at);

@@ -300,8 +300,12 @@ impl<'a> Req<'a> {
         let agent = if self.follow_redirects {
             &self.srv.agent
         } else {
-            no_follow =
-                ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(Duration::from_secs(120))).build().into();
+            no_follow = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_global(Some(Duration::from_secs(120)))
+                .build()
+                .into();
             &no_follow
         };
         let mut resp = agent.run(req).unwrap_or_else(|e| panic!("{} {url}: {e}", self.method));

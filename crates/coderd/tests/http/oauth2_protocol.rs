@@ -136,7 +136,10 @@ fn authorization_endpoint(f: &Fixture) {
         (format!("client_id={}&response_type=code&state=st&code_challenge={ch}&code_challenge_method=plain", f.app), "invalid_request"),
         (format!("client_id={}&response_type=code&state=st&code_challenge=short", f.app), "invalid_request"),
         (format!("client_id={}&response_type=code&state=st&code_challenge={ch}&scope=nope", f.app), "invalid_scope"),
-        (format!("client_id={}&response_type=code&state=st&code_challenge={ch}&resource={}", f.app, enc("https://other.example.com")), "invalid_target"),
+        (
+            format!("client_id={}&response_type=code&state=st&code_challenge={ch}&resource={}", f.app, enc("https://other.example.com")),
+            "invalid_target",
+        ),
         (format!("client_id={}&response_type=code&state=st&state=again&code_challenge={ch}", f.app), "invalid_request"),
     ] {
         let r = srv.post(&format!("/oauth2/authorize?{query}")).token(&f.member).no_redirects().send();
@@ -195,7 +198,11 @@ fn token_endpoint(f: &Fixture) {
     assert_eq!(r.header("www-authenticate"), Some("Basic realm=\"coder\""));
     oauth_err(&f.token(&with(&code, &[("client_id", &f.app)])), 401, "invalid_client");
     oauth_err(&f.token(&with(&code, &[("client_id", &f.app), ("client_secret", &f.other_secret)])), 401, "invalid_client");
-    let r = srv.post("/oauth2/tokens").header("Authorization", &basic(&f.app, &f.secret)).form(&with(&code, &[("client_secret", &f.secret)])).send();
+    let r = srv
+        .post("/oauth2/tokens")
+        .header("Authorization", &basic(&f.app, &f.secret))
+        .form(&with(&code, &[("client_secret", &f.secret)]))
+        .send();
     oauth_err(&r, 400, "invalid_request");
     let r = srv.post("/oauth2/tokens").header("Authorization", "Basic !!!").form(&with(&code, &[])).send();
     oauth_err(&r, 401, "invalid_client");
@@ -215,7 +222,13 @@ fn token_endpoint(f: &Fixture) {
     oauth_err(&f.token(&with(&code, &[auth[0], auth[1], ("redirect_uri", "https://client.example.com/other")])), 400, "invalid_grant");
     oauth_err(&f.token(&with(&code, &[auth[0], auth[1], ("resource", "https://other.example.com")])), 400, "invalid_target");
     oauth_err(&f.token(&with(&code, &[("client_id", &f.other_app), ("client_secret", &f.other_secret)])), 400, "invalid_grant");
-    let r = f.token(&[("grant_type", "authorization_code"), ("code", "coder_nothing00_0123456789012345678901234567890123456789"), ("code_verifier", VERIFIER), auth[0], auth[1]]);
+    let r = f.token(&[
+        ("grant_type", "authorization_code"),
+        ("code", "coder_nothing00_0123456789012345678901234567890123456789"),
+        ("code_verifier", VERIFIER),
+        auth[0],
+        auth[1],
+    ]);
     oauth_err(&r, 400, "invalid_grant");
     // Failed attempts leave the code usable; Basic authentication works (form-encoded).
     let r = srv.post("/oauth2/tokens").header("Authorization", &basic(&f.app, &f.secret)).form(&with(&code, &[])).send();
@@ -233,7 +246,12 @@ fn token_endpoint(f: &Fixture) {
     };
     oauth_err(&rt(&[("scope", "coder:all user:read")]), 400, "invalid_scope");
     oauth_err(&rt(&[("resource", "https://other.example.com")]), 400, "invalid_target");
-    let r = f.token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &f.other_app), ("client_secret", &f.other_secret)]);
+    let r = f.token(&[
+        ("grant_type", "refresh_token"),
+        ("refresh_token", &refresh),
+        ("client_id", &f.other_app),
+        ("client_secret", &f.other_secret),
+    ]);
     oauth_err(&r, 400, "invalid_grant");
     oauth_err(&f.token(&[("grant_type", "refresh_token"), auth[0], auth[1]]), 400, "invalid_request");
     let r = rt(&[]);
@@ -241,17 +259,24 @@ fn token_endpoint(f: &Fixture) {
     assert_eq!(r.json["scope"], "coder:all");
 
     // A client registered without the refresh grant may not use it.
-    let reg = srv.post("/oauth2/register").json(json!({"redirect_uris": [CALLBACK], "grant_types": ["authorization_code"], "token_endpoint_auth_method": "client_secret_post"})).send();
+    let reg = srv
+        .post("/oauth2/register")
+        .json(
+            json!({"redirect_uris": [CALLBACK], "grant_types": ["authorization_code"], "token_endpoint_auth_method": "client_secret_post"}),
+        )
+        .send();
     reg.expect(201);
     let (id, secret) = (reg.json["client_id"].as_str().unwrap(), reg.json["client_secret"].as_str().unwrap());
     let r = f.token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", id), ("client_secret", secret)]);
     oauth_err(&r, 400, "unauthorized_client");
 
     // A public client: PKCE alone; a secret is refused.
-    let reg = srv.post("/oauth2/register").json(json!({"redirect_uris": ["http://127.0.0.1:9/cb"], "token_endpoint_auth_method": "none"})).send();
+    let reg =
+        srv.post("/oauth2/register").json(json!({"redirect_uris": ["http://127.0.0.1:9/cb"], "token_endpoint_auth_method": "none"})).send();
     let public = reg.json["client_id"].as_str().unwrap().to_string();
     let code = f.code(&public, "");
-    let pairs = [("grant_type", "authorization_code"), ("code", code.as_str()), ("code_verifier", VERIFIER), ("client_id", public.as_str())];
+    let pairs =
+        [("grant_type", "authorization_code"), ("code", code.as_str()), ("code_verifier", VERIFIER), ("client_id", public.as_str())];
     oauth_err(&f.token(&[&pairs[..], &[("client_secret", "coder_x_y")]].concat()), 401, "invalid_client");
     f.token(&pairs).expect(200);
 }
@@ -305,7 +330,10 @@ fn registration(f: &Fixture) {
         (json!({"redirect_uris": [CALLBACK], "grant_types": ["client_credentials"]}), "invalid_client_metadata"),
         (json!({"redirect_uris": [CALLBACK], "grant_types": ["refresh_token"]}), "invalid_client_metadata"),
         (json!({"redirect_uris": [CALLBACK], "response_types": ["token"]}), "invalid_client_metadata"),
-        (json!({"redirect_uris": [CALLBACK], "jwks": {"keys": []}, "jwks_uri": "https://client.example.com/jwks"}), "invalid_client_metadata"),
+        (
+            json!({"redirect_uris": [CALLBACK], "jwks": {"keys": []}, "jwks_uri": "https://client.example.com/jwks"}),
+            "invalid_client_metadata",
+        ),
         (json!({"redirect_uris": [CALLBACK], "jwks": [1]}), "invalid_client_metadata"),
         (json!({"redirect_uris": [CALLBACK], "client_uri": "not a uri"}), "invalid_client_metadata"),
         (json!({"redirect_uris": [CALLBACK], "scope": "user:read nope"}), "invalid_client_metadata"),
@@ -350,12 +378,23 @@ fn registration(f: &Fixture) {
     assert!(r.json.get("client_secret").is_none());
     let put = |body: Value| srv.put(&client).header("Authorization", &bearer).json(body).send();
     oauth_err(&put(json!({"client_id": f.app, "redirect_uris": [CALLBACK]})), 400, "invalid_client_metadata");
-    oauth_err(&put(json!({"redirect_uris": ["http://127.0.0.1:9/cb"], "token_endpoint_auth_method": "none"})), 400, "invalid_client_metadata");
+    oauth_err(
+        &put(json!({"redirect_uris": ["http://127.0.0.1:9/cb"], "token_endpoint_auth_method": "none"})),
+        400,
+        "invalid_client_metadata",
+    );
     oauth_err(&put(json!({"redirect_uris": ["http://client.example.com/cb"]})), 400, "invalid_redirect_uri");
-    oauth_err(&srv.put(&client).header("Authorization", "Bearer wrong").json(json!({"redirect_uris": [CALLBACK]})).send(), 401, "invalid_token");
+    oauth_err(
+        &srv.put(&client).header("Authorization", "Bearer wrong").json(json!({"redirect_uris": [CALLBACK]})).send(),
+        401,
+        "invalid_token",
+    );
     let r = put(json!({"client_id": id, "redirect_uris": ["https://client.example.com/third"], "client_name": "renamed"}));
     r.expect(200);
-    assert_eq!((r.json["client_name"].as_str(), r.json["redirect_uris"].clone()), (Some("renamed"), json!(["https://client.example.com/third"])));
+    assert_eq!(
+        (r.json["client_name"].as_str(), r.json["redirect_uris"].clone()),
+        (Some("renamed"), json!(["https://client.example.com/third"]))
+    );
     assert_eq!(r.json.get("scope"), None, "a full replacement clears what the body left out");
     // Admin reads see the change; the old redirect URI is gone.
     let app = srv.get(&format!("/api/v2/oauth2-provider/apps/{id}")).token(&f.owner).send();

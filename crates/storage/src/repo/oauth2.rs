@@ -532,4 +532,14 @@ impl OAuth2Store for DbRepo<'_> {
             diesel::delete(oauth2_provider_app_grants::table.filter(oauth2_provider_app_grants::id.eq_any(&ids))).execute(c).map(|_| ())
         })
     }
+
+    fn purge_expired_oauth2(&self, now: OffsetDateTime) -> Result<()> {
+        let at = to_db_time(now);
+        self.with(|c| diesel::delete(oauth2_provider_app_codes::table.filter(oauth2_provider_app_codes::expires_at.le(at))).execute(c))?;
+        self.with(|c| diesel::delete(oauth2_provider_app_tokens::table.filter(oauth2_provider_app_tokens::expires_at.le(at))).execute(c))?;
+        self.with(|c| {
+            let tokens = oauth2_provider_app_tokens::table.filter(oauth2_provider_app_tokens::grant_id.eq(oauth2_provider_app_grants::id));
+            diesel::delete(oauth2_provider_app_grants::table.filter(diesel::dsl::not(diesel::dsl::exists(tokens)))).execute(c).map(|_| ())
+        })
+    }
 }
