@@ -19,3 +19,31 @@ dual_test!(readme_walkthrough_works, |srv| {
     assert!(stdout.contains("\"username\":\"ada\""), "{stdout}");
     assert!(stdout.contains("204\n"), "{stdout}");
 });
+
+/// The README's OAuth2 provider block, run as written against a server with the experiment on.
+fn oauth2_block() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let section = readme.split("## OAuth2 provider").nth(1).expect("OAuth2 section");
+    let block = section.split("```sh\n").nth(1).expect("shell block");
+    block.split("\n```").next().expect("end of block").to_string()
+}
+
+fn readme_oauth2(db: crate::harness::Db) {
+    let Some(srv) = crate::harness::TestServer::start_with(db, &["--experiments", "oauth2"]) else { return };
+    let script = oauth2_block().replace("http://127.0.0.1:3000", srv.url("").trim_end_matches('/'));
+    let out = std::process::Command::new("bash").arg("-euo").arg("pipefail").arg("-c").arg(&script).output().expect("bash runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "OAuth2 block failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("\"username\":\"admin\""), "the token reads /users/me: {stdout}");
+    assert!(stdout.trim_end().ends_with("403"), "the read-only token cannot write: {stdout}");
+}
+
+#[test]
+fn readme_oauth2_block_works_sqlite() {
+    readme_oauth2(crate::harness::Db::Sqlite);
+}
+
+#[test]
+fn readme_oauth2_block_works_postgres() {
+    readme_oauth2(crate::harness::Db::Postgres);
+}
