@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo build -p coderd
-# The HTTP tests run scim2-tester from the pinned Python tools.
-(source scripts/spec/tools.sh && ensure_venv)
+# The HTTP tests run scim2-tester, Authlib and Selenium from the pinned Python tools, and a real
+# OpenID provider (oidc-provider) from npm.
+(source scripts/spec/tools.sh && ensure_venv && ensure_oidc_provider)
 cargo test --workspace
 CHECK_SITE=1 scripts/spec/check_all.sh

@@ -7,6 +7,7 @@
 #   build/tools/venv        openapi-spec-validator, openapi-python-client  (scripts/spec/requirements.txt)
 #   build/tools/redocly     @redocly/cli                                   (scripts/spec/package*.json)
 #   build/tools/typescript  openapi-typescript, openapi-fetch, typescript  (clients/typescript/package*.json)
+#   build/tools/oidc        oidc-provider                                  (scripts/oidc/package*.json)
 #
 # Each install is stamped with the hash of its pin files, so editing a pin reinstalls it.
 
@@ -67,4 +68,10 @@ ensure_ts_tools() {
   _ensure_npm typescript "$REPO_ROOT/clients/typescript"
   TS_TOOLS="$TOOLS_DIR/typescript"
   export TS_TOOLS
+}
+
+# ensure_oidc_provider: build/tools/oidc with panva/oidc-provider (scripts/oidc/package*.json),
+# the real OpenID provider of the OIDC login tests.
+ensure_oidc_provider() {
+  _ensure_npm oidc "$REPO_ROOT/scripts/oidc"
 }

@@ -221,6 +221,110 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_SCIM_AUTH_HEADER", default_value = "", hide_env_values = true)]
     pub scim_auth_header: String,
 
+    /// OIDC login: the client id at the provider (OIDC is on when it is set).
+    #[arg(long, env = "CODER_OIDC_CLIENT_ID", default_value = "")]
+    pub oidc_client_id: String,
+
+    /// OIDC login: the client secret.
+    #[arg(long, env = "CODER_OIDC_CLIENT_SECRET", default_value = "", hide_env_values = true)]
+    pub oidc_client_secret: String,
+
+    /// OIDC login: the issuer, discovered at start-up (`<issuer>/.well-known/openid-configuration`).
+    #[arg(long, env = "CODER_OIDC_ISSUER_URL", default_value = "")]
+    pub oidc_issuer_url: String,
+
+    /// OIDC login: scopes to ask for, comma-separated.
+    #[arg(long, env = "CODER_OIDC_SCOPES", default_value = "openid,profile,email", value_name = "LIST")]
+    pub oidc_scopes: String,
+
+    /// OIDC login: whether people without an account may sign up.
+    #[arg(long, env = "CODER_OIDC_ALLOW_SIGNUPS", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oidc_allow_signups: bool,
+
+    /// OIDC login: allowed email domains, comma-separated (empty allows any).
+    #[arg(long, env = "CODER_OIDC_EMAIL_DOMAIN", default_value = "", value_name = "LIST")]
+    pub oidc_email_domain: String,
+
+    /// OIDC login: accept emails the provider has not verified.
+    #[arg(long, env = "CODER_OIDC_IGNORE_EMAIL_VERIFIED", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oidc_ignore_email_verified: bool,
+
+    /// OIDC login: the claim holding the username.
+    #[arg(long, env = "CODER_OIDC_USERNAME_FIELD", default_value = "preferred_username")]
+    pub oidc_username_field: String,
+
+    /// OIDC login: the claim holding the display name.
+    #[arg(long, env = "CODER_OIDC_NAME_FIELD", default_value = "name")]
+    pub oidc_name_field: String,
+
+    /// OIDC login: the claim holding the email.
+    #[arg(long, env = "CODER_OIDC_EMAIL_FIELD", default_value = "email")]
+    pub oidc_email_field: String,
+
+    /// OIDC login: extra authorization URL parameters, a JSON object.
+    #[arg(long, env = "CODER_OIDC_AUTH_URL_PARAMS", default_value = r#"{"access_type":"offline"}"#, value_name = "JSON")]
+    pub oidc_auth_url_params: String,
+
+    /// OIDC login: use only the ID token's claims, not the userinfo endpoint's.
+    #[arg(long, env = "CODER_OIDC_IGNORE_USERINFO", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oidc_ignore_userinfo: bool,
+
+    /// OIDC login: the claim of the default organization's legacy group sync.
+    #[arg(long, env = "CODER_OIDC_GROUP_FIELD", default_value = "")]
+    pub oidc_group_field: String,
+
+    /// OIDC login: legacy group sync, claim value → group name (a JSON object).
+    #[arg(long, env = "CODER_OIDC_GROUP_MAPPING", default_value = "{}", value_name = "JSON")]
+    pub oidc_group_mapping: String,
+
+    /// OIDC login: create groups the legacy group sync names.
+    #[arg(long, env = "CODER_OIDC_GROUP_AUTO_CREATE", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oidc_group_auto_create: bool,
+
+    /// OIDC login: only group claim values matching this pattern count.
+    #[arg(long, env = "CODER_OIDC_GROUP_REGEX_FILTER", default_value = ".*")]
+    pub oidc_group_regex_filter: String,
+
+    /// OIDC login: only members of one of these groups may sign in, comma-separated.
+    #[arg(long, env = "CODER_OIDC_ALLOWED_GROUPS", default_value = "", value_name = "LIST")]
+    pub oidc_allowed_groups: String,
+
+    /// OIDC login: the claim of site role sync.
+    #[arg(long, env = "CODER_OIDC_USER_ROLE_FIELD", default_value = "")]
+    pub oidc_user_role_field: String,
+
+    /// OIDC login: site role sync, claim value → roles (a JSON object of arrays).
+    #[arg(long, env = "CODER_OIDC_USER_ROLE_MAPPING", default_value = "{}", value_name = "JSON")]
+    pub oidc_user_role_mapping: String,
+
+    /// OIDC login: site roles every OIDC user gets, comma-separated.
+    #[arg(long, env = "CODER_OIDC_USER_ROLE_DEFAULT", default_value = "", value_name = "LIST")]
+    pub oidc_user_role_default: String,
+
+    /// OIDC login: the claim of organization sync, until the setting is stored.
+    #[arg(long, env = "CODER_OIDC_ORGANIZATION_FIELD", default_value = "")]
+    pub oidc_organization_field: String,
+
+    /// OIDC login: organization sync, claim value → organization ids (a JSON object of arrays).
+    #[arg(long, env = "CODER_OIDC_ORGANIZATION_MAPPING", default_value = "{}", value_name = "JSON")]
+    pub oidc_organization_mapping: String,
+
+    /// OIDC login: organization sync also assigns the default organization.
+    #[arg(long, env = "CODER_OIDC_ORGANIZATION_ASSIGN_DEFAULT", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oidc_organization_assign_default: bool,
+
+    /// OIDC login: the sign-in button's text.
+    #[arg(long, env = "CODER_OIDC_SIGN_IN_TEXT", default_value = "OpenID Connect")]
+    pub oidc_sign_in_text: String,
+
+    /// OIDC login: the sign-in button's icon URL.
+    #[arg(long, env = "CODER_OIDC_ICON_URL", default_value = "")]
+    pub oidc_icon_url: String,
+
+    /// OIDC login: the text shown when signups are off.
+    #[arg(long, env = "CODER_OIDC_SIGNUPS_DISABLED_TEXT", default_value = "")]
+    pub oidc_signups_disabled_text: String,
+
     /// Experimental features to switch on, comma-separated (`oauth2`: the OAuth2 provider).
     #[arg(long, env = "CODER_EXPERIMENTS", default_value = "", value_name = "LIST")]
     pub experiments: String,

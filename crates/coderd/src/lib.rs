@@ -6,6 +6,7 @@
 pub mod background;
 pub mod config;
 pub mod duration;
+pub mod externallogin;
 pub mod license_cli;
 pub mod proxy_health;
 
@@ -94,6 +95,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         allow_custom_quiet_hours: args.allow_custom_quiet_hours,
         access_url: String::new(),
         experiments: args.experiments.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+        oidc: externallogin::settings(args)?,
         scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),
     })
 }
@@ -124,6 +126,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     settings.access_url = access_url.clone();
+    let oidc = externallogin::provider(args, &access_url)?.map(Arc::new);
     let repo = open_store(&args.database)?;
     let feed = repo.feed().clone();
     let app = App::new(Arc::new(repo), settings);
@@ -150,7 +153,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     app.refresh_entitlements().map_err(|e| format!("cannot compute entitlements: {e}"))?;
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
-    let state = web::Data::new(State { app: app.clone(), info });
+    let state = web::Data::new(State { app: app.clone(), info, oidc });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()

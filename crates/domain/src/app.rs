@@ -56,6 +56,8 @@ pub struct Settings {
     pub access_url: String,
     /// `CODER_EXPERIMENTS`: experimental features switched on (`oauth2`).
     pub experiments: Vec<String>,
+    /// `CODER_OIDC_*`: OIDC login, when a client id is configured.
+    pub oidc: Option<crate::externallogin::OidcSettings>,
     /// SHA-256 of `CODER_SCIM_AUTH_HEADER`, the key SCIM clients present; SCIM is off without it.
     pub scim_key_hash: Option<Vec<u8>>,
 }
@@ -81,6 +83,7 @@ impl Default for Settings {
             allow_custom_quiet_hours: true,
             access_url: String::new(),
             scim_key_hash: None,
+            oidc: None,
             experiments: Vec::new(),
         }
     }

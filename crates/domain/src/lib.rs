@@ -13,6 +13,7 @@ pub mod auth;
 pub mod authcache;
 pub mod clock;
 pub mod error;
+pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
 pub mod licensing;

@@ -77,6 +77,7 @@ pub trait Repo:
     + ProxyStore
     + ScimStore
     + OAuth2Store
+    + UserLinkStore
     + Send
     + Sync
 {
@@ -488,4 +489,17 @@ pub fn in_transaction<T>(repo: &dyn Repo, f: impl FnOnce(&dyn Repo) -> Result<T>
         Ok(())
     })?;
     out.ok_or_else(|| Error::internal("Internal error.", "transaction body did not run"))
+}
+
+/// The links of external identities (OIDC subjects, GitHub users) to accounts (`user_links`).
+pub trait UserLinkStore {
+    /// The link of an identity whose account is live.
+    fn user_link_by_linked_id(&self, login_type: LoginType, linked_id: &str) -> Result<Option<crate::externallogin::UserLink>>;
+    /// The link of one account for one login type.
+    fn user_link(&self, user: Uuid, login_type: LoginType) -> Result<Option<crate::externallogin::UserLink>>;
+    /// Creates or replaces the link of `(user, login_type)`; `Conflict` when another account
+    /// holds the identity.
+    fn upsert_user_link(&self, link: &crate::externallogin::UserLink) -> Result<()>;
+    /// The merged claims of the OIDC links of live users (of members of `org` when given).
+    fn oidc_merged_claims(&self, org: Option<Uuid>) -> Result<Vec<serde_json::Map<String, serde_json::Value>>>;
 }

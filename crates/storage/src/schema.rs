@@ -311,6 +311,17 @@ diesel::joinable!(groups -> organizations (organization_id));
 diesel::joinable!(group_members -> groups (group_id));
 diesel::joinable!(group_members -> users (user_id));
 
+diesel::table! {
+    user_links (user_id, login_type) {
+        user_id -> Text,
+        login_type -> Text,
+        linked_id -> Text,
+        claims -> Text,
+    }
+}
+
+diesel::joinable!(user_links -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     site_configs,
     users,
@@ -330,6 +341,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth2_provider_app_codes,
     oauth2_provider_app_grants,
     oauth2_provider_app_tokens,
+    user_links,
 );
 
 /// SQL functions both backends share.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod de;
 pub mod dto;
 pub mod error;
+pub mod externallogin;
 pub mod gate;
 pub mod html;
 pub mod middleware;

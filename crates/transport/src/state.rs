@@ -25,6 +25,8 @@ pub struct State {
     pub app: App,
     /// Server facts.
     pub info: ServerInfo,
+    /// The discovered OpenID Connect provider, when `CODER_OIDC_*` configures one.
+    pub oidc: Option<std::sync::Arc<crate::externallogin::oidc::OidcProvider>>,
 }
 
 /// Runs a use case on actix's blocking pool, so diesel never blocks an async worker.

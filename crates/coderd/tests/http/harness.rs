@@ -52,7 +52,11 @@ impl TestServer {
 
     /// Starts a server with extra flags.
     pub fn start_with(db: Db, extra: &[&str]) -> Option<Self> {
-        let mut args = server_args(extra);
+        Self::start_with_args(db, server_args(extra))
+    }
+
+    /// Starts a server on `db` with these arguments (a fresh database is filled in).
+    pub fn start_with_args(db: Db, mut args: ServerArgs) -> Option<Self> {
         let mut sqlite_dir = None;
         let mut pg_name = None;
         match db {

@@ -6,6 +6,7 @@ mod pg;
 
 mod concurrency;
 mod deployment;
+mod externallogin;
 mod foundation;
 mod groups;
 mod keys;

@@ -6,6 +6,7 @@
 //! lock; PostgreSQL uses a plain `BEGIN`.
 
 mod bulk;
+mod externallogin;
 mod fragments;
 mod groups;
 mod keys;

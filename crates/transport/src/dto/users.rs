@@ -379,3 +379,13 @@ pub struct ValidateUserPasswordResponse {
     /// Why not, when it would not.
     pub details: String,
 }
+
+/// Coder's `codersdk.OIDCClaimsResponse`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = codersdk::OIDCClaimsResponse, example = json!({"claims": {"sub": "alice", "email": "alice@example.com", "groups": ["eng"]}}))]
+pub struct OidcClaimsResponse {
+    /// The merged claims of the latest OIDC login: the ID token's and the userinfo endpoint's,
+    /// userinfo winning on conflict.
+    #[schema(value_type = Object)]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}

@@ -27,7 +27,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_role_sync)
         .service(patch_role_sync)
         .service(patch_role_sync_config)
-        .service(patch_role_sync_mapping);
+        .service(patch_role_sync_mapping)
+        .service(available_fields)
+        .service(org_available_fields)
+        .service(field_values)
+        .service(org_field_values);
 }
 
 /// Get organization IdP Sync settings
@@ -348,4 +352,93 @@ pub async fn patch_role_sync_mapping(state: web::Data<State>, actor: Authed, org
     let (add, remove) = b.edits();
     let s = blocking(&state, move |app| app.update_role_sync(&actor.0, &org, UseCases::role_mapping_edit(&add, &remove))).await?;
     Ok(HttpResponse::Ok().json(RoleSyncSettings::from(s)))
+}
+
+fn claim_field(req: &actix_web::HttpRequest) -> String {
+    crate::query::pairs(req).into_iter().find(|(k, _)| k == "claimField").map(|(_, v)| v).unwrap_or_default()
+}
+
+/// Get the available idp sync claim fields
+#[utoipa::path(
+    operation_id = "get-the-available-idp-sync-claim-fields",
+    tag = "Enterprise",
+    responses(
+        (status = 200, description = "Claim names seen in stored OIDC logins, sorted", body = Vec<String>, example = json!(["email", "groups", "sub"])),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/settings/idpsync/available-fields")]
+pub async fn available_fields(state: web::Data<State>, actor: Authed) -> ApiResult<HttpResponse> {
+    let v = blocking(&state, move |app| app.idpsync_available_fields(&actor.0, None)).await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// Get the available organization idp sync claim fields
+#[utoipa::path(
+    operation_id = "get-the-available-organization-idp-sync-claim-fields",
+    tag = "Enterprise",
+    params(("organization" = String, Path, description = "Organization ID or name")),
+    responses(
+        (status = 200, description = "Claim names seen in the stored OIDC logins of the organization's members, sorted", body = Vec<String>, example = json!(["email", "groups", "sub"])),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed to read the organization's IdP sync settings", body = Response),
+        (status = 404, description = "No such organization, or not a member", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/organizations/{organization}/settings/idpsync/available-fields")]
+pub async fn org_available_fields(state: web::Data<State>, actor: Authed, org: Path<String>) -> ApiResult<HttpResponse> {
+    let v = blocking(&state, move |app| app.idpsync_available_fields(&actor.0, Some(&org))).await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// Get the idp sync claim field values
+#[utoipa::path(
+    operation_id = "get-the-idp-sync-claim-field-values",
+    tag = "Enterprise",
+    params(("claimField" = String, Query, description = "The claim whose values to list")),
+    responses(
+        (status = 200, description = "The claim's distinct string values, sorted", body = Vec<String>, example = json!(["eng", "ops"])),
+        (status = 400, description = "No `claimField`", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/settings/idpsync/field-values")]
+pub async fn field_values(state: web::Data<State>, actor: Authed, req: actix_web::HttpRequest) -> ApiResult<HttpResponse> {
+    let field = claim_field(&req);
+    let v = blocking(&state, move |app| app.idpsync_field_values(&actor.0, None, &field)).await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// Get the organization idp sync claim field values
+#[utoipa::path(
+    operation_id = "get-the-organization-idp-sync-claim-field-values",
+    tag = "Enterprise",
+    params(
+        ("organization" = String, Path, description = "Organization ID or name"),
+        ("claimField" = String, Query, description = "The claim whose values to list"),
+    ),
+    responses(
+        (status = 200, description = "The claim's distinct string values among the organization's members, sorted", body = Vec<String>, example = json!(["eng", "ops"])),
+        (status = 400, description = "No `claimField`", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "Not allowed to read the organization's IdP sync settings", body = Response),
+        (status = 404, description = "No such organization, or not a member", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/organizations/{organization}/settings/idpsync/field-values")]
+pub async fn org_field_values(
+    state: web::Data<State>,
+    actor: Authed,
+    org: Path<String>,
+    req: actix_web::HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let field = claim_field(&req);
+    let v = blocking(&state, move |app| app.idpsync_field_values(&actor.0, Some(&org), &field)).await?;
+    Ok(HttpResponse::Ok().json(v))
 }

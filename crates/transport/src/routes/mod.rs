@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per endpoint group.
 
 pub mod appearance;
+pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
 pub mod keys;
@@ -25,6 +26,8 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     meta::configure(cfg);
     session::configure(cfg);
+    // Before `users`: `/users/oidc-claims` must not be read as `/users/{user}`.
+    externallogin::configure(cfg);
     users::configure(cfg);
     keys::configure(cfg);
     personal::configure(cfg);

@@ -24,15 +24,34 @@ fn field<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
 fn form_page(req: &HttpRequest, state: &State, status: StatusCode, redirect: &str, email: &str, error: &str) -> HttpResponse {
     let (csrf, cookie) = html::csrf_token(req, state.info.secure_cookie);
     let error = if error.is_empty() { String::new() } else { format!("<p class=\"error\" id=\"error\">{}</p>", escape(error)) };
+    let oidc_button = match &state.app.settings.oidc {
+        Some(o) => {
+            let target = format!(
+                "/api/v2/users/oidc/callback?{}",
+                url::form_urlencoded::Serializer::new(String::new()).append_pair("redirect", redirect).finish()
+            );
+            let icon = if o.icon_url.is_empty() {
+                String::new()
+            } else {
+                format!("<img class=\"icon\" alt=\"\" src=\"{}\"> ", escape(&o.icon_url))
+            };
+            format!("<p><a id=\"oidc\" class=\"button\" href=\"{}\">{icon}{}</a></p>", escape(&target), escape(&o.sign_in_text))
+        }
+        None => String::new(),
+    };
     let body = if state.app.settings.disable_password_auth {
-        "<h1>Sign in</h1><p>Password sign-in is disabled on this deployment, and no other sign-in method is configured.</p>".to_string()
+        if oidc_button.is_empty() {
+            "<h1>Sign in</h1><p>Password sign-in is disabled on this deployment, and no other sign-in method is configured.</p>".to_string()
+        } else {
+            format!("<h1>Sign in to Coder</h1>{error}{oidc_button}")
+        }
     } else {
         format!(
             "<h1>Sign in to Coder</h1>{error}<form id=\"login-form\" method=\"POST\" action=\"/login\">\
              <input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{csrf}\"><input type=\"hidden\" name=\"redirect\" value=\"{redirect}\">\
              <label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required value=\"{email}\">\
              <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-             <button id=\"sign-in\" class=\"primary\" type=\"submit\">Sign in</button></form>",
+             <button id=\"sign-in\" class=\"primary\" type=\"submit\">Sign in</button></form>{oidc_button}",
             redirect = escape(redirect),
             email = escape(email),
         )

@@ -142,7 +142,10 @@ pub async fn auth_methods(state: web::Data<State>) -> HttpResponse {
     HttpResponse::Ok().json(AuthMethods {
         password: AuthMethod { enabled: !state.app.settings.disable_password_auth },
         github: GithubAuthMethod { enabled: false, default_provider_configured: false },
-        oidc: OidcAuthMethod { enabled: false, sign_in_text: String::new(), icon_url: String::new() },
+        oidc: match &state.app.settings.oidc {
+            Some(o) => OidcAuthMethod { enabled: true, sign_in_text: o.sign_in_text.clone(), icon_url: o.icon_url.clone() },
+            None => OidcAuthMethod { enabled: false, sign_in_text: String::new(), icon_url: String::new() },
+        },
         terms_of_service_url: String::new(),
     })
 }

@@ -3,6 +3,8 @@
 //! (Coder's keys and stored shapes); the settings endpoints are not license-gated (the sync at
 //! login is), only authorized (`idpsync_settings`).
 
+pub mod apply;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -130,6 +132,54 @@ fn role_key(org: Uuid) -> String {
 impl App {
     fn idpsync_site(&self, actor: &Actor, act: &str) -> Result<()> {
         rbac::require(&actor.subject, act, &Object::of(resource::IDPSYNC_SETTINGS))
+    }
+
+    /// Who may read claim fields: `idpsync_settings` read, site-wide or in `org`; Coder's words.
+    fn claims_reader(&self, actor: &Actor, org: Option<&str>, what: &str) -> Result<Option<Uuid>> {
+        let org = match org {
+            Some(o) => Some(self.resolve_org(actor, o)?.id),
+            None => None,
+        };
+        let object = match org {
+            Some(id) => Object::of(resource::IDPSYNC_SETTINGS).in_org(id),
+            None => Object::of(resource::IDPSYNC_SETTINGS),
+        };
+        if !rbac::authorize(&actor.subject, action::READ, &object) {
+            return Err(Error::new(crate::error::ErrorKind::Forbidden, format!("You do not have permission to view {what}"))
+                .with_detail("idpsync_settings.read permission is required"));
+        }
+        Ok(org)
+    }
+
+    /// `GET /settings/idpsync/available-fields` (and per organization): the claim names seen in
+    /// stored OIDC logins (of that organization's members), sorted.
+    pub fn idpsync_available_fields(&self, actor: &Actor, org: Option<&str>) -> Result<Vec<String>> {
+        let org = self.claims_reader(actor, org, "the available IDP fields")?;
+        let mut fields = std::collections::BTreeSet::new();
+        for claims in self.repo().oidc_merged_claims(org)? {
+            fields.extend(claims.keys().cloned());
+        }
+        Ok(fields.into_iter().collect())
+    }
+
+    /// `GET /settings/idpsync/field-values?claimField=` (and per organization): the distinct
+    /// string values of one claim (a string, or the strings of an array), sorted.
+    pub fn idpsync_field_values(&self, actor: &Actor, org: Option<&str>, claim_field: &str) -> Result<Vec<String>> {
+        let org = self.claims_reader(actor, org, "the IDP claim field values")?;
+        if claim_field.is_empty() {
+            return Err(Error::bad_request("claimField query parameter is required"));
+        }
+        let mut values = std::collections::BTreeSet::new();
+        for claims in self.repo().oidc_merged_claims(org)? {
+            match claims.get(claim_field) {
+                Some(serde_json::Value::String(s)) => {
+                    values.insert(s.clone());
+                }
+                Some(serde_json::Value::Array(items)) => values.extend(items.iter().filter_map(|v| v.as_str().map(str::to_string))),
+                _ => {}
+            }
+        }
+        Ok(values.into_iter().collect())
     }
 
     fn idpsync_org(&self, actor: &Actor, org: &str, act: &str) -> Result<Uuid> {

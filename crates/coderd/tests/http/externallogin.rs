@@ -1,0 +1,140 @@
+//! OIDC login against a real OpenID provider on loopback (panva/oidc-provider from npm, started
+//! here), driven without a browser by scripts/oidc/flows.py; and start-up with a bad issuer.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::harness::{server_args, Db, TestServer};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const CLIENT_ID: &str = "coderd-test";
+const CLIENT_SECRET: &str = "coderd-test-secret-0123456789";
+
+/// The provider process; killed when dropped.
+struct Provider {
+    child: Child,
+    url: String,
+    claims: std::path::PathBuf,
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.claims);
+    }
+}
+
+fn tools_present() -> bool {
+    let ok = std::path::Path::new(&format!("{ROOT}/build/tools/oidc/node_modules/oidc-provider")).exists()
+        && std::path::Path::new(&format!("{ROOT}/build/tools/venv/bin/python")).exists();
+    if !ok {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "oidc-provider or the Python tools are not installed (scripts/spec/tools.sh)"
+        );
+        eprintln!("*** SKIPPING: no build/tools/oidc or build/tools/venv ***");
+    }
+    ok
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts the provider for a server whose callback is on `server_port`.
+fn provider(server_port: u16) -> Provider {
+    let dir = format!("{ROOT}/build/tools/oidc");
+    std::fs::copy(format!("{ROOT}/scripts/oidc/provider.mjs"), format!("{dir}/provider.mjs")).expect("copy provider.mjs");
+    let claims = std::env::temp_dir().join(format!("oidc-claims-{}.json", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&claims, "{}").unwrap();
+    let port = free_port();
+    let redirect = format!("http://127.0.0.1:{server_port}/api/v2/users/oidc/callback");
+    let mut child = Command::new("node")
+        .current_dir(&dir)
+        .args(["provider.mjs", &port.to_string(), CLIENT_ID, CLIENT_SECRET, &redirect, claims.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready", "the provider did not start");
+    Provider { child, url: format!("http://127.0.0.1:{port}"), claims }
+}
+
+/// A server with OIDC pointing at `p`, on `port` (the provider knows that redirect URI).
+fn server(db: Db, port: u16, p: &Provider, extra: &[&str]) -> Option<TestServer> {
+    let mut flags = vec![
+        "--oidc-client-id",
+        CLIENT_ID,
+        "--oidc-client-secret",
+        CLIENT_SECRET,
+        "--oidc-issuer-url",
+        &p.url,
+        "--oidc-scopes",
+        "openid,profile,email,groups",
+        "--oidc-email-domain",
+        "example.com",
+    ];
+    flags.extend_from_slice(extra);
+    let mut args = server_args(&flags);
+    args.http_address = format!("127.0.0.1:{port}").parse().unwrap();
+    TestServer::start_with_args(db, args)
+}
+
+fn run_flows(srv: &TestServer, owner: &str, p: &Provider, mode: &str) {
+    let out = Command::new(format!("{ROOT}/build/tools/venv/bin/python"))
+        .arg(format!("{ROOT}/scripts/oidc/flows.py"))
+        .args([srv.url("").trim_end_matches('/'), owner, p.claims.to_str().unwrap(), mode])
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "oidc flows ({mode}) failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.trim_end().ends_with("oidc flows: ok"), "{stdout}");
+}
+
+fn oidc_login(db: Db) {
+    if !tools_present() {
+        return;
+    }
+    let port = free_port();
+    let p = provider(port);
+    let Some(srv) = server(db, port, &p, &[]) else { return };
+    let (owner, _, _) = srv.setup_owner();
+    run_flows(&srv, &owner, &p, "main");
+    drop(srv);
+
+    let port = free_port();
+    let p = provider(port);
+    let Some(srv) = server(db, port, &p, &["--oidc-allow-signups", "false"]) else { return };
+    let (owner, _, _) = srv.setup_owner();
+    run_flows(&srv, &owner, &p, "nosignups");
+}
+
+#[test]
+fn oidc_login_sqlite() {
+    oidc_login(Db::Sqlite);
+}
+
+#[test]
+fn oidc_login_postgres() {
+    oidc_login(Db::Postgres);
+}
+
+#[test]
+fn a_bad_issuer_stops_start_up() {
+    let args = server_args(&["--oidc-client-id", "x", "--oidc-issuer-url", "http://127.0.0.1:9/nowhere"]);
+    let err = match coderd::externallogin::provider(&args, "http://127.0.0.1:1") {
+        Ok(_) => panic!("discovery of a dead issuer succeeded"),
+        Err(e) => e,
+    };
+    assert!(err.starts_with("OIDC discovery at \"http://127.0.0.1:9/nowhere\" failed"), "{err}");
+    assert!(!err.contains('\n'), "one line: {err}");
+    let args = server_args(&["--oidc-client-id", "x"]);
+    assert_eq!(
+        coderd::externallogin::settings(&args).err().as_deref(),
+        Some("CODER_OIDC_ISSUER_URL is required when CODER_OIDC_CLIENT_ID is set")
+    );
+}

@@ -1,0 +1,261 @@
+//! IdP sync applied at an OIDC login, as Coder applies it, inside the login's transaction and in
+//! Coder's order: organizations, then groups, then roles. Each runs only when its feature is
+//! licensed (`multiple_organizations`, `template_rbac`, `user_role_management`) and its claim
+//! field is set; a sync removes as well as adds.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::{group_key, read, role_key, GroupSync, OrganizationSync, RoleSync, ORG_KEY};
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::externallogin::claims::string_list;
+use crate::externallogin::OidcSettings;
+use crate::organization::{Group, OrganizationMember};
+use crate::rbac::role;
+use crate::store::Repo;
+use crate::user::User;
+
+/// Site roles a sync may grant (Coder's built-in site roles).
+const SITE_ROLES: &[&str] = &[role::OWNER, role::TEMPLATE_ADMIN, role::USER_ADMIN, role::AUDITOR];
+/// Organization roles a sync may grant.
+const ORG_ROLES: &[&str] = &[role::ORG_ADMIN, role::ORG_USER_ADMIN, role::ORG_TEMPLATE_ADMIN, role::ORG_AUDITOR];
+
+/// Which syncs the license switches on.
+#[derive(Debug, Clone, Copy)]
+pub struct Entitled {
+    /// `multiple_organizations`.
+    pub organizations: bool,
+    /// `template_rbac`.
+    pub groups: bool,
+    /// `user_role_management`.
+    pub roles: bool,
+}
+
+/// Organization sync: the user ends in exactly the organizations the claim maps to (plus the
+/// default one when `assign_default`), leaving every other, the default and manual ones too.
+pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
+    let settings: OrganizationSync = match repo.get_site_config(ORG_KEY)? {
+        Some(json) if !json.is_empty() => read(repo, ORG_KEY)?,
+        _ => OrganizationSync {
+            field: oidc.organization_field.clone(),
+            mapping: oidc.organization_mapping.clone(),
+            assign_default: oidc.organization_assign_default,
+        },
+    };
+    if settings.field.is_empty() {
+        return Ok(());
+    }
+    let values = string_list(claims.get(&settings.field))
+        .map_err(|e| Error::bad_request("Failed to sync organizations: the organization claim has the wrong type.").with_detail(e))?;
+    let mut expected: BTreeSet<Uuid> = BTreeSet::new();
+    if settings.assign_default {
+        if let Some(default) = repo.default_organization()? {
+            expected.insert(default.id);
+        }
+    }
+    for v in &values {
+        expected.extend(settings.mapping.get(v).into_iter().flatten().copied());
+    }
+    let existing: BTreeSet<Uuid> = repo.list_organizations()?.into_iter().map(|o| o.id).collect();
+    expected.retain(|id| existing.contains(id));
+    let current: BTreeSet<Uuid> = repo.memberships_of_user(user)?.into_iter().map(|m| m.organization_id).collect();
+    let now = clock::now();
+    for org in expected.difference(&current) {
+        repo.insert_member(&OrganizationMember { user_id: user, organization_id: *org, roles: vec![], created_at: now, updated_at: now })?;
+    }
+    for org in current.difference(&expected) {
+        repo.delete_member(*org, user)?;
+    }
+    Ok(())
+}
+
+/// The group settings of one organization: the stored row, or for the default organization the
+/// legacy `CODER_OIDC_GROUP_*` options.
+fn group_settings(
+    repo: &dyn Repo,
+    oidc: &OidcSettings,
+    org: Uuid,
+    default_org: Option<Uuid>,
+) -> Result<(GroupSync, std::collections::BTreeMap<String, String>)> {
+    match repo.get_site_config(&group_key(org))? {
+        Some(json) if !json.is_empty() => Ok((read(repo, &group_key(org))?, Default::default())),
+        _ if Some(org) == default_org && !oidc.group_field.is_empty() => Ok((
+            GroupSync {
+                field: oidc.group_field.clone(),
+                mapping: Default::default(),
+                regex_filter: oidc.group_regex_filter.clone(),
+                auto_create_missing_groups: oidc.group_auto_create,
+            },
+            oidc.group_mapping.clone(),
+        )),
+        _ => Ok((GroupSync::default(), Default::default())),
+    }
+}
+
+/// Group sync, per organization the user belongs to: the claim's values (renamed by the legacy
+/// mapping, filtered by the pattern) name groups by mapping or by name; the user leaves every
+/// other group of that organization (Everyone stays). A claim of the wrong type leaves that
+/// organization unchanged.
+pub fn groups(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
+    let default_org = repo.default_organization()?.map(|o| o.id);
+    let mine: BTreeSet<Uuid> = repo.group_ids_of_user(user)?.into_iter().collect();
+    for membership in repo.memberships_of_user(user)? {
+        let org = membership.organization_id;
+        let (settings, legacy) = group_settings(repo, oidc, org, default_org)?;
+        if settings.field.is_empty() {
+            continue;
+        }
+        let Ok(values) = string_list(claims.get(&settings.field)) else { continue };
+        let filter = match &settings.regex_filter {
+            Some(p) if !p.is_empty() => Some(regex::Regex::new(p).map_err(|e| Error::internal("Failed to sync groups.", e.to_string()))?),
+            _ => None,
+        };
+        let mut expected_ids: BTreeSet<Uuid> = BTreeSet::new();
+        let mut expected_names: BTreeSet<String> = BTreeSet::new();
+        for v in values {
+            let v = legacy.get(&v).cloned().unwrap_or(v);
+            if filter.as_ref().is_some_and(|re| !re.is_match(&v)) {
+                continue;
+            }
+            match settings.mapping.get(&v) {
+                Some(ids) => expected_ids.extend(ids.iter().copied()),
+                None => {
+                    expected_names.insert(v);
+                }
+            }
+        }
+        let groups: Vec<Group> = repo.list_groups(Some(org))?;
+        let mut in_org: BTreeSet<Uuid> = groups.iter().filter(|g| !g.is_everyone()).map(|g| g.id).collect();
+        for name in &expected_names {
+            match groups.iter().find(|g| &g.name == name) {
+                Some(g) => {
+                    expected_ids.insert(g.id);
+                }
+                None if settings.auto_create_missing_groups && crate::validation::name_valid(name).is_ok() => {
+                    let g = Group {
+                        id: Uuid::new_v4(),
+                        name: name.clone(),
+                        display_name: String::new(),
+                        organization_id: org,
+                        avatar_url: String::new(),
+                        quota_allowance: 0,
+                        source: "oidc".into(),
+                    };
+                    repo.insert_group(&g)?;
+                    in_org.insert(g.id);
+                    expected_ids.insert(g.id);
+                }
+                None => {}
+            }
+        }
+        expected_ids.retain(|id| in_org.contains(id));
+        for g in in_org.iter().filter(|g| mine.contains(g) && !expected_ids.contains(g)) {
+            repo.remove_group_members(*g, &[user])?;
+        }
+        for g in expected_ids.iter().filter(|g| !mine.contains(g)) {
+            repo.add_group_members(*g, &[user])?;
+        }
+    }
+    Ok(())
+}
+
+/// The site roles the claim grants: the defaults, plus each value's mapped roles (or the value
+/// itself), kept to Coder's built-in site roles. `Err` for a claim of the wrong type.
+pub fn site_roles(oidc: &OidcSettings, claims: &Map<String, Value>) -> std::result::Result<Option<Vec<String>>, String> {
+    if oidc.user_role_field.is_empty() {
+        return Ok(None);
+    }
+    let values = string_list(claims.get(&oidc.user_role_field))?;
+    let mut roles: Vec<String> = oidc.user_role_default.clone();
+    for v in values {
+        match oidc.user_role_mapping.get(&v) {
+            Some(mapped) => roles.extend(mapped.iter().cloned()),
+            None => roles.push(v),
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for r in roles {
+        if SITE_ROLES.contains(&r.as_str()) && !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out.sort();
+    Ok(Some(out))
+}
+
+/// Organization role sync, per organization the user belongs to; a claim of the wrong type
+/// leaves that organization unchanged.
+pub fn org_roles(repo: &dyn Repo, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
+    for membership in repo.memberships_of_user(user)? {
+        let settings: RoleSync = read(repo, &role_key(membership.organization_id))?;
+        if settings.field.is_empty() {
+            continue;
+        }
+        let Ok(values) = string_list(claims.get(&settings.field)) else { continue };
+        let mut roles: Vec<String> = Vec::new();
+        for v in values {
+            let mapped = settings.mapping.get(&v).cloned().unwrap_or_else(|| vec![v]);
+            for r in mapped {
+                if ORG_ROLES.contains(&r.as_str()) && !roles.contains(&r) {
+                    roles.push(r);
+                }
+            }
+        }
+        roles.sort();
+        let mut current = membership.roles.clone();
+        current.sort();
+        if current != roles {
+            repo.update_member_roles(membership.organization_id, user, &roles, clock::now())?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs the entitled syncs in Coder's order; site roles replace the user's when they differ.
+pub fn all(
+    repo: &dyn Repo,
+    oidc: &OidcSettings,
+    entitled: Entitled,
+    user: &mut User,
+    claims: &Map<String, Value>,
+    site: Option<Vec<String>>,
+) -> Result<()> {
+    if entitled.organizations {
+        organizations(repo, oidc, user.id, claims)?;
+    }
+    if entitled.groups {
+        groups(repo, oidc, user.id, claims)?;
+    }
+    if entitled.roles {
+        if let Some(mut roles) = site {
+            let mut current = user.rbac_roles.clone();
+            current.sort();
+            roles.sort();
+            if current != roles {
+                user.rbac_roles = roles;
+            }
+        }
+        org_roles(repo, user.id, claims)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn site_roles_map_and_filter() {
+        let mut oidc = OidcSettings { user_role_field: "roles".into(), user_role_default: vec!["auditor".into()], ..Default::default() };
+        oidc.user_role_mapping.insert("admins".into(), vec!["owner".into()]);
+        let claims = json!({"roles": ["admins", "template-admin", "bogus", "organization-admin"]});
+        let got = site_roles(&oidc, claims.as_object().unwrap()).unwrap().unwrap();
+        assert_eq!(got, ["auditor", "owner", "template-admin"]);
+        assert!(site_roles(&oidc, json!({"roles": 3}).as_object().unwrap()).is_err());
+        assert_eq!(site_roles(&OidcSettings::default(), claims.as_object().unwrap()), Ok(None));
+    }
+}
