@@ -325,6 +325,38 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_OIDC_SIGNUPS_DISABLED_TEXT", default_value = "")]
     pub oidc_signups_disabled_text: String,
 
+    /// GitHub login: the OAuth app's client id (GitHub login is on when it is set).
+    #[arg(long = "oauth2-github-client-id", env = "CODER_OAUTH2_GITHUB_CLIENT_ID", default_value = "")]
+    pub oauth2_github_client_id: String,
+
+    /// GitHub login: the OAuth app's client secret.
+    #[arg(long = "oauth2-github-client-secret", env = "CODER_OAUTH2_GITHUB_CLIENT_SECRET", default_value = "", hide_env_values = true)]
+    pub oauth2_github_client_secret: String,
+
+    /// GitHub login: use the device flow instead of the web flow.
+    #[arg(long = "oauth2-github-device-flow", env = "CODER_OAUTH2_GITHUB_DEVICE_FLOW", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oauth2_github_device_flow: bool,
+
+    /// GitHub login: organizations whose members may sign in, comma-separated.
+    #[arg(long = "oauth2-github-allowed-orgs", env = "CODER_OAUTH2_GITHUB_ALLOWED_ORGS", default_value = "", value_name = "LIST")]
+    pub oauth2_github_allowed_orgs: String,
+
+    /// GitHub login: teams (`org/team-slug`) whose members may sign in, comma-separated.
+    #[arg(long = "oauth2-github-allowed-teams", env = "CODER_OAUTH2_GITHUB_ALLOWED_TEAMS", default_value = "", value_name = "LIST")]
+    pub oauth2_github_allowed_teams: String,
+
+    /// GitHub login: whether people without an account may sign up.
+    #[arg(long = "oauth2-github-allow-signups", env = "CODER_OAUTH2_GITHUB_ALLOW_SIGNUPS", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oauth2_github_allow_signups: bool,
+
+    /// GitHub login: any GitHub user may sign in (not with allowed organizations or teams).
+    #[arg(long = "oauth2-github-allow-everyone", env = "CODER_OAUTH2_GITHUB_ALLOW_EVERYONE", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub oauth2_github_allow_everyone: bool,
+
+    /// GitHub login: a GitHub Enterprise (or compatible) base URL instead of github.com.
+    #[arg(long = "oauth2-github-enterprise-base-url", env = "CODER_OAUTH2_GITHUB_ENTERPRISE_BASE_URL", default_value = "")]
+    pub oauth2_github_enterprise_base_url: String,
+
     /// Experimental features to switch on, comma-separated (`oauth2`: the OAuth2 provider).
     #[arg(long, env = "CODER_EXPERIMENTS", default_value = "", value_name = "LIST")]
     pub experiments: String,

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use domain::externallogin::github::{parse_team, GithubSettings};
 use domain::externallogin::OidcSettings;
+use transport::externallogin::github::{GithubClientConfig, GithubProvider};
 use transport::externallogin::oidc::{OidcClientConfig, OidcProvider};
 
 use crate::config::ServerArgs;
@@ -80,4 +82,34 @@ pub fn provider(args: &ServerArgs, access_url: &str) -> Result<Option<OidcProvid
         ignore_userinfo: args.oidc_ignore_userinfo,
     })
     .map(Some)
+}
+
+/// GitHub login's rules, or `None` when no client id is configured.
+pub fn github_settings(args: &ServerArgs) -> Result<Option<GithubSettings>, String> {
+    if args.oauth2_github_client_id.is_empty() {
+        return Ok(None);
+    }
+    let allowed_teams = list(&args.oauth2_github_allowed_teams).iter().map(|t| parse_team(t)).collect::<Result<Vec<_>, _>>()?;
+    let settings = GithubSettings {
+        allow_signups: args.oauth2_github_allow_signups,
+        allow_everyone: args.oauth2_github_allow_everyone,
+        allowed_orgs: list(&args.oauth2_github_allowed_orgs),
+        allowed_teams,
+        device_flow: args.oauth2_github_device_flow,
+    };
+    settings.validate()?;
+    Ok(Some(settings))
+}
+
+/// The GitHub client, when GitHub login is configured.
+pub fn github_provider(args: &ServerArgs, access_url: &str) -> Option<GithubProvider> {
+    (!args.oauth2_github_client_id.is_empty()).then(|| {
+        GithubProvider::new(GithubClientConfig {
+            client_id: args.oauth2_github_client_id.clone(),
+            client_secret: args.oauth2_github_client_secret.clone(),
+            redirect_url: format!("{}/api/v2/users/oauth2/github/callback", access_url.trim_end_matches('/')),
+            enterprise_base_url: args.oauth2_github_enterprise_base_url.clone(),
+            device_flow: args.oauth2_github_device_flow,
+        })
+    })
 }

@@ -96,6 +96,7 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         access_url: String::new(),
         experiments: args.experiments.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
         oidc: externallogin::settings(args)?,
+        github: externallogin::github_settings(args)?,
         scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),
     })
 }
@@ -127,6 +128,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     settings.access_url = access_url.clone();
     let oidc = externallogin::provider(args, &access_url)?.map(Arc::new);
+    let github = externallogin::github_provider(args, &access_url).map(Arc::new);
     let repo = open_store(&args.database)?;
     let feed = repo.feed().clone();
     let app = App::new(Arc::new(repo), settings);
@@ -153,7 +155,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     app.refresh_entitlements().map_err(|e| format!("cannot compute entitlements: {e}"))?;
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
-    let state = web::Data::new(State { app: app.clone(), info, oidc });
+    let state = web::Data::new(State { app: app.clone(), info, oidc, github });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()

@@ -58,6 +58,8 @@ pub struct Settings {
     pub experiments: Vec<String>,
     /// `CODER_OIDC_*`: OIDC login, when a client id is configured.
     pub oidc: Option<crate::externallogin::OidcSettings>,
+    /// `CODER_OAUTH2_GITHUB_*`: GitHub login, when a client id is configured.
+    pub github: Option<crate::externallogin::github::GithubSettings>,
     /// SHA-256 of `CODER_SCIM_AUTH_HEADER`, the key SCIM clients present; SCIM is off without it.
     pub scim_key_hash: Option<Vec<u8>>,
 }
@@ -84,6 +86,7 @@ impl Default for Settings {
             access_url: String::new(),
             scim_key_hash: None,
             oidc: None,
+            github: None,
             experiments: Vec::new(),
         }
     }

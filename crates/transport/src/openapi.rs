@@ -155,6 +155,8 @@ impl Modify for SessionTokenScheme {
         routes::idpsync::patch_role_sync_mapping,
         routes::externallogin::oidc_callback,
         routes::externallogin::oidc_claims,
+        routes::externallogin::github_callback,
+        routes::externallogin::github_device,
         routes::oauth2::apps::list_apps,
         routes::oauth2::apps::create_app,
         routes::oauth2::apps::get_app,

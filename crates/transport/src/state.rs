@@ -27,6 +27,8 @@ pub struct State {
     pub info: ServerInfo,
     /// The discovered OpenID Connect provider, when `CODER_OIDC_*` configures one.
     pub oidc: Option<std::sync::Arc<crate::externallogin::oidc::OidcProvider>>,
+    /// GitHub, when `CODER_OAUTH2_GITHUB_*` configures it.
+    pub github: Option<std::sync::Arc<crate::externallogin::github::GithubProvider>>,
 }
 
 /// Runs a use case on actix's blocking pool, so diesel never blocks an async worker.

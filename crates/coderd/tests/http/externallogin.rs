@@ -1,5 +1,6 @@
 //! OIDC login against a real OpenID provider on loopback (panva/oidc-provider from npm, started
-//! here), driven without a browser by scripts/oidc/flows.py; and start-up with a bad issuer.
+//! here), driven without a browser by scripts/oidc/flows.py; GitHub login (web and device flow)
+//! against a local stand-in for GitHub; and the start-up checks of both.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -137,4 +138,103 @@ fn a_bad_issuer_stops_start_up() {
         coderd::externallogin::settings(&args).err().as_deref(),
         Some("CODER_OIDC_ISSUER_URL is required when CODER_OIDC_CLIENT_ID is set")
     );
+}
+
+/// The GitHub stand-in process; killed when dropped.
+struct Standin {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Standin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const GH_ID: &str = "gh-client";
+const GH_SECRET: &str = "gh-secret";
+
+fn standin() -> Standin {
+    let port = free_port();
+    let mut child = Command::new(format!("{ROOT}/build/tools/venv/bin/python"))
+        .args([&format!("{ROOT}/scripts/github/standin.py"), &port.to_string(), GH_ID, GH_SECRET])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready", "the GitHub stand-in did not start");
+    Standin { child, url: format!("http://127.0.0.1:{port}") }
+}
+
+fn github_server(db: Db, s: &Standin, extra: &[&str]) -> Option<TestServer> {
+    let mut flags = vec![
+        "--oauth2-github-client-id",
+        GH_ID,
+        "--oauth2-github-client-secret",
+        GH_SECRET,
+        "--oauth2-github-enterprise-base-url",
+        &s.url,
+        "--oauth2-github-allowed-orgs",
+        "acme",
+        "--oauth2-github-allowed-teams",
+        "acme/devs",
+        "--oauth2-github-allow-signups",
+        "true",
+    ];
+    flags.extend_from_slice(extra);
+    TestServer::start_with(db, &flags)
+}
+
+fn run_github(srv: &TestServer, s: &Standin, mode: &str) {
+    let out = Command::new(format!("{ROOT}/build/tools/venv/bin/python"))
+        .arg(format!("{ROOT}/scripts/github/flows.py"))
+        .args([srv.url("").trim_end_matches('/'), &s.url, mode])
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "github flows ({mode}) failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.trim_end().ends_with("github flows: ok"), "{stdout}");
+}
+
+fn github_login(db: Db) {
+    if !tools_present() {
+        return;
+    }
+    let s = standin();
+    let Some(srv) = github_server(db, &s, &[]) else { return };
+    srv.setup_owner();
+    run_github(&srv, &s, "web");
+    drop(srv);
+    let Some(srv) = github_server(db, &s, &["--oauth2-github-device-flow", "true"]) else { return };
+    srv.setup_owner();
+    run_github(&srv, &s, "device");
+}
+
+#[test]
+fn github_login_sqlite() {
+    github_login(Db::Sqlite);
+}
+
+#[test]
+fn github_login_postgres() {
+    github_login(Db::Postgres);
+}
+
+#[test]
+fn github_settings_are_checked_at_start_up() {
+    let args = server_args(&["--oauth2-github-client-id", "x"]);
+    assert_eq!(
+        coderd::externallogin::github_settings(&args).err().as_deref(),
+        Some("allowed orgs is empty: must specify at least one org or allow everyone")
+    );
+    let args =
+        server_args(&["--oauth2-github-client-id", "x", "--oauth2-github-allow-everyone", "true", "--oauth2-github-allowed-orgs", "a"]);
+    assert!(coderd::externallogin::github_settings(&args).is_err());
+    let args =
+        server_args(&["--oauth2-github-client-id", "x", "--oauth2-github-allowed-orgs", "a", "--oauth2-github-allowed-teams", "bad"]);
+    assert!(coderd::externallogin::github_settings(&args).err().unwrap().contains("org/team-slug"));
 }

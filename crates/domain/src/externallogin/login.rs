@@ -40,7 +40,7 @@ impl From<Error> for Refusal {
     }
 }
 
-fn page(status: u16, title: &str, text: impl Into<String>) -> Refusal {
+pub(crate) fn page(status: u16, title: &str, text: impl Into<String>) -> Refusal {
     Refusal::Page { status, title: title.into(), text: text.into() }
 }
 
@@ -62,12 +62,25 @@ pub struct LoginSession {
     pub user_id: Uuid,
 }
 
-/// What the claims say about the person, checked.
-struct Profile {
-    email: String,
-    username: String,
-    name: String,
-    avatar_url: String,
+/// What the provider says about the person, checked.
+pub(crate) struct Profile {
+    pub(crate) email: String,
+    pub(crate) username: String,
+    pub(crate) name: String,
+    pub(crate) avatar_url: String,
+}
+
+/// Who may sign up through a provider.
+pub(crate) struct Signups {
+    pub(crate) allowed: bool,
+    pub(crate) disabled_text: String,
+}
+
+/// IdP sync at an OIDC login.
+pub(crate) struct Sync<'a> {
+    oidc: &'a OidcSettings,
+    entitled: Entitled,
+    site_roles: Option<Vec<String>>,
 }
 
 fn profile(oidc: &OidcSettings, merged: &Map<String, Value>) -> std::result::Result<Profile, Refusal> {
@@ -147,31 +160,56 @@ impl App {
             None
         };
         let linked_id = format!("{}||{sub}", identity.issuer);
+        let signups = Signups { allowed: oidc.allow_signups, disabled_text: oidc.signups_disabled_text.clone() };
+        let sync = Sync { oidc: &oidc, entitled, site_roles };
+        self.external_login(LoginType::Oidc, &linked_id, &p, identity.claims, &signups, Some(sync))
+    }
 
-        // Find the account: by link, else by email (only for a first link or a legacy one).
+    /// The account half of every external login: find the account by its link, else by email
+    /// (only for a first or legacy link), or make one; refuse what Coder refuses; then, in one
+    /// transaction, link it, sync it, refresh its profile; and open a session.
+    pub(crate) fn external_login(
+        &self,
+        login_type: LoginType,
+        linked_id: &str,
+        p: &Profile,
+        claims: LinkClaims,
+        signups: &Signups,
+        sync: Option<Sync<'_>>,
+    ) -> std::result::Result<LoginSession, Refusal> {
+        let already_linked = || {
+            if login_type == LoginType::Oidc {
+                page(
+                    403,
+                    "Account already linked",
+                    "This account is already linked to a different identity provider subject. Contact your administrator.",
+                )
+            } else {
+                Refusal::Api(Error::new(ErrorKind::Forbidden, "This account is already linked to a different identity provider subject."))
+            }
+        };
         let repo = self.repo();
-        let mut existing = match repo.user_link_by_linked_id(LoginType::Oidc, &linked_id)? {
+        let mut existing = match repo.user_link_by_linked_id(login_type, linked_id)? {
             Some(link) => repo.user_by_id(link.user_id)?,
             None => None,
         };
         if existing.is_none() {
             if let Some(user) = repo.user_by_email(&p.email)? {
-                if let Some(link) = repo.user_link(user.id, LoginType::Oidc)? {
+                if let Some(link) = repo.user_link(user.id, login_type)? {
                     if !link.linked_id.is_empty() && link.linked_id != linked_id {
-                        return Err(page(
-                            403,
-                            "Account already linked",
-                            "This account is already linked to a different identity provider subject. Contact your administrator.",
-                        ));
+                        return Err(already_linked());
                     }
                 }
                 existing = Some(user);
             }
         }
         if let Some(user) = &existing {
-            if user.login_type != LoginType::Oidc {
-                let mut text =
-                    format!("Attempting to use login type \"oidc\", but the user has the login type {:?}.", user.login_type.as_str());
+            if user.login_type != login_type {
+                let mut text = format!(
+                    "Attempting to use login type {:?}, but the user has the login type {:?}.",
+                    login_type.as_str(),
+                    user.login_type.as_str()
+                );
                 if user.login_type == LoginType::Password {
                     text.push_str(" You can convert your account to use this login type by visiting your account settings.");
                 }
@@ -187,39 +225,36 @@ impl App {
                     ),
                 ));
             }
-        } else if !oidc.allow_signups && repo.count_users()? > 0 {
-            let text = if oidc.signups_disabled_text.is_empty() {
+        } else if !signups.allowed && repo.count_users()? > 0 {
+            let text = if signups.disabled_text.is_empty() {
                 "Please contact your Coder administrator to request access.".to_string()
             } else {
-                oidc.signups_disabled_text.clone()
+                signups.disabled_text.clone()
             };
             return Err(page(403, "Signups are disabled", text));
         }
 
         let new_user = match &existing {
             Some(_) => None,
-            None => Some(self.new_oidc_user(&p)?),
+            None => Some(self.new_external_user(login_type, p)?),
         };
         let ssh_key = if new_user.is_some() { Some(crate::auth::new_user_ssh_key()?) } else { None };
-        let claims = identity.claims;
         let user_id = in_transaction(repo, |tx| {
-            let mut user = match (&existing, &new_user) {
-                (Some(u), _) => u.clone(),
+            let id = match (&existing, &new_user) {
+                (Some(u), _) => u.id,
                 (None, Some(u)) => {
                     let orgs: Vec<Uuid> = tx.default_organization()?.map(|o| o.id).into_iter().collect();
                     insert_user_with_memberships(tx, u, &orgs, ssh_key.as_ref().expect("a key for a new user"))?;
-                    u.clone()
+                    u.id
                 }
                 (None, None) => return Err(Error::internal("Failed to process OAuth login.", "no user")),
             };
-            tx.lock_user(user.id)?;
-            tx.upsert_user_link(&UserLink {
-                user_id: user.id,
-                login_type: LoginType::Oidc,
-                linked_id: linked_id.clone(),
-                claims: claims.clone(),
-            })?;
-            apply::all(tx, &oidc, entitled, &mut user, &claims.merged_claims, site_roles.clone())?;
+            tx.lock_user(id)?;
+            let mut user = tx.user_by_id(id)?.ok_or_else(|| Error::internal("Failed to process OAuth login.", "the user is gone"))?;
+            tx.upsert_user_link(&UserLink { user_id: id, login_type, linked_id: linked_id.to_string(), claims: claims.clone() })?;
+            if let Some(sync) = &sync {
+                apply::all(tx, sync.oidc, sync.entitled, &mut user, &claims.merged_claims, sync.site_roles.clone())?;
+            }
             if user.status == UserStatus::Dormant {
                 user.status = UserStatus::Active;
             }
@@ -228,26 +263,18 @@ impl App {
             user.avatar_url = p.avatar_url.clone();
             user.updated_at = clock::now();
             tx.update_user(&user)?;
-            Ok(user.id)
+            Ok(id)
         })
-        .map_err(|e| {
-            if e.kind == ErrorKind::Conflict {
-                page(
-                    403,
-                    "Account already linked",
-                    "This account is already linked to a different identity provider subject. Contact your administrator.",
-                )
-            } else if e.kind == ErrorKind::Internal {
-                Refusal::Api(Error::internal("Failed to process OAuth login.", e.to_string()))
-            } else {
-                Refusal::Api(e)
-            }
+        .map_err(|e| match e.kind {
+            ErrorKind::Conflict => already_linked(),
+            ErrorKind::Internal => Refusal::Api(Error::internal("Failed to process OAuth login.", e.to_string())),
+            _ => Refusal::Api(e),
         })?;
         let (_, token) = create_api_key(
             repo,
             NewKey {
                 user_id,
-                login_type: LoginType::Oidc,
+                login_type,
                 lifetime: self.settings.session_duration,
                 token_name: String::new(),
                 scopes: vec!["coder:all".into()],
@@ -259,7 +286,7 @@ impl App {
 
     /// A new account for an identity: its username, or an alternative when taken (ten tries);
     /// the first user of a deployment is its owner.
-    fn new_oidc_user(&self, p: &Profile) -> std::result::Result<User, Refusal> {
+    fn new_external_user(&self, login_type: LoginType, p: &Profile) -> std::result::Result<User, Refusal> {
         let mut username = p.username.clone();
         let mut tries = 0;
         while self.repo().user_by_username(&username)?.is_some() {
@@ -278,7 +305,7 @@ impl App {
             name: p.name.clone(),
             avatar_url: p.avatar_url.clone(),
             hashed_password: String::new(),
-            login_type: LoginType::Oidc,
+            login_type,
             status: UserStatus::Active,
             rbac_roles: if first { vec![crate::rbac::role::OWNER.to_string()] } else { vec![] },
             is_service_account: false,

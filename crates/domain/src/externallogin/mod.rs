@@ -5,6 +5,7 @@
 //! or creates its account (`user_links`), and the IdP sync applied at each login.
 
 pub mod claims;
+pub mod github;
 pub mod login;
 
 use std::collections::BTreeMap;

@@ -389,3 +389,27 @@ pub struct OidcClaimsResponse {
     #[schema(value_type = Object)]
     pub claims: serde_json::Map<String, serde_json::Value>,
 }
+
+/// Coder's `codersdk.ExternalAuthDevice`: a GitHub device flow in progress.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = codersdk::ExternalAuthDevice, example = json!({"device_code": "3584d83530557fdd1f46af8289938c8ef79f9dc5", "user_code": "WDJB-MJHT", "verification_uri": "https://github.com/login/device", "expires_in": 900, "interval": 5}))]
+pub struct ExternalAuthDevice {
+    /// Polled at the callback as `code`.
+    pub device_code: String,
+    /// What the person types at `verification_uri`.
+    pub user_code: String,
+    /// Where they type it.
+    pub verification_uri: String,
+    /// Seconds the codes live.
+    pub expires_in: i64,
+    /// Seconds to wait between polls.
+    pub interval: i64,
+}
+
+/// The end of a GitHub device login.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"redirect_url": "/"}))]
+pub struct GithubDeviceLogin {
+    /// Where the client goes now (a path on this server).
+    pub redirect_url: String,
+}

@@ -39,6 +39,16 @@ fn form_page(req: &HttpRequest, state: &State, status: StatusCode, redirect: &st
         }
         None => String::new(),
     };
+    let github_button = if state.app.settings.github.is_some() {
+        let target = format!(
+            "/api/v2/users/oauth2/github/callback?{}",
+            url::form_urlencoded::Serializer::new(String::new()).append_pair("redirect", redirect).finish()
+        );
+        format!("<p><a id=\"github\" class=\"button\" href=\"{}\">GitHub</a></p>", escape(&target))
+    } else {
+        String::new()
+    };
+    let oidc_button = format!("{github_button}{oidc_button}");
     let body = if state.app.settings.disable_password_auth {
         if oidc_button.is_empty() {
             "<h1>Sign in</h1><p>Password sign-in is disabled on this deployment, and no other sign-in method is configured.</p>".to_string()

@@ -141,7 +141,7 @@ pub async fn validate_password(body: Json<ValidateUserPasswordRequest>) -> ApiRe
 pub async fn auth_methods(state: web::Data<State>) -> HttpResponse {
     HttpResponse::Ok().json(AuthMethods {
         password: AuthMethod { enabled: !state.app.settings.disable_password_auth },
-        github: GithubAuthMethod { enabled: false, default_provider_configured: false },
+        github: GithubAuthMethod { enabled: state.app.settings.github.is_some(), default_provider_configured: false },
         oidc: match &state.app.settings.oidc {
             Some(o) => OidcAuthMethod { enabled: true, sign_in_text: o.sign_in_text.clone(), icon_url: o.icon_url.clone() },
             None => OidcAuthMethod { enabled: false, sign_in_text: String::new(), icon_url: String::new() },
