@@ -99,7 +99,8 @@ def main_mode():
     check(r.status_code == 200, "organization sync configured")
 
     set_claims("alice", {"email": "alice@example.com", "email_verified": True, "name": "Alice A", "preferred_username": "alice",
-                         "picture": "https://example.com/alice.png", "groups": ["engineering", "ops"], "roles": ["leads"], "orgs": ["both"]})
+                         "picture": "https://example.com/alice.png", "groups": ["engineering", "ops"], "roles": ["leads"], "orgs": ["both"],
+                         "siteroles": ["admins"]})
     r, b = login("alice")
     check(r.status_code == 307 and r.headers["location"] == "/api/v2/users/me", "the callback redirects to the requested path")
     check(b.cookies.get("coder_session_token"), "the callback sets the session cookie")
@@ -112,6 +113,12 @@ def main_mode():
     orgs = {o["id"] for o in httpx.get(f"{BASE}/api/v2/users/me/organizations", headers={"Coder-Session-Token": b.cookies.get('coder_session_token')}).json()}
     check(orgs == {org, second}, "organization sync adds the mapped organization")
     check("organization-admin" in org_roles(org, alice), "role sync grants the mapped organization role")
+    site = [r["name"] for r in api.get(f"/api/v2/users/{alice}").json()["roles"]]
+    check("auditor" in site, f"site role sync grants the mapped site role ({site})")
+    r = api.put(f"/api/v2/users/{alice}/roles", json={"roles": ["template-admin"]})
+    check(r.status_code == 400 and r.json()["message"] == "Cannot modify roles for OIDC users when role sync is enabled.", "site roles are the IdP's")
+    r = api.put(f"/api/v2/organizations/{org}/members/{alice}/roles", json={"roles": []})
+    check(r.status_code == 400 and "role sync is enabled" in r.json()["message"], "organization roles are the IdP's")
     claims = httpx.get(f"{BASE}/api/v2/users/oidc-claims", headers={"Coder-Session-Token": b.cookies.get('coder_session_token')}).json()
     check(claims["claims"]["groups"] == ["engineering", "ops"] and claims["claims"]["sub"] == "alice", "oidc-claims returns the merged claims")
     fields = api.get("/api/v2/settings/idpsync/available-fields").json()
@@ -120,7 +127,7 @@ def main_mode():
 
     # Second login: the claims changed; sync removes as well as adds, and the profile follows.
     set_claims("alice", {"email": "alice@example.com", "email_verified": True, "name": "Alice B", "preferred_username": "alice",
-                         "groups": ["ops"], "roles": [], "orgs": []})
+                         "groups": ["ops"], "roles": [], "orgs": [], "siteroles": []})
     r, b = login("alice")
     u = me(b).json()
     check(u["id"] == alice and u["name"] == "Alice B" and u.get("avatar_url", "") == "", "the same account signs in again, profile refreshed")
@@ -129,6 +136,12 @@ def main_mode():
     orgs = {o["id"] for o in httpx.get(f"{BASE}/api/v2/users/me/organizations", headers={"Coder-Session-Token": b.cookies.get('coder_session_token')}).json()}
     check(orgs == {org}, "organization sync removes")
     check("organization-admin" not in org_roles(org, alice), "role sync removes")
+    check(api.get(f"/api/v2/users/{alice}").json()["roles"] == [], "site role sync removes")
+    r = api.post(f"/api/v2/organizations/{second}/members/{alice}")
+    check(r.status_code == 400 and r.json()["message"].startswith("Organization sync is enabled for OIDC users"), "organizations are the IdP's")
+    token = b.cookies.get("coder_session_token")
+    r = httpx.get(f"{BASE}/api/v2/settings/idpsync/available-fields", headers={"Coder-Session-Token": token})
+    check(r.status_code == 403 and r.json()["message"] == "You do not have permission to view the available IDP fields", "members may not read claim fields")
 
     # Refusals.
     set_claims("unverified", {"email": "unverified@example.com", "email_verified": False})
@@ -171,7 +184,13 @@ def main_mode():
 
 
 def nosignups_mode():
-    set_claims("dave", {"email": "dave@example.com", "email_verified": True})
+    set_claims("nogroups", {"email": "nogroups@example.com", "email_verified": True})
+    r, _ = login("nogroups")
+    check(r.status_code == 403 and "Not a member of an allowed group" in r.text, "allowed groups: no groups claim, 403 page")
+    set_claims("wronggroup", {"email": "wronggroup@example.com", "email_verified": True, "groups": ["other"]})
+    r, _ = login("wronggroup")
+    check(r.status_code == 403 and "allow list" in r.text, "allowed groups: not in one, 403 page")
+    set_claims("dave", {"email": "dave@example.com", "email_verified": True, "groups": ["allowed"]})
     r, _ = login("dave")
     check(r.status_code == 403 and "Signups are disabled" in r.text, "signups off: 403 page")
 

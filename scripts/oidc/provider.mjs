@@ -31,7 +31,7 @@ const provider = new Provider(issuer, {
     openid: ['sub'],
     email: ['email', 'email_verified'],
     profile: ['name', 'preferred_username', 'picture'],
-    groups: ['groups', 'roles', 'orgs'],
+    groups: ['groups', 'roles', 'orgs', 'siteroles'],
   },
   scopes: ['openid', 'email', 'profile', 'groups', 'offline_access'],
   // Every claim in the ID token too, so the tests see both sources.

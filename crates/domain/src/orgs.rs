@@ -185,6 +185,7 @@ impl App {
         if self.repo().member(org.id, user.id)?.is_some() {
             return Err(already());
         }
+        self.guard_synced_orgs(&user)?;
         let now = clock::now();
         let member = OrganizationMember { user_id: user.id, organization_id: org.id, roles: Vec::new(), created_at: now, updated_at: now };
         self.repo().insert_member(&member).map_err(|e| if e.kind == ErrorKind::Conflict { already() } else { e })?;
@@ -227,6 +228,7 @@ impl App {
             return Err(Error::bad_request("You cannot change your own organization roles.")
                 .with_detail("Another user with the appropriate permissions must change your roles."));
         }
+        self.guard_synced_org_roles(&user, org.id)?;
         // Coder names organization roles `<role>:<organization id>` in these messages.
         let scoped = |r: &str| format!("{r}:{}", org.id);
         let mut wanted: Vec<String> = Vec::new();

@@ -369,6 +369,7 @@ impl App {
         if user.id == actor.user.id {
             return Err(Error::bad_request("You cannot change your own roles."));
         }
+        self.guard_synced_site_roles(&user)?;
         let mut wanted: Vec<String> = Vec::new();
         for r in roles {
             match rbac::role_def(r) {

@@ -102,14 +102,22 @@ fn oidc_login(db: Db) {
     }
     let port = free_port();
     let p = provider(port);
-    let Some(srv) = server(db, port, &p, &[]) else { return };
+    let Some(srv) =
+        server(db, port, &p, &["--oidc-user-role-field", "siteroles", "--oidc-user-role-mapping", r#"{"admins": ["auditor"]}"#])
+    else {
+        return;
+    };
     let (owner, _, _) = srv.setup_owner();
     run_flows(&srv, &owner, &p, "main");
     drop(srv);
 
     let port = free_port();
     let p = provider(port);
-    let Some(srv) = server(db, port, &p, &["--oidc-allow-signups", "false"]) else { return };
+    let Some(srv) =
+        server(db, port, &p, &["--oidc-allow-signups", "false", "--oidc-group-field", "groups", "--oidc-allowed-groups", "allowed"])
+    else {
+        return;
+    };
     let (owner, _, _) = srv.setup_owner();
     run_flows(&srv, &owner, &p, "nosignups");
 }

@@ -259,3 +259,50 @@ mod tests {
         assert_eq!(site_roles(&OidcSettings::default(), claims.as_object().unwrap()), Ok(None));
     }
 }
+
+impl crate::app::App {
+    /// Site roles of an OIDC user come only from the IdP while site role sync runs.
+    pub(crate) fn guard_synced_site_roles(&self, user: &User) -> Result<()> {
+        let synced = user.login_type == crate::user::LoginType::Oidc
+            && self.settings.oidc.as_ref().is_some_and(|o| !o.user_role_field.is_empty())
+            && self.feature_enabled(crate::licensing::Feature::UserRoleManagement);
+        if synced {
+            return Err(Error::bad_request("Cannot modify roles for OIDC users when role sync is enabled.").with_detail(
+                "'User Role Field' is set in the OIDC configuration. All role changes must come from the oidc identity provider.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Organization roles of an OIDC user come only from the IdP while that organization's role
+    /// sync runs.
+    pub(crate) fn guard_synced_org_roles(&self, user: &User, org: Uuid) -> Result<()> {
+        if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::UserRoleManagement) {
+            return Ok(());
+        }
+        let settings: RoleSync = read(self.repo(), &role_key(org))?;
+        if !settings.field.is_empty() {
+            return Err(Error::bad_request(
+                "Cannot modify roles for OIDC users when role sync is enabled. This organization member's roles are managed by the identity provider. Have the user re-login to refresh their roles.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// An OIDC user's organizations come only from the IdP while organization sync runs.
+    pub(crate) fn guard_synced_orgs(&self, user: &User) -> Result<()> {
+        if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::MultipleOrganizations) {
+            return Ok(());
+        }
+        let field = match self.repo().get_site_config(ORG_KEY)? {
+            Some(json) if !json.is_empty() => read::<OrganizationSync>(self.repo(), ORG_KEY)?.field,
+            _ => self.settings.oidc.as_ref().map(|o| o.organization_field.clone()).unwrap_or_default(),
+        };
+        if !field.is_empty() {
+            return Err(Error::bad_request(
+                "Organization sync is enabled for OIDC users, meaning manual organization assignment is not allowed for this user. Have the user re-login to refresh their organizations.",
+            ));
+        }
+        Ok(())
+    }
+}
