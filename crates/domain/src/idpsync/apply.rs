@@ -243,23 +243,6 @@ pub fn all(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn site_roles_map_and_filter() {
-        let mut oidc = OidcSettings { user_role_field: "roles".into(), user_role_default: vec!["auditor".into()], ..Default::default() };
-        oidc.user_role_mapping.insert("admins".into(), vec!["owner".into()]);
-        let claims = json!({"roles": ["admins", "template-admin", "bogus", "organization-admin"]});
-        let got = site_roles(&oidc, claims.as_object().unwrap()).unwrap().unwrap();
-        assert_eq!(got, ["auditor", "owner", "template-admin"]);
-        assert!(site_roles(&oidc, json!({"roles": 3}).as_object().unwrap()).is_err());
-        assert_eq!(site_roles(&OidcSettings::default(), claims.as_object().unwrap()), Ok(None));
-    }
-}
-
 impl crate::app::App {
     /// Site roles of an OIDC user come only from the IdP while site role sync runs.
     pub(crate) fn guard_synced_site_roles(&self, user: &User) -> Result<()> {
@@ -304,5 +287,22 @@ impl crate::app::App {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn site_roles_map_and_filter() {
+        let mut oidc = OidcSettings { user_role_field: "roles".into(), user_role_default: vec!["auditor".into()], ..Default::default() };
+        oidc.user_role_mapping.insert("admins".into(), vec!["owner".into()]);
+        let claims = json!({"roles": ["admins", "template-admin", "bogus", "organization-admin"]});
+        let got = site_roles(&oidc, claims.as_object().unwrap()).unwrap().unwrap();
+        assert_eq!(got, ["auditor", "owner", "template-admin"]);
+        assert!(site_roles(&oidc, json!({"roles": 3}).as_object().unwrap()).is_err());
+        assert_eq!(site_roles(&OidcSettings::default(), claims.as_object().unwrap()), Ok(None));
     }
 }
