@@ -39,6 +39,7 @@ pub struct Entitled {
 pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
     let settings: OrganizationSync = match repo.get_site_config(ORG_KEY)? {
         Some(json) if !json.is_empty() => read(repo, ORG_KEY)?,
+        // No row yet: the deployment's values (the same fallback as the settings endpoint).
         _ => OrganizationSync {
             field: oidc.organization_field.clone(),
             mapping: oidc.organization_mapping.clone(),
@@ -277,10 +278,7 @@ impl crate::app::App {
         if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::MultipleOrganizations) {
             return Ok(());
         }
-        let field = match self.repo().get_site_config(ORG_KEY)? {
-            Some(json) if !json.is_empty() => read::<OrganizationSync>(self.repo(), ORG_KEY)?.field,
-            _ => self.settings.oidc.as_ref().map(|o| o.organization_field.clone()).unwrap_or_default(),
-        };
+        let field = self.stored_organization_sync(self.repo())?.field;
         if !field.is_empty() {
             return Err(Error::bad_request(
                 "Organization sync is enabled for OIDC users, meaning manual organization assignment is not allowed for this user. Have the user re-login to refresh their organizations.",

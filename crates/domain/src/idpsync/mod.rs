@@ -191,7 +191,23 @@ impl App {
     /// `GET /settings/idpsync/organization`.
     pub fn organization_sync(&self, actor: &Actor) -> Result<OrganizationSync> {
         self.idpsync_site(actor, action::READ)?;
-        read(self.repo(), ORG_KEY)
+        self.stored_organization_sync(self.repo())
+    }
+
+    /// The stored organization sync, or (no row yet) the deployment's `CODER_OIDC_ORGANIZATION_*`
+    /// values, as Coder reads it.
+    pub(crate) fn stored_organization_sync(&self, repo: &dyn Repo) -> Result<OrganizationSync> {
+        match repo.get_site_config(ORG_KEY)? {
+            Some(json) if !json.is_empty() => read(repo, ORG_KEY),
+            _ => Ok(match &self.settings.oidc {
+                Some(o) => OrganizationSync {
+                    field: o.organization_field.clone(),
+                    mapping: o.organization_mapping.clone(),
+                    assign_default: o.organization_assign_default,
+                },
+                None => OrganizationSync::default(),
+            }),
+        }
     }
 
     /// Checks the actor may change organization sync (before the body is read, as Coder does).
@@ -208,7 +224,7 @@ impl App {
     ) -> Result<OrganizationSync> {
         self.idpsync_site(actor, action::UPDATE)?;
         in_transaction(self.repo(), |tx| {
-            let mut s: OrganizationSync = read(tx, ORG_KEY)?;
+            let mut s = self.stored_organization_sync(tx)?;
             edit(&mut s)?;
             write(tx, ORG_KEY, &s)?;
             Ok(s)
