@@ -182,6 +182,13 @@ fn token_endpoint(f: &Fixture) {
     assert_eq!((r.json["token_type"].as_str(), r.json["scope"].as_str()), (Some("Bearer"), Some("coder:all")));
     let access = r.json["access_token"].as_str().unwrap().to_string();
     assert_eq!(f.me(&access), 200);
+    // An access token cannot approve a request for itself (that would widen its scope).
+    let r = srv
+        .post(&format!("/oauth2/authorize?{}", f.authorize_query(&f.app, "")))
+        .header("Authorization", &format!("Bearer {access}"))
+        .no_redirects()
+        .send();
+    r.expect_error(403);
     oauth_err(&f.exchange(&code), 400, "invalid_grant");
     assert_eq!(f.me(&access), 401, "a replayed code revokes its tokens");
 
@@ -288,7 +295,7 @@ fn revocation(f: &Fixture) {
     let auth = [("client_id", f.app.as_str()), ("client_secret", f.secret.as_str())];
     let revoke = |pairs: &[(&str, &str)]| f.srv.post("/oauth2/revoke").form(pairs).send();
     oauth_err(&revoke(&auth), 400, "invalid_request");
-    oauth_err(&revoke(&[auth[0], auth[1], ("token", access), ("token_type_hint", "id_token")]), 400, "unsupported_token_type");
+    revoke(&[auth[0], auth[1], ("token", "garbage"), ("token_type_hint", "id_token")]).expect(200);
     oauth_err(&revoke(&[("token", access)]), 401, "invalid_client");
     oauth_err(&revoke(&[("token", access), ("client_id", &f.app), ("client_secret", &f.other_secret)]), 401, "invalid_client");
     // Another client's token, unknown and malformed tokens: 200, nothing happens.

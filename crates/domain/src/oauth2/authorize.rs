@@ -192,6 +192,18 @@ impl App {
     /// The user approved: stores a single-use code and answers with the redirect that carries
     /// it, `state` and `iss` (RFC 9207).
     pub fn approve_authorization(&self, actor: &Actor, req: &AuthorizeRequest) -> Result<String> {
+        // Only a full session may grant access: never an OAuth2 access token or a scoped token,
+        // which would otherwise widen itself to any scope.
+        let key = self.repo().api_key_by_id(&actor.api_key_id)?;
+        let full = key.is_some_and(|k| {
+            k.login_type != crate::user::LoginType::OAuth2ProviderApp && k.scopes.iter().any(|s| s == "coder:all" || s == "all")
+        });
+        if !full {
+            return Err(crate::error::Error::new(
+                crate::error::ErrorKind::Forbidden,
+                "Only a full session may approve an OAuth2 authorization request.",
+            ));
+        }
         let generated = generate_secret();
         let now = clock::now();
         let code = AuthorizationCode {

@@ -10,7 +10,7 @@ use crate::app::{Actor, App};
 use crate::auth::split_token;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret;
-use crate::store::GrantSelector;
+use crate::store::{in_transaction, GrantSelector};
 use crate::user::LoginType;
 
 impl App {
@@ -23,21 +23,15 @@ impl App {
         let token = single(params, "token")
             .map_err(OAuthError::invalid_request)?
             .ok_or_else(|| OAuthError::invalid_request("The token parameter is required."))?;
-        match single(params, "token_type_hint").map_err(OAuthError::invalid_request)? {
-            None | Some("access_token" | "refresh_token") => {}
-            Some(other) => {
-                return Err(OAuthError::unsupported_token_type(format!(
-                    "The token type {other:?} is not supported; use access_token or refresh_token."
-                )))
-            }
-        }
+        // RFC 7009 §2.1: the hint only speeds up the lookup; an unknown one is ignored.
+        single(params, "token_type_hint").map_err(OAuthError::invalid_request)?;
         if let Some((prefix, secret_part)) = parse_secret(token) {
             let Some(refresh) = self.repo().oauth2_refresh_token_by_prefix(prefix)? else { return Ok(()) };
             if !secret::secret_matches(secret_part, &refresh.refresh_hash) {
                 return Ok(());
             }
             if self.repo().oauth2_grant(refresh.grant_id)?.is_some_and(|g| g.app_id == client.app.id) {
-                self.repo().revoke_oauth2_grants(GrantSelector::Id(refresh.grant_id))?;
+                in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(refresh.grant_id)))?;
             }
             return Ok(());
         }
@@ -59,6 +53,6 @@ impl App {
         let raw = client_id.filter(|c| !c.is_empty()).ok_or_else(|| Error::bad_request("Missing client_id parameter."))?;
         let id = Uuid::parse_str(raw).map_err(|e| Error::bad_request(format!("Invalid client_id {raw:?}.")).with_detail(e.to_string()))?;
         self.repo().oauth2_app(id)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "OAuth2 application not found."))?;
-        self.repo().revoke_oauth2_grants(GrantSelector::UserApp { user: actor.user.id, app: id })
+        in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::UserApp { user: actor.user.id, app: id }))
     }
 }

@@ -157,7 +157,7 @@ impl App {
         }
         if code.redeemed_at.is_some() {
             if let Some(grant) = code.grant_id {
-                self.repo().revoke_oauth2_grants(GrantSelector::Id(grant))?;
+                in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
             }
             return Err(OAuthError::invalid_grant("The authorization code was already used; the tokens issued for it are revoked."));
         }
@@ -216,7 +216,7 @@ impl App {
         }
         let reuse = || OAuthError::invalid_grant("The refresh token was already used; every token of this grant is revoked.");
         if token.spent_at.is_some() {
-            self.repo().revoke_oauth2_grants(GrantSelector::Id(grant.id))?;
+            in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
             return Err(reuse());
         }
         if token.expires_at <= clock::now() {
@@ -248,7 +248,7 @@ impl App {
         match issued {
             Some(tokens) => Ok(tokens),
             None => {
-                self.repo().revoke_oauth2_grants(GrantSelector::Id(grant.id))?;
+                in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
                 Err(reuse())
             }
         }

@@ -9,7 +9,7 @@ const DANGEROUS: &[&str] = &["javascript", "data", "file", "ftp", "vbscript"];
 
 fn is_loopback_host(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost" || host.ends_with(".localhost") || host == "::1" || host.starts_with("127.")
+    host == "localhost" || host.ends_with(".localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Checks a redirect URI a client registers: absolute, no fragment, not a dangerous scheme;
@@ -115,6 +115,7 @@ mod tests {
         assert!(check_redirect_uri("http://127.0.0.1:9/cb", true).is_ok());
         assert!(check_redirect_uri("http://[::1]:9/cb", true).is_ok());
         assert!(check_redirect_uri("http://app.example.com/cb", false).is_err());
+        assert!(check_redirect_uri("http://127.evil.com/cb", false).is_err());
         assert!(check_redirect_uri("https://app.example.com/cb#x", false).is_err());
         assert!(check_redirect_uri("javascript:alert(1)", true).is_err());
         assert!(check_redirect_uri("com.example.app:/cb", true).is_ok());

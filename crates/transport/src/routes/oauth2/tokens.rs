@@ -63,7 +63,7 @@ pub async fn token(state: web::Data<State>, req: HttpRequest, body: Bytes) -> Ap
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "token, token_type_hint (access_token or refresh_token), client_id, client_secret"),
     responses(
         (status = 200, description = "Revoked, or nothing to revoke"),
-        (status = 400, description = "invalid_request or unsupported_token_type", body = OAuth2ErrorBody),
+        (status = 400, description = "invalid_request: a missing or repeated parameter", body = OAuth2ErrorBody),
         (status = 401, description = "invalid_client, with `WWW-Authenticate: Basic`", body = OAuth2ErrorBody),
         (status = 403, description = EXPERIMENT_403, body = Response),
     ),
