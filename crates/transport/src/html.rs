@@ -9,6 +9,16 @@ use actix_web::{HttpRequest, HttpResponse};
 
 /// The cookie that holds the CSRF token a form must repeat.
 pub const CSRF_COOKIE: &str = "coder_csrf";
+/// Its name over https: `__Host-` keeps sibling subdomains (workspace apps) from planting one.
+pub const CSRF_COOKIE_SECURE: &str = "__Host-coder_csrf";
+
+fn csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        CSRF_COOKIE_SECURE
+    } else {
+        CSRF_COOKIE
+    }
+}
 /// The form field that repeats it.
 pub const CSRF_FIELD: &str = "csrf_token";
 
@@ -80,17 +90,22 @@ pub fn error_page(status: StatusCode, title: &str, description: &str) -> HttpRes
 /// The CSRF token of this browser (kept when it already has one) and the cookie that stores it.
 pub fn csrf_token(req: &HttpRequest, secure: bool) -> (String, Cookie<'static>) {
     let token = req
-        .cookie(CSRF_COOKIE)
+        .cookie(csrf_cookie_name(secure))
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_alphanumeric()))
         .unwrap_or_else(|| domain::secret::random_alphanumeric(32));
-    let cookie = Cookie::build(CSRF_COOKIE, token.clone()).path("/").http_only(true).same_site(SameSite::Strict).secure(secure).finish();
+    let cookie = Cookie::build(csrf_cookie_name(secure), token.clone())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .finish();
     (token, cookie)
 }
 
 /// Whether a form repeats the CSRF cookie (compared in constant time).
-pub fn csrf_valid(req: &HttpRequest, form: &[(String, String)]) -> bool {
-    let Some(cookie) = req.cookie(CSRF_COOKIE) else { return false };
+pub fn csrf_valid(req: &HttpRequest, form: &[(String, String)], secure: bool) -> bool {
+    let Some(cookie) = req.cookie(csrf_cookie_name(secure)) else { return false };
     let mut fields = form.iter().filter(|(k, _)| k == CSRF_FIELD);
     match (fields.next(), fields.next()) {
         (Some((_, v)), None) if !cookie.value().is_empty() => {

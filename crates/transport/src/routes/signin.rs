@@ -95,7 +95,7 @@ pub async fn submit(state: web::Data<State>, req: HttpRequest, body: Bytes) -> H
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let redirect = local_redirect(field(&form, "redirect")).unwrap_or("").to_string();
     let email = field(&form, "email").trim().to_string();
-    if !html::csrf_valid(&req, &form) {
+    if !html::csrf_valid(&req, &form, state.info.secure_cookie) {
         return form_page(&req, &state, StatusCode::FORBIDDEN, &redirect, &email, "The form expired. Please sign in again.");
     }
     let password = field(&form, "password").to_string();

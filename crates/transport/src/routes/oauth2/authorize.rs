@@ -169,7 +169,7 @@ pub async fn decide(state: web::Data<State>, actor: MaybeAuthed, req: HttpReques
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     // A browser carries the session cookie on its own; then only our page can have the token.
     let by_cookie = req.cookie(SESSION_COOKIE).is_some_and(|c| crate::auth::token_from_request(&req).as_deref() == Some(c.value().trim()));
-    if by_cookie && !html::csrf_valid(&req, &form) {
+    if by_cookie && !html::csrf_valid(&req, &form, state.info.secure_cookie) {
         return Ok(html::error_page(
             StatusCode::FORBIDDEN,
             "Request refused",
