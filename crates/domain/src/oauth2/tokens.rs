@@ -199,7 +199,16 @@ impl App {
             tx.insert_oauth2_grant(&grant)?;
             self.issue_tokens(tx, &grant, &scopes).map(Some)
         })?;
-        issued.ok_or_else(|| OAuthError::invalid_grant("The authorization code was already used."))
+        match issued {
+            Some(tokens) => Ok(tokens),
+            None => {
+                // Another exchange won the race: a replay, so what it issued is revoked too.
+                if let Some(grant) = self.repo().oauth2_code_by_prefix(prefix)?.and_then(|c| c.grant_id) {
+                    in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
+                }
+                Err(OAuthError::invalid_grant("The authorization code was already used; the tokens issued for it are revoked."))
+            }
+        }
     }
 
     fn refresh(&self, params: &[(String, String)], client: &AuthenticatedClient) -> OAuthResult<IssuedTokens> {

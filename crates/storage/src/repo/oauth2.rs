@@ -536,6 +536,16 @@ impl OAuth2Store for DbRepo<'_> {
     fn purge_expired_oauth2(&self, now: OffsetDateTime) -> Result<()> {
         let at = to_db_time(now);
         self.with(|c| diesel::delete(oauth2_provider_app_codes::table.filter(oauth2_provider_app_codes::expires_at.le(at))).execute(c))?;
+        // Their access tokens go first, through the key store, so every cache hears of it.
+        let keys: Vec<Option<String>> = self.with(|c| {
+            oauth2_provider_app_tokens::table
+                .filter(oauth2_provider_app_tokens::expires_at.le(at))
+                .select(oauth2_provider_app_tokens::api_key_id)
+                .load(c)
+        })?;
+        for key in keys.into_iter().flatten() {
+            self.delete_api_key(&key)?;
+        }
         self.with(|c| diesel::delete(oauth2_provider_app_tokens::table.filter(oauth2_provider_app_tokens::expires_at.le(at))).execute(c))?;
         self.with(|c| {
             let tokens = oauth2_provider_app_tokens::table.filter(oauth2_provider_app_tokens::grant_id.eq(oauth2_provider_app_grants::id));
