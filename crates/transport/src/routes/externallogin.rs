@@ -55,7 +55,7 @@ fn sanitize_redirect(raw: &str) -> String {
 }
 
 fn param(req: &HttpRequest, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    crate::query::pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 /// The provider reported an error instead of a code.

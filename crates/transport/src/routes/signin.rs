@@ -80,7 +80,7 @@ fn signed_in_page(username: &str) -> HttpResponse {
 /// The sign-in page; a signed-in visitor goes straight on to `redirect`.
 #[get("/login")]
 pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest) -> HttpResponse {
-    let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes()).into_owned().collect();
+    let query = crate::query::pairs(&req);
     let redirect = local_redirect(field(&query, "redirect")).unwrap_or("");
     match actor.0 {
         Some(_) if !redirect.is_empty() => html::page(StatusCode::SEE_OTHER).insert_header((header::LOCATION, redirect)).finish(),

@@ -21,10 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(show).service(decide);
 }
 
-fn query(req: &HttpRequest) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(req.query_string().as_bytes()).into_owned().collect()
-}
-
 fn redirect(status: StatusCode, location: &str) -> HttpResponse {
     html::page(status).insert_header((header::LOCATION, location)).finish()
 }
@@ -115,7 +111,7 @@ fn consent_page(req: &AuthorizeRequest, actor: &Actor, csrf: &str) -> String {
 #[get("/oauth2/authorize")]
 pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest) -> ApiResult<HttpResponse> {
     state.app.require_oauth2_experiment()?;
-    let params = query(&req);
+    let params = crate::query::pairs(&req);
     let validated = blocking_raw(&state, move |app| app.authorize_request(&params)).await?;
     let request = match validated {
         Ok(r) => r,
@@ -159,7 +155,7 @@ pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest)
 #[post("/oauth2/authorize")]
 pub async fn decide(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest, body: Bytes) -> ApiResult<HttpResponse> {
     state.app.require_oauth2_experiment()?;
-    let params = query(&req);
+    let params = crate::query::pairs(&req);
     let validated = blocking_raw(&state, move |app| app.authorize_request(&params)).await?;
     let request = match validated {
         Ok(r) => r,
