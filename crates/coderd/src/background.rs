@@ -1,7 +1,8 @@
 //! Work a server does besides answering requests: keeping entitlements current (every 10
 //! minutes, and at once when any replica changes licenses), heartbeating this replica (every 5
 //! seconds, and at once when another replica starts or stops), forgetting long-dead replicas and
-//! expired OAuth2 codes and tokens, and checking the health of workspace proxies (on an interval, and at once after any change).
+//! expired OAuth2 codes and tokens and week-old provisioner daemons, failing jobs whose daemon
+//! vanished, and checking the health of workspace proxies (on an interval, and at once after any change).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,9 @@ use tokio::sync::Notify;
 const ENTITLEMENTS_INTERVAL: Duration = Duration::from_secs(600);
 /// Coder's replica `UpdateInterval`.
 const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
+/// How often running jobs are checked for a vanished daemon (Coder's hang detector runs every
+/// 30 seconds).
+const HANG_CHECK_INTERVAL: Duration = Duration::from_secs(30);
 /// Coder's replica `CleanupInterval`.
 const CLEANUP_INTERVAL: Duration = Duration::from_secs(1800);
 
@@ -91,6 +95,7 @@ pub fn spawn(app: App, wakeups: Arc<Wakeups>, intervals: Intervals) {
             }
         }
     });
+    let hang_app = app.clone();
     actix_web::rt::spawn(async move {
         loop {
             tokio::time::sleep(CLEANUP_INTERVAL).await;
@@ -99,6 +104,13 @@ pub fn spawn(app: App, wakeups: Arc<Wakeups>, intervals: Intervals) {
             })
             .await;
             run_blocking(&app, "OAuth2 cleanup", |app| app.repo().purge_expired_oauth2(domain::clock::now())).await;
+            run_blocking(&app, "provisioner daemon cleanup", |app| app.purge_old_daemons().map(|_| ())).await;
+        }
+    });
+    actix_web::rt::spawn(async move {
+        loop {
+            tokio::time::sleep(HANG_CHECK_INTERVAL).await;
+            run_blocking(&hang_app, "hung job detection", |app| app.fail_hung_jobs().map(|_| ())).await;
         }
     });
 }

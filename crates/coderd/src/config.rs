@@ -221,6 +221,21 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_SCIM_AUTH_HEADER", default_value = "", hide_env_values = true)]
     pub scim_auth_header: String,
 
+    /// How many provisioner daemons this server runs in-process (Coder's
+    /// `CODER_PROVISIONER_DAEMONS`). They take jobs of the default organization.
+    #[arg(long = "provisioner-daemons", env = "CODER_PROVISIONER_DAEMONS", default_value_t = 3)]
+    pub provisioner_daemons: usize,
+
+    /// Provisioner types the in-process daemons run, comma-separated. Only `echo` runs
+    /// in-process; Terraform versions wait for an external daemon.
+    #[arg(long = "provisioner-types", env = "CODER_PROVISIONER_TYPES", default_value = "echo")]
+    pub provisioner_types: String,
+
+    /// A pre-shared key external provisioner daemons may authenticate with instead of a
+    /// provisioner key (default organization only).
+    #[arg(long = "provisioner-daemon-psk", env = "CODER_PROVISIONER_DAEMON_PSK", default_value = "", hide_env_values = true)]
+    pub provisioner_daemon_psk: String,
+
     /// OIDC login: the client id at the provider (OIDC is on when it is set).
     #[arg(long, env = "CODER_OIDC_CLIENT_ID", default_value = "")]
     pub oidc_client_id: String,

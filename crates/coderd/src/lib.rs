@@ -5,7 +5,7 @@
 
 pub mod background;
 pub mod config;
-pub mod duration;
+pub use domain::duration;
 pub mod externallogin;
 pub mod license_cli;
 pub mod proxy_health;
@@ -98,7 +98,21 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         oidc: externallogin::settings(args)?,
         github: externallogin::github_settings(args)?,
         scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),
+        provisioner_psk_hash: (!args.provisioner_daemon_psk.is_empty()).then(|| domain::secret::hash_secret(&args.provisioner_daemon_psk)),
     })
+}
+
+/// The provisioner types of the in-process daemons: only `echo` can run in-process.
+fn builtin_types(args: &ServerArgs) -> Result<Vec<String>, String> {
+    let types: Vec<String> = args.provisioner_types.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    for t in &types {
+        if t != "echo" {
+            return Err(format!(
+                "--provisioner-types: {t:?} cannot run in-process; only \"echo\" can (run an external provisioner daemon for Terraform)"
+            ));
+        }
+    }
+    Ok(types)
 }
 
 fn hostname() -> String {
@@ -135,6 +149,8 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     feed.subscribe(app.auth_cache.clone());
     let wakeups = Arc::new(background::Wakeups::default());
     feed.subscribe(wakeups.clone());
+    let jobs = Arc::new(transport::provisionerd::wakeup::JobWakeup::default());
+    feed.subscribe(jobs.clone());
     let deployment_id = app.deployment_id().map_err(|e| format!("cannot read deployment id: {e}"))?;
     let now = domain::clock::now();
     app.register_replica(domain::replicas::Replica {
@@ -155,7 +171,8 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     app.refresh_entitlements().map_err(|e| format!("cannot compute entitlements: {e}"))?;
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
-    let state = web::Data::new(State { app: app.clone(), info, oidc, github });
+    transport::provisionerd::builtin::spawn(app.clone(), jobs.clone(), hostname(), args.provisioner_daemons, builtin_types(args)?);
+    let state = web::Data::new(State { app: app.clone(), info, oidc, github, jobs });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()

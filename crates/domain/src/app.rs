@@ -62,6 +62,9 @@ pub struct Settings {
     pub github: Option<crate::externallogin::github::GithubSettings>,
     /// SHA-256 of `CODER_SCIM_AUTH_HEADER`, the key SCIM clients present; SCIM is off without it.
     pub scim_key_hash: Option<Vec<u8>>,
+    /// SHA-256 of `CODER_PROVISIONER_DAEMON_PSK`, the pre-shared key daemons may present instead
+    /// of a provisioner key; refused without it.
+    pub provisioner_psk_hash: Option<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -85,6 +88,7 @@ impl Default for Settings {
             allow_custom_quiet_hours: true,
             access_url: String::new(),
             scim_key_hash: None,
+            provisioner_psk_hash: None,
             oidc: None,
             github: None,
             experiments: Vec::new(),

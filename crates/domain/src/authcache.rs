@@ -115,7 +115,7 @@ impl AuthCache {
 
     /// Drops whatever `change` touched and starts a new generation.
     pub fn invalidate(&self, change: &Change) {
-        if matches!(change, Change::Licenses | Change::Replicas | Change::Proxies) {
+        if matches!(change, Change::Licenses | Change::Replicas | Change::Proxies | Change::ProvisionerJobs) {
             return;
         }
         let mut inner = self.lock();
@@ -127,7 +127,7 @@ impl AuthCache {
             Change::User(user) => inner.entries.retain(|_, e| e.resolved.user.id != *user),
             Change::Organization(org) => inner.entries.retain(|_, e| !e.resolved.memberships.iter().any(|m| m.organization_id == *org)),
             Change::Everything => inner.entries.clear(),
-            Change::Licenses | Change::Replicas | Change::Proxies => {}
+            Change::Licenses | Change::Replicas | Change::Proxies | Change::ProvisionerJobs => {}
         }
     }
 

@@ -19,6 +19,10 @@ pub enum ErrorKind {
     NotFound,
     /// The request collides with existing state, e.g. a taken name (409).
     Conflict,
+    /// The body is larger than the endpoint takes (413).
+    TooLarge,
+    /// What was asked for is not ready yet; ask again later (425).
+    TooEarly,
     /// Something failed on our side; the client cannot fix it (500).
     Internal,
 }

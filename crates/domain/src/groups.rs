@@ -144,7 +144,7 @@ impl App {
         rbac::authorize(&actor.subject, action::READ, &Object::of(resource::GROUP_MEMBER).in_org(org))
     }
 
-    fn view_group(&self, actor: &Actor, group: Group, with_members: bool) -> Result<GroupView> {
+    pub(crate) fn view_group(&self, actor: &Actor, group: Group, with_members: bool) -> Result<GroupView> {
         let organization = self.repo().organization_by_id(group.organization_id)?.ok_or_else(Error::not_found)?;
         let total_member_count = self.count_members(&group)?;
         let members = if with_members {

@@ -41,15 +41,21 @@ impl App {
     /// UUID) for the default organization, as Coder's CLI and Terraform provider address it.
     /// Organizations the actor may not read are reported missing.
     pub fn resolve_org(&self, actor: &Actor, param: &str) -> Result<Organization> {
+        let org = self.resolve_org_as_system(param)?;
+        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))?;
+        Ok(org)
+    }
+
+    /// [`App::resolve_org`] for callers that are not users (provisioner daemons): no visibility
+    /// check.
+    pub fn resolve_org_as_system(&self, param: &str) -> Result<Organization> {
         let org = match Uuid::parse_str(param) {
             Ok(id) if id.is_nil() => self.repo().default_organization()?,
             Ok(id) => self.repo().organization_by_id(id)?,
             Err(_) if param == "default" => self.repo().default_organization()?,
             Err(_) => self.repo().organization_by_name(param)?,
         };
-        let org = org.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))?;
-        Ok(org)
+        org.ok_or_else(Error::not_found)
     }
 
     /// `GET /organizations`: those the actor can read, by name.

@@ -56,6 +56,12 @@ pub mod resource {
     pub const OAUTH2_APP_CODE_TOKEN: &str = "oauth2_app_code_token";
     /// IdP sync settings.
     pub const IDPSYNC_SETTINGS: &str = "idpsync_settings";
+    /// Uploaded template sources.
+    pub const FILE: &str = "file";
+    /// Provisioner daemons and the keys they authenticate with.
+    pub const PROVISIONER_DAEMON: &str = "provisioner_daemon";
+    /// Provisioner jobs (imports and builds) and their logs.
+    pub const PROVISIONER_JOBS: &str = "provisioner_jobs";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.
@@ -156,6 +162,8 @@ const MEMBER_OWN: &[Permission] = &[
     p(r::API_KEY, ALL),
     p(r::ORGANIZATION_MEMBER, READ),
     p(r::OAUTH2_APP_CODE_TOKEN, ALL),
+    p(r::FILE, &[a::CREATE, a::READ]),
+    p(r::PROVISIONER_DAEMON, &[a::CREATE, a::READ]),
 ];
 
 /// The built-in roles. Site roles first, then organization roles.
@@ -184,6 +192,8 @@ pub const ROLES: &[RoleDef] = &[
         scope: RoleScope::Site,
         site: &[
             p(r::TEMPLATE, ALL),
+            p(r::FILE, &[a::CREATE, a::READ]),
+            p(r::PROVISIONER_DAEMON, CRUD),
             p(r::USER, READ),
             p(r::ORGANIZATION, READ),
             p(r::ORGANIZATION_MEMBER, READ),
@@ -231,7 +241,13 @@ pub const ROLES: &[RoleDef] = &[
         display_name: "Organization Member",
         scope: RoleScope::Organization,
         site: &[],
-        org: &[p(r::ORGANIZATION, READ), p(r::ASSIGN_ORG_ROLE, READ), p(r::ORGANIZATION_MEMBER, READ), p(r::GROUP, READ)],
+        org: &[
+            p(r::ORGANIZATION, READ),
+            p(r::ASSIGN_ORG_ROLE, READ),
+            p(r::ORGANIZATION_MEMBER, READ),
+            p(r::GROUP, READ),
+            p(r::PROVISIONER_DAEMON, READ),
+        ],
         user: &[p(r::GROUP_MEMBER, READ), p(r::API_KEY, ALL)],
     },
     RoleDef {
@@ -254,7 +270,15 @@ pub const ROLES: &[RoleDef] = &[
         display_name: "Organization Template Admin",
         scope: RoleScope::Organization,
         site: &[],
-        org: &[p(r::TEMPLATE, ALL), p(r::ORGANIZATION_MEMBER, READ), p(r::GROUP, READ), p(r::GROUP_MEMBER, READ)],
+        org: &[
+            p(r::TEMPLATE, ALL),
+            p(r::FILE, &[a::CREATE, a::READ]),
+            p(r::PROVISIONER_DAEMON, CRUD),
+            p(r::PROVISIONER_JOBS, &[a::READ, a::UPDATE, a::CREATE]),
+            p(r::ORGANIZATION_MEMBER, READ),
+            p(r::GROUP, READ),
+            p(r::GROUP_MEMBER, READ),
+        ],
         user: &[],
     },
     RoleDef {
@@ -470,6 +494,12 @@ pub fn authorize(subject: &Subject, act: &str, object: &Object) -> bool {
             .filter_map(|n| role_def(n))
             .any(|role| grants(role.org, act, object.resource) || (owns && grants(role.user, act, object.resource)))
     })
+}
+
+/// Whether the API key in use permits `act` on `object` (always, for unscoped keys): checked on
+/// its own where access comes from an object's ACL rather than from roles.
+pub fn scope_allows(subject: &Subject, act: &str, object: &Object) -> bool {
+    subject.scope.as_ref().is_none_or(|s| s.allows(act, object))
 }
 
 /// Fails with 403 unless allowed.

@@ -149,3 +149,9 @@ mod tests {
         assert!(!verify_password("", ""));
     }
 }
+
+/// SHA-256 of raw bytes (file contents, uploads).
+pub fn hash_secret_bytes(data: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).to_vec()
+}

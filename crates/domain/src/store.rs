@@ -78,11 +78,115 @@ pub trait Repo:
     + ScimStore
     + OAuth2Store
     + UserLinkStore
+    + ProvisionerStore
+    + TemplateStore
     + Send
     + Sync
 {
     /// Runs `f` in one database transaction; an `Err` from `f` rolls everything back.
     fn transaction(&self, f: &mut dyn FnMut(&dyn Repo) -> Result<()>) -> Result<()>;
+}
+
+/// Provisioner keys, daemons and the job queue.
+pub trait ProvisionerStore {
+    /// Stores a new key; a name taken in the organization is a conflict.
+    fn insert_provisioner_key(&self, key: &crate::provisioners::ProvisionerKey) -> Result<()>;
+    /// An organization's keys, oldest first.
+    fn provisioner_keys_of_org(&self, org: Uuid) -> Result<Vec<crate::provisioners::ProvisionerKey>>;
+    /// A key by name, case-insensitively.
+    fn provisioner_key_by_name(&self, org: Uuid, name: &str) -> Result<Option<crate::provisioners::ProvisionerKey>>;
+    /// A key by the hash of its secret.
+    fn provisioner_key_by_hash(&self, hash: &[u8]) -> Result<Option<crate::provisioners::ProvisionerKey>>;
+    /// Deletes a key and the daemon rows registered with it, in one transaction.
+    fn delete_provisioner_key(&self, id: Uuid) -> Result<()>;
+    /// Inserts a daemon, or updates the one with the same organization, name and owner (keeping
+    /// its id and creation time); returns the stored row.
+    fn upsert_daemon(&self, daemon: &crate::provisioners::Daemon) -> Result<crate::provisioners::Daemon>;
+    /// An organization's daemons.
+    fn daemons_of_org(&self, org: Uuid) -> Result<Vec<crate::provisioners::Daemon>>;
+    /// A daemon by id.
+    fn daemon_by_id(&self, id: Uuid) -> Result<Option<crate::provisioners::Daemon>>;
+    /// Moves `last_seen_at` forward.
+    fn touch_daemon(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Deletes daemons last seen before `before`; how many.
+    fn delete_daemons_unseen_since(&self, before: OffsetDateTime) -> Result<usize>;
+    /// Queues a job.
+    fn insert_job(&self, job: &crate::provisioners::Job) -> Result<()>;
+    /// A job by id.
+    fn job_by_id(&self, id: Uuid) -> Result<Option<crate::provisioners::Job>>;
+    /// Jobs by id (missing ones skipped).
+    fn jobs_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::provisioners::Job>>;
+    /// The oldest pending (unstarted, uncancelled) jobs of an organization, at most `limit`.
+    fn pending_jobs(&self, org: Uuid, limit: i64) -> Result<Vec<crate::provisioners::Job>>;
+    /// Number of pending jobs of an organization queued before `before`.
+    fn count_pending_jobs_before(&self, org: Uuid, before: OffsetDateTime) -> Result<i64>;
+    /// Number of pending jobs of an organization.
+    fn count_pending_jobs(&self, org: Uuid) -> Result<i64>;
+    /// Gives a pending job to `worker`, only if it is still pending: `false` when another
+    /// daemon took it first.
+    fn claim_job(&self, id: Uuid, worker: Uuid, at: OffsetDateTime) -> Result<bool>;
+    /// Writes a job's progress columns (timestamps, error, worker).
+    fn update_job(&self, job: &crate::provisioners::Job) -> Result<()>;
+    /// Finishes a job only if it is unfinished: `false` when it already was.
+    fn complete_job(&self, job: &crate::provisioners::Job) -> Result<bool>;
+    /// Unfinished jobs of these workers, and the last finished job of each.
+    fn current_and_previous_jobs(&self, workers: &[Uuid]) -> Result<(Vec<crate::provisioners::Job>, Vec<crate::provisioners::Job>)>;
+    /// Running jobs not updated since `before` (their daemon vanished).
+    fn running_jobs_idle_since(&self, before: OffsetDateTime) -> Result<Vec<crate::provisioners::Job>>;
+    /// Appends log lines.
+    fn insert_job_logs(&self, logs: &[crate::provisioners::JobLog]) -> Result<()>;
+    /// A job's log lines with `after < id < before`, in order.
+    fn job_logs(&self, job: Uuid, after: Option<i64>, before: Option<i64>) -> Result<Vec<crate::provisioners::JobLog>>;
+    /// Tells every replica's idle daemons that there may be work (after the transaction commits).
+    fn announce_jobs_queued(&self) -> Result<()>;
+}
+
+/// Files, templates, template versions and what import jobs leave behind.
+pub trait TemplateStore {
+    /// Stores a file; the same content from the same uploader is a conflict.
+    fn insert_file(&self, file: &crate::templates::File) -> Result<()>;
+    /// A file by id.
+    fn file_by_id(&self, id: Uuid) -> Result<Option<crate::templates::File>>;
+    /// A file by content hash and uploader.
+    fn file_by_hash(&self, hash: &str, created_by: Uuid) -> Result<Option<crate::templates::File>>;
+    /// Stores a template; a live name taken in the organization is a conflict.
+    fn insert_template(&self, t: &crate::templates::Template) -> Result<()>;
+    /// Overwrites a template's mutable columns.
+    fn update_template(&self, t: &crate::templates::Template) -> Result<()>;
+    /// A template by id (deleted ones too).
+    fn template_by_id(&self, id: Uuid) -> Result<Option<crate::templates::Template>>;
+    /// A live template by name, case-insensitively.
+    fn template_by_name(&self, org: Uuid, name: &str) -> Result<Option<crate::templates::Template>>;
+    /// Live templates, of one organization or all, by name.
+    fn list_templates(&self, org: Option<Uuid>) -> Result<Vec<crate::templates::Template>>;
+    /// Templates by id.
+    fn templates_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::templates::Template>>;
+    /// Stores a version.
+    fn insert_template_version(&self, v: &crate::templates::TemplateVersion) -> Result<()>;
+    /// Overwrites a version's mutable columns.
+    fn update_template_version(&self, v: &crate::templates::TemplateVersion) -> Result<()>;
+    /// A version by id.
+    fn template_version_by_id(&self, id: Uuid) -> Result<Option<crate::templates::TemplateVersion>>;
+    /// A version by its import job.
+    fn template_version_by_job(&self, job: Uuid) -> Result<Option<crate::templates::TemplateVersion>>;
+    /// A version of a template by name, case-insensitively.
+    fn template_version_by_name(&self, template: Uuid, name: &str) -> Result<Option<crate::templates::TemplateVersion>>;
+    /// A template's versions, oldest first, paginated by `after_id`, `offset` and `limit`.
+    fn template_versions_of(&self, template: Uuid, page: &Page) -> Result<Vec<crate::templates::TemplateVersion>>;
+    /// Replaces a version's parameters.
+    fn put_template_version_parameters(&self, version: Uuid, params: &[crate::templates::Parameter]) -> Result<()>;
+    /// A version's parameters, in their order.
+    fn template_version_parameters(&self, version: Uuid) -> Result<Vec<crate::templates::Parameter>>;
+    /// Stores presets.
+    fn insert_presets(&self, presets: &[crate::templates::Preset]) -> Result<()>;
+    /// A version's presets, by name.
+    fn presets_of_version(&self, version: Uuid) -> Result<Vec<crate::templates::Preset>>;
+    /// Sets `last_invalidated_at` of every preset of a version; the presets changed.
+    fn invalidate_presets(&self, version: Uuid, at: OffsetDateTime) -> Result<Vec<crate::templates::Preset>>;
+    /// Stores resources a job declared.
+    fn insert_job_resources(&self, resources: &[crate::templates::JobResource]) -> Result<()>;
+    /// A job's resources.
+    fn job_resources(&self, job: Uuid) -> Result<Vec<crate::templates::JobResource>>;
 }
 
 /// Deployment-wide settings kept in the database.
@@ -436,6 +540,8 @@ pub enum Change {
     Replicas,
     /// A workspace proxy was created, changed, deleted or registered.
     Proxies,
+    /// A provisioner job was queued or cancelled: idle daemons should look for work.
+    ProvisionerJobs,
     /// Anything may have changed (notifications were missed): drop everything.
     Everything,
 }
@@ -450,6 +556,7 @@ impl Change {
             Change::Licenses => "licenses".to_string(),
             Change::Replicas => "replicas".to_string(),
             Change::Proxies => "proxies".to_string(),
+            Change::ProvisionerJobs => "jobs".to_string(),
             Change::Everything => "all".to_string(),
         }
     }
@@ -461,6 +568,7 @@ impl Change {
             "licenses" => return Change::Licenses,
             "replicas" => return Change::Replicas,
             "proxies" => return Change::Proxies,
+            "jobs" => return Change::ProvisionerJobs,
             _ => {}
         }
         let parsed = match s.split_once(' ') {

@@ -322,6 +322,147 @@ diesel::table! {
 
 diesel::joinable!(user_links -> users (user_id));
 
+diesel::table! {
+    files (id) {
+        id -> Text,
+        hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        mimetype -> Text,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    templates (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        display_name -> Text,
+        description -> Text,
+        icon -> Text,
+        provisioner -> Text,
+        active_version_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted -> Bool,
+        user_acl -> Text,
+        group_acl -> Text,
+        settings -> Text,
+    }
+}
+
+diesel::table! {
+    template_versions (id) {
+        id -> Text,
+        template_id -> Nullable<Text>,
+        organization_id -> Text,
+        name -> Text,
+        message -> Text,
+        readme -> Text,
+        job_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived -> Bool,
+        has_external_agent -> Bool,
+    }
+}
+
+diesel::table! {
+    provisioner_jobs (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        canceled_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        error_code -> Text,
+        organization_id -> Text,
+        initiator_id -> Text,
+        provisioner -> Text,
+        file_id -> Text,
+        job_type -> Text,
+        input -> Text,
+        worker_id -> Nullable<Text>,
+        tags -> Text,
+    }
+}
+
+diesel::table! {
+    provisioner_job_logs (id) {
+        id -> BigInt,
+        job_id -> Text,
+        created_at -> Timestamp,
+        source -> Text,
+        level -> Text,
+        stage -> Text,
+        output -> Text,
+    }
+}
+
+diesel::table! {
+    provisioner_keys (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        organization_id -> Text,
+        name -> Text,
+        hashed_secret -> Binary,
+        tags -> Text,
+    }
+}
+
+diesel::table! {
+    provisioner_daemons (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        name -> Text,
+        provisioners -> Text,
+        replica_id -> Nullable<Text>,
+        tags -> Text,
+        owner_tag -> Text,
+        last_seen_at -> Nullable<Timestamp>,
+        version -> Text,
+        api_version -> Text,
+        organization_id -> Text,
+        key_id -> Text,
+    }
+}
+
+diesel::table! {
+    template_version_parameters (template_version_id, name) {
+        template_version_id -> Text,
+        name -> Text,
+        position -> Integer,
+        ephemeral -> Bool,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    template_version_presets (id) {
+        id -> Text,
+        template_version_id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        last_invalidated_at -> Nullable<Timestamp>,
+        is_default -> Bool,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    provisioner_job_resources (id) {
+        id -> Text,
+        job_id -> Text,
+        created_at -> Timestamp,
+        transition -> Text,
+        data -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     site_configs,
     users,
@@ -342,6 +483,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth2_provider_app_grants,
     oauth2_provider_app_tokens,
     user_links,
+    files,
+    templates,
+    template_versions,
+    provisioner_jobs,
+    provisioner_job_logs,
+    provisioner_keys,
+    provisioner_daemons,
+    template_version_parameters,
+    template_version_presets,
+    provisioner_job_resources,
 );
 
 /// SQL functions both backends share.

@@ -63,3 +63,16 @@ pub struct Scim;
 impl Gated for Scim {
     const FEATURE: Feature = Feature::Scim;
 }
+
+/// `external_provisioner_daemons` as `serve` words it.
+pub struct ProvisionerDaemons;
+impl Gated for ProvisionerDaemons {
+    const FEATURE: Feature = Feature::ExternalProvisionerDaemons;
+    const WORDING: Wording = Wording::ProvisionerDaemons;
+}
+
+/// `workspace_prebuilds`: invalidating presets.
+pub struct WorkspacePrebuilds;
+impl Gated for WorkspacePrebuilds {
+    const FEATURE: Feature = Feature::WorkspacePrebuilds;
+}

@@ -12,6 +12,7 @@ pub mod gate;
 pub mod html;
 pub mod middleware;
 pub mod openapi;
+pub mod provisionerd;
 pub mod query;
 pub mod routes;
 pub mod state;

@@ -35,6 +35,20 @@ impl Modify for SessionTokenScheme {
             ),
         );
         components.add_security_scheme(
+            "CoderProvisionerKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Coder-Provisioner-Daemon-Key",
+                "A provisioner key (43 characters), shown once when an organization admin creates it.",
+            ))),
+        );
+        components.add_security_scheme(
+            "CoderProvisionerPSK",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Coder-Provisioner-Daemon-PSK",
+                "The deployment's pre-shared daemon key (`CODER_PROVISIONER_DAEMON_PSK`), for daemons of the default organization.",
+            ))),
+        );
+        components.add_security_scheme(
             "CoderExternalProxyToken",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Coder-External-Proxy-Token",
@@ -196,6 +210,36 @@ impl Modify for SessionTokenScheme {
         routes::scim::replace_group,
         routes::scim::patch_group,
         routes::scim::delete_group,
+        routes::provisioners::list_keys,
+        routes::provisioners::create_key,
+        routes::provisioners::key_daemons,
+        routes::provisioners::delete_key,
+        routes::provisioners::key_self,
+        routes::provisioners::list_daemons,
+        routes::provisioners::serve::serve,
+        routes::templates::upload_file,
+        routes::templates::get_file,
+        routes::templates::create_version,
+        routes::templates::get_version,
+        routes::templates::version_logs,
+        routes::templates::version_parameters,
+        routes::templates::version_presets,
+        routes::templates::version_resources,
+        routes::templates::cancel_version,
+        routes::templates::create_template,
+        routes::templates::org_templates,
+        routes::templates::org_template_by_name,
+        routes::templates::all_templates,
+        routes::templates::get_template,
+        routes::templates::patch_template,
+        routes::templates::delete_template,
+        routes::templates::template_versions,
+        routes::templates::set_active_version,
+        routes::templates::template_version_by_name,
+        routes::templates::template_acl,
+        routes::templates::patch_template_acl,
+        routes::templates::template_acl_available,
+        routes::templates::invalidate_presets,
     ),
     servers((url = "/", description = "This server")),
     modifiers(&SessionTokenScheme),
@@ -207,6 +251,8 @@ impl Modify for SessionTokenScheme {
         (name = "Organizations", description = "Organizations."),
         (name = "Enterprise", description = "Licenses and entitlements, groups, AI budgets, workspace quota, appearance, replicas, workspace proxies, workspace sharing and quiet hours."),
         (name = "Notifications", description = "Notification templates and how they are delivered."),
+        (name = "Files", description = "Uploaded template sources."),
+        (name = "Templates", description = "Templates, their versions and import jobs."),
     ),
 )]
 pub struct ApiDoc;

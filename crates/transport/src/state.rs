@@ -29,6 +29,8 @@ pub struct State {
     pub oidc: Option<std::sync::Arc<crate::externallogin::oidc::OidcProvider>>,
     /// GitHub, when `CODER_OAUTH2_GITHUB_*` configures it.
     pub github: Option<std::sync::Arc<crate::externallogin::github::GithubProvider>>,
+    /// Wakes daemons waiting for work when a job is queued.
+    pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }
 
 /// Runs a use case on actix's blocking pool, so diesel never blocks an async worker.

@@ -15,10 +15,12 @@ mod notifications;
 mod oauth2;
 mod orgs;
 mod plans;
+mod provisioners;
 mod proxies;
 mod replicas;
 mod scim;
 mod site;
+mod templates;
 mod users;
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};

@@ -7,6 +7,11 @@ use utoipa::ToSchema;
 /// Serializes instants as RFC 3339 with up to nanosecond precision, as Go's `time.Time` does.
 pub mod rfc3339 {
     pub use time::serde::rfc3339::{deserialize, serialize};
+
+    /// The same for optional timestamps (`null` when absent).
+    pub mod option {
+        pub use time::serde::rfc3339::option::{deserialize, serialize};
+    }
 }
 
 /// Coder's `codersdk.BuildInfoResponse`.

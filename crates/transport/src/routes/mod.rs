@@ -11,12 +11,14 @@ pub mod notifications;
 pub mod oauth2;
 pub mod orgs;
 pub mod personal;
+pub mod provisioners;
 pub mod proxies;
 pub mod quiet_hours;
 pub mod replicas;
 pub mod scim;
 pub mod session;
 pub mod signin;
+pub mod templates;
 pub mod users;
 pub mod workspace_sharing;
 
@@ -40,6 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     workspace_sharing::configure(cfg);
     quiet_hours::configure(cfg);
     proxies::configure(cfg);
+    provisioners::configure(cfg);
+    templates::configure(cfg);
     scim::configure(cfg);
     oauth2::configure(cfg);
     signin::configure(cfg);

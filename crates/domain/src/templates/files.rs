@@ -1,0 +1,74 @@
+//! Uploaded template sources. The same bytes uploaded twice by the same user are one file.
+
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::File;
+use crate::app::{Actor, App};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::rbac::{self, action, resource, Object};
+
+/// Largest upload (Coder's `HTTPFileMaxBytes`, 100 MiB).
+pub const MAX_FILE_BYTES: usize = 100 * 1024 * 1024;
+/// The one archive format stored.
+pub const TAR: &str = "application/x-tar";
+
+impl App {
+    /// Whether the actor may read a file: its uploader, a role that reads all files, or anyone
+    /// who may update a template one of whose versions was built from it.
+    pub fn file_readable(&self, actor: &Actor, f: &File) -> Result<bool> {
+        let object = Object::of(resource::FILE).owned_by(f.created_by).with_id(f.id);
+        Ok(rbac::authorize(&actor.subject, action::READ, &object))
+    }
+
+    /// `POST /files`: the file's id, and whether it is new (201) or the caller had uploaded the
+    /// same bytes before (200).
+    pub fn upload_file(&self, actor: &Actor, content_type: &str, data: Vec<u8>) -> Result<(Uuid, bool)> {
+        if content_type != TAR {
+            return Err(Error::bad_request(format!("Unsupported content type header {content_type:?}."))
+                .with_detail("Only application/x-tar archives are accepted."));
+        }
+        if data.len() > MAX_FILE_BYTES {
+            return Err(Error::new(ErrorKind::TooLarge, "Failed to read file from request.").with_detail("http: request body too large"));
+        }
+        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::FILE).owned_by(actor.user.id))?;
+        let hash = hex(&Sha256::digest(&data));
+        if let Some(existing) = self.repo().file_by_hash(&hash, actor.user.id)? {
+            return Ok((existing.id, false));
+        }
+        let file = File {
+            id: Uuid::new_v4(),
+            hash: hash.clone(),
+            created_at: clock::now(),
+            created_by: actor.user.id,
+            mimetype: TAR.into(),
+            data,
+        };
+        match self.repo().insert_file(&file) {
+            Ok(()) => Ok((file.id, true)),
+            Err(e) if e.kind == ErrorKind::Conflict => {
+                let existing = self.repo().file_by_hash(&hash, actor.user.id)?.ok_or(e)?;
+                Ok((existing.id, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /files/{fileID}`.
+    pub fn get_file(&self, actor: &Actor, param: &str) -> Result<File> {
+        if param.is_empty() {
+            return Err(Error::bad_request("File id must be provided in url."));
+        }
+        let id = Uuid::parse_str(param).map_err(|_| Error::bad_request("File id must be a valid UUID."))?;
+        let f = self.repo().file_by_id(id)?.ok_or_else(Error::not_found)?;
+        if !self.file_readable(actor, &f)? {
+            return Err(Error::not_found());
+        }
+        Ok(f)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

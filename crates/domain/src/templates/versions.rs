@@ -1,0 +1,371 @@
+//! Template versions: creating one queues its import job; reading one shows the job's progress,
+//! its logs, and what the import found (parameters, presets, resources).
+
+use uuid::Uuid;
+
+use super::{JobResource, Parameter, Preset, Template, TemplateVersion};
+use crate::app::{Actor, App};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::provisioners::{daemons, tags, Job, JobLog, JobStatus, JobType, Tags};
+use crate::rbac::{self, action, resource, Object};
+use crate::store::{in_transaction, Page};
+use crate::user::User;
+
+/// A job with its place in the queue.
+#[derive(Debug, Clone)]
+pub struct JobView {
+    /// The job.
+    pub job: Job,
+    /// 1-based position among its organization's pending jobs (0 unless pending).
+    pub queue_position: i64,
+    /// Pending jobs of its organization (0 unless pending).
+    pub queue_size: i64,
+}
+
+/// Daemons that could run a pending job.
+#[derive(Debug, Clone)]
+pub struct MatchedProvisioners {
+    /// Daemons whose type and tags fit.
+    pub count: i64,
+    /// Of those, how many are online.
+    pub available: i64,
+    /// When one of them was last seen.
+    pub most_recently_seen: Option<time::OffsetDateTime>,
+}
+
+/// A version as the API shows it.
+#[derive(Debug, Clone)]
+pub struct VersionView {
+    /// The version.
+    pub version: TemplateVersion,
+    /// Its import job.
+    pub job: JobView,
+    /// Its creator.
+    pub created_by: Option<User>,
+    /// For a pending import: who could take it.
+    pub matched_provisioners: Option<MatchedProvisioners>,
+}
+
+/// What `POST /organizations/{organization}/templateversions` takes.
+#[derive(Debug, Clone, Default)]
+pub struct NewVersion {
+    /// Name (random when empty).
+    pub name: String,
+    /// What changed.
+    pub message: String,
+    /// The template it belongs to, if any yet.
+    pub template_id: Option<Uuid>,
+    /// Must be `file`.
+    pub storage_method: String,
+    /// The source archive.
+    pub file_id: Option<Uuid>,
+    /// An example instead of a file (not supported).
+    pub example_id: Option<String>,
+    /// `terraform` or `echo`.
+    pub provisioner: String,
+    /// Tags daemons must have to take the import.
+    pub tags: Tags,
+}
+
+/// Coder's `template_version_name` rule.
+fn version_name_valid(name: &str) -> bool {
+    name.len() <= 64
+        && !name.is_empty()
+        && name.split(['_', '.', '-']).all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A random version name in Coder's `adjective_surname42` style.
+pub fn random_version_name() -> String {
+    const ADJ: [&str; 16] = [
+        "admiring",
+        "bold",
+        "clever",
+        "dazzling",
+        "eager",
+        "focused",
+        "gifted",
+        "happy",
+        "inspiring",
+        "jovial",
+        "keen",
+        "loving",
+        "modest",
+        "nifty",
+        "optimistic",
+        "quirky",
+    ];
+    const NAME: [&str; 16] = [
+        "turing", "hopper", "lovelace", "knuth", "ritchie", "thompson", "liskov", "dijkstra", "hamilton", "curie", "noether", "shannon",
+        "babbage", "torvalds", "wozniak", "goldberg",
+    ];
+    let r = crate::secret::random_alphanumeric(4);
+    let b = r.as_bytes();
+    format!("{}_{}{}{}", ADJ[b[0] as usize % 16], NAME[b[1] as usize % 16], b[2] % 10, b[3] % 10)
+}
+
+impl App {
+    /// A version the actor may read: through its template, or, for one without a template,
+    /// with template read in its organization.
+    pub fn readable_version(&self, actor: &Actor, param: &str) -> Result<(TemplateVersion, Option<Template>)> {
+        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let v = self.repo().template_version_by_id(id)?.ok_or_else(Error::not_found)?;
+        let template = match v.template_id {
+            Some(t) => {
+                let t = self.repo().template_by_id(t)?.ok_or_else(Error::not_found)?;
+                if !self.template_allows(actor, &t, action::READ)? {
+                    return Err(Error::not_found());
+                }
+                Some(t)
+            }
+            None => {
+                rbac::require_visible(&actor.subject, &Object::of(resource::TEMPLATE).in_org(v.organization_id))?;
+                None
+            }
+        };
+        Ok((v, template))
+    }
+
+    /// Adds queue positions to jobs.
+    pub fn job_views(&self, jobs: Vec<Job>) -> Result<Vec<JobView>> {
+        jobs.into_iter()
+            .map(|job| {
+                if job.status() != JobStatus::Pending {
+                    return Ok(JobView { job, queue_position: 0, queue_size: 0 });
+                }
+                let ahead = self.repo().count_pending_jobs_before(job.organization_id, job.created_at)?;
+                let size = self.repo().count_pending_jobs(job.organization_id)?;
+                Ok(JobView { job, queue_position: ahead + 1, queue_size: size })
+            })
+            .collect()
+    }
+
+    fn matched_provisioners(&self, job: &Job) -> Result<MatchedProvisioners> {
+        let now = clock::now();
+        let fit: Vec<_> = self
+            .repo()
+            .daemons_of_org(job.organization_id)?
+            .into_iter()
+            .filter(|d| d.provisioners.contains(&job.provisioner) && tags::daemon_may_take(&d.tags, &job.tags))
+            .collect();
+        let available = fit.iter().filter(|d| d.last_seen_at.is_some_and(|t| t >= now - daemons::STALE_AFTER)).count() as i64;
+        Ok(MatchedProvisioners { count: fit.len() as i64, available, most_recently_seen: fit.iter().filter_map(|d| d.last_seen_at).max() })
+    }
+
+    /// Versions with their jobs and creators, one query per relation.
+    fn version_views(&self, versions: Vec<TemplateVersion>, with_matches: bool) -> Result<Vec<VersionView>> {
+        let job_ids: Vec<Uuid> = versions.iter().map(|v| v.job_id).collect();
+        let jobs = self.repo().jobs_by_ids(&job_ids)?;
+        let mut creators: Vec<Uuid> = versions.iter().map(|v| v.created_by).collect();
+        creators.sort();
+        creators.dedup();
+        let users = self.repo().users_by_ids(&creators)?;
+        let mut out = Vec::new();
+        for v in versions {
+            let job = jobs
+                .iter()
+                .find(|j| j.id == v.job_id)
+                .cloned()
+                .ok_or_else(|| Error::internal("Internal error fetching provisioner job.", "missing job"))?;
+            let matched = if with_matches && job.status() == JobStatus::Pending { Some(self.matched_provisioners(&job)?) } else { None };
+            let job = self.job_views(vec![job])?.remove(0);
+            let created_by = users.iter().find(|u| u.id == v.created_by).cloned();
+            out.push(VersionView { version: v, job, created_by, matched_provisioners: matched });
+        }
+        Ok(out)
+    }
+
+    /// `POST /organizations/{organization}/templateversions`: the version and its pending
+    /// import job, in one transaction; idle daemons are told at once.
+    pub fn create_template_version(&self, actor: &Actor, org_param: &str, input: NewVersion) -> Result<VersionView> {
+        let org = self.resolve_org(actor, org_param)?;
+        let mut v = Validations::new();
+        if !input.name.is_empty() && !version_name_valid(&input.name) {
+            v.add("name", format!("Validation failed for tag \"template_version_name\" with value: \"{}\"", input.name));
+        }
+        if input.message.len() > 1_048_576 {
+            v.add("message", "Validation failed for tag \"lt\" with value: message too long");
+        }
+        if input.storage_method != "file" {
+            v.add("storage_method", format!("Validation failed for tag \"oneof\" with value: \"{}\"", input.storage_method));
+        }
+        if input.file_id.is_none() && input.example_id.is_none() {
+            v.add("file_id", "Validation failed for tag \"required_without\" with value: \"00000000-0000-0000-0000-000000000000\"");
+        }
+        if !daemons::PROVISIONER_TYPES.contains(&input.provisioner.as_str()) {
+            v.add("provisioner", format!("Validation failed for tag \"oneof\" with value: \"{}\"", input.provisioner));
+        }
+        v.finish("Validation failed.")?;
+        let template = match input.template_id {
+            Some(id) => {
+                let t = self.repo().template_by_id(id)?.filter(|t| !t.deleted);
+                let t = match t {
+                    Some(t) if self.template_allows(actor, &t, action::READ)? => t,
+                    _ => return Err(Error::new(ErrorKind::NotFound, "Template does not exist.")),
+                };
+                if t.organization_id != org.id {
+                    return Err(Error::invalid_field(
+                        "Template does not belong to the organization.",
+                        "template_id",
+                        format!("template {id} belongs to another organization"),
+                    ));
+                }
+                self.require_template(actor, &t, action::CREATE)?;
+                Some(t)
+            }
+            None => {
+                rbac::require(&actor.subject, action::CREATE, &Object::of(resource::TEMPLATE).in_org(org.id))?;
+                None
+            }
+        };
+        if input.example_id.is_some() && input.file_id.is_some() {
+            return Err(Error::bad_request("You cannot specify both an example_id and a file_id."));
+        }
+        let Some(file_id) = input.file_id else {
+            return Err(Error::bad_request("Example not found.").with_detail("this server ships no examples; upload a file"));
+        };
+        let file = self.repo().file_by_id(file_id)?;
+        let file = match file {
+            Some(f) if self.file_readable(actor, &f)? => f,
+            _ => return Err(Error::new(ErrorKind::NotFound, "File not found.")),
+        };
+        let now = clock::now();
+        let version_id = Uuid::new_v4();
+        let job = Job {
+            id: Uuid::new_v4(),
+            created_at: now,
+            updated_at: now,
+            started_at: None,
+            canceled_at: None,
+            completed_at: None,
+            error: None,
+            error_code: String::new(),
+            organization_id: org.id,
+            initiator_id: actor.user.id,
+            provisioner: input.provisioner.clone(),
+            file_id: file.id,
+            job_type: JobType::TemplateVersionImport,
+            input: serde_json::json!({
+                "template_id": template.as_ref().map(|t| t.id.to_string()),
+                "template_version_id": version_id.to_string(),
+                "user_variable_values": null,
+            }),
+            worker_id: None,
+            tags: tags::mutate(Some(actor.user.id), [&input.tags]),
+        };
+        let name = if input.name.is_empty() { random_version_name() } else { input.name.clone() };
+        let version = TemplateVersion {
+            id: version_id,
+            template_id: template.as_ref().map(|t| t.id),
+            organization_id: org.id,
+            name: name.clone(),
+            message: input.message,
+            readme: String::new(),
+            job_id: job.id,
+            created_by: actor.user.id,
+            created_at: now,
+            updated_at: now,
+            archived: false,
+            has_external_agent: false,
+        };
+        let taken = || {
+            Error::conflict(format!("A template version with name {name:?} already exists for this template."))
+                .with_validation("name", "This value is already in use and should be unique.")
+        };
+        if let Some(t) = &template {
+            if self.repo().template_version_by_name(t.id, &name)?.is_some() {
+                return Err(taken());
+            }
+        }
+        in_transaction(self.repo(), |tx| {
+            tx.insert_job(&job)?;
+            tx.insert_template_version(&version).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
+            tx.announce_jobs_queued()
+        })?;
+        self.version_views(vec![version], true)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
+    }
+
+    /// `GET /templateversions/{templateversion}`.
+    pub fn get_template_version(&self, actor: &Actor, param: &str) -> Result<VersionView> {
+        let (v, _) = self.readable_version(actor, param)?;
+        self.version_views(vec![v], true)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
+    }
+
+    /// `GET /templates/{template}/versions`.
+    pub fn template_versions(&self, actor: &Actor, param: &str, page: Page, include_archived: bool) -> Result<Vec<VersionView>> {
+        let t = self.readable_template(actor, param)?;
+        if let Some(after) = page.after_id {
+            if self.repo().template_version_by_id(after)?.is_none_or(|v| v.template_id != Some(t.id)) {
+                return Err(Error::bad_request(format!("Record at \"after_id\" ({:?}) does not exists.", after.to_string())));
+            }
+        }
+        let versions: Vec<TemplateVersion> =
+            self.repo().template_versions_of(t.id, &page)?.into_iter().filter(|v| include_archived || !v.archived).collect();
+        self.version_views(versions, false)
+    }
+
+    /// `GET /templates/{template}/versions/{templateversionname}`.
+    pub fn template_version_by_name(&self, actor: &Actor, param: &str, name: &str) -> Result<VersionView> {
+        let t = self.readable_template(actor, param)?;
+        let v = self
+            .repo()
+            .template_version_by_name(t.id, name)?
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("No template version found by name {name:?}.")))?;
+        self.version_views(vec![v], false)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
+    }
+
+    /// `GET /templateversions/{templateversion}/logs`: lines after `after`.
+    pub fn template_version_logs(&self, actor: &Actor, param: &str, after: Option<i64>) -> Result<Vec<JobLog>> {
+        let (v, _) = self.readable_version(actor, param)?;
+        self.repo().job_logs(v.job_id, after, None)
+    }
+
+    /// `GET /templateversions/{templateversion}/rich-parameters`: 425 until the import finished.
+    pub fn template_version_parameters(&self, actor: &Actor, param: &str) -> Result<Vec<Parameter>> {
+        let (v, _) = self.readable_version(actor, param)?;
+        let job = self.repo().job_by_id(v.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        if job.completed_at.is_none() {
+            return Err(Error::new(ErrorKind::TooEarly, "Template version job has not finished"));
+        }
+        let mut params = self.repo().template_version_parameters(v.id)?;
+        params.sort_by(|a, b| a.order.cmp(&b.order).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+        Ok(params)
+    }
+
+    /// `GET /templateversions/{templateversion}/presets`.
+    pub fn template_version_presets(&self, actor: &Actor, param: &str) -> Result<Vec<Preset>> {
+        let (v, _) = self.readable_version(actor, param)?;
+        self.repo().presets_of_version(v.id)
+    }
+
+    /// `GET /templateversions/{templateversion}/resources`.
+    pub fn template_version_resources(&self, actor: &Actor, param: &str) -> Result<Vec<JobResource>> {
+        let (v, _) = self.readable_version(actor, param)?;
+        self.repo().job_resources(v.job_id)
+    }
+
+    /// `PATCH /templateversions/{templateversion}/cancel`: a pending import is cancelled at once,
+    /// a running one is marked cancelling and its daemon told on its next update.
+    pub fn cancel_template_version(&self, actor: &Actor, param: &str) -> Result<()> {
+        let (v, template) = self.readable_version(actor, param)?;
+        match &template {
+            Some(t) => self.require_template(actor, t, action::UPDATE)?,
+            None => rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::TEMPLATE).in_org(v.organization_id))?,
+        }
+        self.cancel_job(v.job_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_names() {
+        assert!(version_name_valid("v1.2.3"));
+        assert!(version_name_valid("happy_turing42"));
+        assert!(!version_name_valid("v1..2"));
+        assert!(!version_name_valid("-v1"));
+        assert!(version_name_valid(&random_version_name()));
+    }
+}

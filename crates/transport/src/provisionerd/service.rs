@@ -1,0 +1,288 @@
+//! The `ProvisionerDaemon` dRPC service over one daemon's yamux session. Every RPC arrives on
+//! its own yamux stream, which is acknowledged the moment it is accepted (a Go yamux client
+//! gives up on the whole session when a stream it opened stays unacknowledged for 75 s, and an
+//! idle `AcquireJobWithCancel` would otherwise send nothing back).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::app::App;
+use domain::provisioners::proto::{provisioner as sdk, provisionerd as pd};
+use domain::provisioners::Daemon;
+use futures_util::io::{AsyncReadExt, AsyncWriteExt};
+use prost::Message;
+use tokio_util::compat::Compat;
+
+use super::drpc::{self, Kind, Packet, Reader, Writer};
+use super::wakeup::JobWakeup;
+
+const SERVICE: &str = "/provisionerd.ProvisionerDaemon/";
+/// How long the deprecated unary `AcquireJob` waits for work (Coder's long poll).
+const ACQUIRE_LONG_POLL: Duration = Duration::from_secs(5);
+/// Idle acquirers look for work at least this often, in case a wake-up was missed.
+const ACQUIRE_POLL: Duration = Duration::from_secs(5);
+/// Size of the pieces a module archive is sent in.
+const CHUNK: usize = 2 << 20;
+
+/// One connected daemon.
+pub struct DaemonSession {
+    /// The use cases.
+    pub app: App,
+    /// The daemon as registered.
+    pub daemon: Daemon,
+    /// Wake-ups for queued jobs.
+    pub wakeup: Arc<JobWakeup>,
+}
+
+type Stream = yamux::Stream;
+
+/// Serves a daemon's yamux session until it ends, heartbeating the daemon meanwhile.
+pub async fn run<S>(socket: S, session: Arc<DaemonSession>)
+where
+    S: futures_util::io::AsyncRead + futures_util::io::AsyncWrite + Unpin + 'static,
+{
+    let heartbeat = {
+        let s = session.clone();
+        actix_web::rt::spawn(async move {
+            loop {
+                let (app, id) = (s.app.clone(), s.daemon.id);
+                let _ = actix_web::rt::task::spawn_blocking(move || app.daemon_heartbeat(id)).await;
+                tokio::time::sleep(domain::provisioners::daemons::HEARTBEAT).await;
+            }
+        })
+    };
+    let mut conn = yamux::Connection::new(socket, yamux::Config::default(), yamux::Mode::Server);
+    loop {
+        match futures_util::future::poll_fn(|cx| conn.poll_next_inbound(cx)).await {
+            Some(Ok(stream)) => {
+                actix_web::rt::spawn(serve_stream(stream, session.clone()));
+            }
+            Some(Err(e)) => {
+                tracing::debug!(daemon = %session.daemon.name, error = %e, "provisioner daemon session ended");
+                break;
+            }
+            None => break,
+        }
+    }
+    heartbeat.abort();
+}
+
+/// Runs `f` on the blocking pool; a failure is the RPC's error text.
+async fn blocking<T: Send + 'static>(
+    session: &Arc<DaemonSession>,
+    f: impl FnOnce(&App, &Daemon) -> domain::Result<T> + Send + 'static,
+) -> Result<T, String> {
+    let s = session.clone();
+    match actix_web::rt::task::spawn_blocking(move || f(&s.app, &s.daemon)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) if e.detail.is_empty() => Err(e.message),
+        Ok(Err(e)) => Err(format!("{}: {}", e.message, e.detail)),
+        Err(_) => Err("internal error".into()),
+    }
+}
+
+struct Rpc {
+    reader: Reader<futures_util::io::ReadHalf<Stream>>,
+    writer: Writer<futures_util::io::WriteHalf<Stream>>,
+}
+
+impl Rpc {
+    /// The next message packet of the call; `None` when the client closed or sent no more.
+    async fn next_message(&mut self) -> Option<Vec<u8>> {
+        loop {
+            match self.reader.next().await {
+                Ok(Some(Packet { kind: Kind::Message, data, .. })) => return Some(data),
+                Ok(Some(Packet { kind: Kind::InvokeMetadata, .. })) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    async fn reply<M: Message>(&mut self, result: Result<M, String>) {
+        let _ = match result {
+            Ok(m) => match self.writer.send(Kind::Message, &m.encode_to_vec()).await {
+                Ok(()) => self.writer.send(Kind::CloseSend, &[]).await,
+                Err(e) => Err(e),
+            },
+            Err(text) => self.writer.send(Kind::Error, &drpc::error_data(&text)).await,
+        };
+    }
+
+    /// Waits (briefly) for the client to close its side, then closes ours.
+    async fn finish(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Ok(Some(p)) = self.reader.next().await {
+                if p.kind == Kind::Close {
+                    break;
+                }
+            }
+        })
+        .await;
+        let _ = self.writer.close().await;
+    }
+}
+
+async fn serve_stream(mut stream: Stream, session: Arc<DaemonSession>) {
+    // Acknowledge the stream now: yamux sends the ACK with the first frame written.
+    if stream.write(&[]).await.is_err() {
+        return;
+    }
+    let (r, w) = stream.split();
+    let mut reader = Reader::new(r);
+    let invoke = loop {
+        match reader.next().await {
+            Ok(Some(p)) if p.kind == Kind::Invoke => break p,
+            Ok(Some(p)) if p.kind == Kind::InvokeMetadata => continue,
+            _ => return,
+        }
+    };
+    let mut rpc = Rpc { reader, writer: Writer::new(w, invoke.stream) };
+    let name = String::from_utf8_lossy(&invoke.data).into_owned();
+    let method = name.strip_prefix(SERVICE).unwrap_or("");
+    match method {
+        "AcquireJob" => {
+            if rpc.next_message().await.is_none() {
+                return;
+            }
+            let job = acquire_within(&session, ACQUIRE_LONG_POLL).await;
+            rpc.reply(job.map(Option::unwrap_or_default)).await;
+        }
+        "AcquireJobWithCancel" => acquire_with_cancel(&mut rpc, &session).await,
+        "UpdateJob" => unary(&mut rpc, &session, |app, d, req: pd::UpdateJobRequest| app.update_job(d, req)).await,
+        "FailJob" => unary(&mut rpc, &session, |app, d, req: pd::FailedJob| app.fail_job(d, req).map(|_| pd::Empty {})).await,
+        "CompleteJob" => unary(&mut rpc, &session, |app, d, req: pd::CompletedJob| app.complete_job(d, req).map(|_| pd::Empty {})).await,
+        "CommitQuota" => unary(&mut rpc, &session, |app, d, req: pd::CommitQuotaRequest| app.commit_quota(d, req)).await,
+        "UploadFile" => upload_file(&mut rpc, &session).await,
+        "DownloadFile" => download_file(&mut rpc, &session).await,
+        _ => {
+            let text = format!("unimplemented: {name}");
+            rpc.reply::<pd::Empty>(Err(text)).await;
+        }
+    }
+    rpc.finish().await;
+}
+
+async fn unary<Req, Resp>(
+    rpc: &mut Rpc,
+    session: &Arc<DaemonSession>,
+    f: impl FnOnce(&App, &Daemon, Req) -> domain::Result<Resp> + Send + 'static,
+) where
+    Req: Message + Default + Send + 'static,
+    Resp: Message + Send + 'static,
+{
+    let Some(data) = rpc.next_message().await else { return };
+    let result = match Req::decode(data.as_slice()) {
+        Ok(req) => blocking(session, move |app, d| f(app, d, req)).await,
+        Err(e) => Err(format!("unmarshal request: {e}")),
+    };
+    rpc.reply(result).await;
+}
+
+/// Looks for work until `within` has passed (woken early by queued jobs).
+async fn acquire_within(session: &Arc<DaemonSession>, within: Duration) -> Result<Option<pd::AcquiredJob>, String> {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut woken = session.wakeup.subscribe();
+    loop {
+        woken.borrow_and_update();
+        if let Some(job) = blocking(session, |app, d| app.acquire_job(d)).await? {
+            return Ok(Some(job));
+        }
+        tokio::select! {
+            _ = woken.changed() => {}
+            _ = tokio::time::sleep_until(deadline) => return Ok(None),
+        }
+    }
+}
+
+/// Blocks until a job is claimed or the daemon sends `CancelAcquire`; answers exactly one
+/// `AcquiredJob` (empty when cancelled).
+async fn acquire_with_cancel(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
+    let mut woken = session.wakeup.subscribe();
+    loop {
+        woken.borrow_and_update();
+        match blocking(session, |app, d| app.acquire_job(d)).await {
+            Ok(Some(job)) => return rpc.reply(Ok(job)).await,
+            Ok(None) => {}
+            Err(e) => return rpc.reply::<pd::AcquiredJob>(Err(e)).await,
+        }
+        tokio::select! {
+            _ = woken.changed() => {}
+            _ = tokio::time::sleep(ACQUIRE_POLL) => {}
+            packet = rpc.reader.next() => match packet {
+                Ok(Some(Packet { kind: Kind::Message, .. })) => return rpc.reply(Ok(pd::AcquiredJob::default())).await,
+                Ok(Some(Packet { kind: Kind::CloseSend | Kind::InvokeMetadata, .. })) => {}
+                _ => return,
+            },
+        }
+    }
+}
+
+async fn upload_file(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
+    let mut header: Option<sdk::DataUpload> = None;
+    let mut data = Vec::new();
+    let mut failed = None;
+    while let Some(bytes) = rpc.next_message().await {
+        match sdk::FileUpload::decode(bytes.as_slice()).map(|f| f.r#type) {
+            Ok(Some(sdk::file_upload::Type::DataUpload(h))) => header = Some(h),
+            Ok(Some(sdk::file_upload::Type::ChunkPiece(c))) => data.extend_from_slice(&c.data),
+            Ok(Some(sdk::file_upload::Type::Error(e))) => failed = Some(e.error),
+            Ok(None) => {}
+            Err(e) => failed = Some(format!("unmarshal upload: {e}")),
+        }
+        if let Some(h) = &header {
+            if h.chunks >= 0 && data.len() as i64 >= h.file_size {
+                break;
+            }
+        }
+    }
+    let result = match (failed, header) {
+        (Some(e), _) => Err(format!("the daemon failed the upload: {e}")),
+        (None, None) => Err("upload without a data_upload header".to_string()),
+        (None, Some(h)) => {
+            blocking(session, move |app, d| app.store_module_files(d, h.upload_type, &h.data_hash, data)).await.map(|_| pd::Empty {})
+        }
+    };
+    rpc.reply(result).await;
+}
+
+async fn download_file(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
+    let Some(bytes) = rpc.next_message().await else { return };
+    let req = match pd::FileRequest::decode(bytes.as_slice()) {
+        Ok(r) => r,
+        Err(e) => return rpc.reply::<pd::Empty>(Err(format!("unmarshal request: {e}"))).await,
+    };
+    let upload_type = req.upload_type;
+    let file = match blocking(session, move |app, d| app.module_files(d, &req.file_id)).await {
+        Ok(f) => f,
+        Err(e) => return rpc.reply::<pd::Empty>(Err(e)).await,
+    };
+    let hash = domain::secret::hash_secret_bytes(&file);
+    let pieces: Vec<&[u8]> = file.chunks(CHUNK).collect();
+    let head = sdk::FileUpload {
+        r#type: Some(sdk::file_upload::Type::DataUpload(sdk::DataUpload {
+            upload_type,
+            data_hash: hash.clone(),
+            file_size: file.len() as i64,
+            chunks: pieces.len() as i32,
+        })),
+    };
+    if rpc.writer.send(Kind::Message, &head.encode_to_vec()).await.is_err() {
+        return;
+    }
+    for (i, piece) in pieces.iter().enumerate() {
+        let m = sdk::FileUpload {
+            r#type: Some(sdk::file_upload::Type::ChunkPiece(sdk::ChunkPiece {
+                data: piece.to_vec(),
+                full_data_hash: hash.clone(),
+                piece_index: i as i32,
+            })),
+        };
+        if rpc.writer.send(Kind::Message, &m.encode_to_vec()).await.is_err() {
+            return;
+        }
+    }
+    let _ = rpc.writer.send(Kind::CloseSend, &[]).await;
+}
+
+/// The socket type `serve` hands to [`run`].
+pub type Socket = Compat<tokio::io::DuplexStream>;

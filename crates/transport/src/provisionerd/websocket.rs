@@ -1,0 +1,55 @@
+//! Turns a WebSocket into a byte stream, as Coder's `WebsocketNetConn` does: binary messages
+//! in, concatenated; each write out, one binary message. yamux frames need not align with
+//! WebSocket messages.
+
+use actix_ws::{AggregatedMessage, Session};
+use futures_util::StreamExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+
+/// Largest WebSocket message accepted (Coder's `WebsocketNetConn` read limit).
+pub const MAX_MESSAGE: usize = 4 << 20;
+const BUFFER: usize = 512 * 1024;
+
+/// Pumps between the WebSocket and the returned byte stream until either side ends.
+pub fn byte_stream(session: Session, messages: actix_ws::MessageStream) -> Compat<DuplexStream> {
+    let (ours, theirs) = tokio::io::duplex(BUFFER);
+    let (mut read_half, mut write_half) = tokio::io::split(ours);
+    let mut incoming = messages.max_frame_size(MAX_MESSAGE).aggregate_continuations().max_continuation_size(MAX_MESSAGE);
+    let mut inbound_session = session.clone();
+    actix_web::rt::spawn(async move {
+        while let Some(msg) = incoming.next().await {
+            match msg {
+                Ok(AggregatedMessage::Binary(bytes)) => {
+                    if write_half.write_all(&bytes).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(AggregatedMessage::Ping(p)) => {
+                    if inbound_session.pong(&p).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(AggregatedMessage::Close(_)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        let _ = write_half.shutdown().await;
+    });
+    let mut outbound_session = session;
+    actix_web::rt::spawn(async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match read_half.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if outbound_session.binary(buf[..n].to_vec()).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = outbound_session.close(None).await;
+    });
+    theirs.compat()
+}

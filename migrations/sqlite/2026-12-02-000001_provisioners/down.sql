@@ -1,0 +1,10 @@
+DROP TABLE provisioner_job_resources;
+DROP TABLE template_version_presets;
+DROP TABLE template_version_parameters;
+DROP TABLE provisioner_daemons;
+DROP TABLE provisioner_keys;
+DROP TABLE provisioner_job_logs;
+DROP TABLE provisioner_jobs;
+DROP TABLE template_versions;
+DROP TABLE templates;
+DROP TABLE files;
