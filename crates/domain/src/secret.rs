@@ -124,6 +124,12 @@ pub fn dummy_password_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&random_alphanumeric(32)))
 }
 
+/// SHA-256 of raw bytes (file contents, uploads).
+pub fn hash_secret_bytes(data: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,10 +154,4 @@ mod tests {
         assert!(!verify_password("correct horse", "garbage"));
         assert!(!verify_password("", ""));
     }
-}
-
-/// SHA-256 of raw bytes (file contents, uploads).
-pub fn hash_secret_bytes(data: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    sha2::Sha256::digest(data).to_vec()
 }

@@ -83,7 +83,7 @@ pub fn parameter_of(p: &sdk::RichParameter) -> Parameter {
         validation_monotonic: p.validation_monotonic.clone(),
         required: p.required,
         ephemeral: p.ephemeral,
-        order: p.order as i32,
+        order: p.order,
     }
 }
 

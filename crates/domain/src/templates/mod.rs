@@ -8,7 +8,7 @@
 pub mod acl;
 pub mod files;
 pub mod presets;
-pub mod templates;
+pub mod template;
 pub mod versions;
 
 use std::collections::BTreeMap;

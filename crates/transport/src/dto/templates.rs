@@ -562,8 +562,8 @@ pub struct Template {
     pub disable_module_cache: bool,
 }
 
-impl From<&domain::templates::templates::TemplateView> for Template {
-    fn from(v: &domain::templates::templates::TemplateView) -> Self {
+impl From<&domain::templates::template::TemplateView> for Template {
+    fn from(v: &domain::templates::template::TemplateView) -> Self {
         let t = &v.template;
         let s = &t.settings;
         let stats = serde_json::json!({"P50": null, "P95": null});

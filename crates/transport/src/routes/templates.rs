@@ -5,7 +5,7 @@ use actix_web::web::{self, Path, ServiceConfig};
 use actix_web::{delete, get, patch, post, HttpRequest, HttpResponse};
 use domain::templates::acl::AclPatch;
 use domain::templates::files::MAX_FILE_BYTES;
-use domain::templates::templates::{NewTemplate, SettingsPatch, TemplatePatch};
+use domain::templates::template::{NewTemplate, SettingsPatch, TemplatePatch};
 use domain::templates::versions::NewVersion;
 use domain::{Error, ErrorKind};
 use futures_util::StreamExt;
