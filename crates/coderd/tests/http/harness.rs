@@ -221,7 +221,7 @@ pub struct Req<'a> {
     method: String,
     path: String,
     headers: Vec<(String, String)>,
-    body: Option<String>,
+    body: Option<Vec<u8>>,
     follow_redirects: bool,
 }
 
@@ -266,7 +266,7 @@ impl<'a> Req<'a> {
     }
 
     pub fn json(mut self, v: Value) -> Self {
-        self.body = Some(v.to_string());
+        self.body = Some(v.to_string().into_bytes());
         self.header("Content-Type", "application/json")
     }
 
@@ -282,13 +282,19 @@ impl<'a> Req<'a> {
         for (k, v) in pairs {
             s.append_pair(k, v);
         }
-        self.body = Some(s.finish());
+        self.body = Some(s.finish().into_bytes());
         self.header("Content-Type", "application/x-www-form-urlencoded")
     }
 
     pub fn raw(mut self, body: &str) -> Self {
-        self.body = Some(body.to_string());
+        self.body = Some(body.as_bytes().to_vec());
         self
+    }
+
+    /// A binary body of the given type.
+    pub fn bytes(mut self, body: Vec<u8>, content_type: &str) -> Self {
+        self.body = Some(body);
+        self.header("Content-Type", content_type)
     }
 
     pub fn send(self) -> Resp {
@@ -337,6 +343,29 @@ macro_rules! dual_test {
             #[test]
             fn postgres() {
                 if let Some(mut srv) = $crate::harness::TestServer::start($crate::harness::Db::Postgres) {
+                    body(&mut srv);
+                }
+            }
+        }
+    };
+}
+
+/// [`dual_test!`] with extra `coderd server` flags.
+#[macro_export]
+macro_rules! dual_test_with {
+    ($name:ident, [$($flag:expr),*], |$srv:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($srv: &mut $crate::harness::TestServer) $body
+            #[test]
+            fn sqlite() {
+                let mut srv = $crate::harness::TestServer::start_with($crate::harness::Db::Sqlite, &[$($flag),*]).expect("sqlite always available");
+                body(&mut srv);
+            }
+            #[test]
+            fn postgres() {
+                if let Some(mut srv) = $crate::harness::TestServer::start_with($crate::harness::Db::Postgres, &[$($flag),*]) {
                     body(&mut srv);
                 }
             }

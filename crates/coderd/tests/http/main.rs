@@ -1,5 +1,6 @@
 //! Black-box HTTP tests: each runs the real server on SQLite and on PostgreSQL.
 
+mod daemon;
 mod harness;
 mod idpsync;
 mod pg;
@@ -17,8 +18,10 @@ mod oauth2_protocol;
 mod orgs;
 mod personal;
 mod plans;
+mod provisioners;
 mod proxies;
 mod readme;
 mod scim;
 mod spec;
+mod templates;
 mod users;

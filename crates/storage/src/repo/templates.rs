@@ -371,10 +371,9 @@ impl TemplateStore for DbRepo<'_> {
                         .or(template_versions::created_at.eq(a.created_at).and(template_versions::id.gt(a.id.clone()))),
                 );
             }
-            q = q.order((template_versions::created_at.asc(), template_versions::id.asc())).offset(page.offset);
-            if page.limit > 0 {
-                q = q.limit(page.limit);
-            }
+            // SQLite takes OFFSET only after a LIMIT: "no limit" is the largest one.
+            let limit = if page.limit > 0 { page.limit } else { i64::MAX };
+            q = q.order((template_versions::created_at.asc(), template_versions::id.asc())).limit(limit).offset(page.offset);
             q.select(VersionRow::as_select()).load(c)
         })?;
         convert_all(rows)
