@@ -58,6 +58,47 @@ impl Modify for SessionTokenScheme {
     }
 }
 
+/// Lifts the description utoipa puts on the `$ref` inside an optional property's
+/// `oneOf: [$ref, null]` onto the property itself, where documentation tools look for it.
+struct OptionalRefDescriptions;
+
+fn lift_descriptions(schema: &mut utoipa::openapi::Schema) {
+    use utoipa::openapi::{RefOr, Schema};
+    match schema {
+        Schema::Object(obj) => {
+            for prop in obj.properties.values_mut() {
+                if let RefOr::T(Schema::OneOf(one)) = prop {
+                    if one.description.is_none() {
+                        one.description = one.items.iter().find_map(|i| match i {
+                            RefOr::Ref(r) if !r.description.is_empty() => Some(r.description.clone()),
+                            _ => None,
+                        });
+                    }
+                }
+            }
+        }
+        Schema::AllOf(all) => {
+            for item in all.items.iter_mut() {
+                if let RefOr::T(s) = item {
+                    lift_descriptions(s);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Modify for OptionalRefDescriptions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        for schema in components.schemas.values_mut() {
+            if let utoipa::openapi::RefOr::T(s) = schema {
+                lift_descriptions(s);
+            }
+        }
+    }
+}
+
 /// The document's root: info, every path and the security scheme.
 #[derive(OpenApi)]
 #[openapi(
@@ -242,7 +283,7 @@ impl Modify for SessionTokenScheme {
         routes::templates::invalidate_presets,
     ),
     servers((url = "/", description = "This server")),
-    modifiers(&SessionTokenScheme),
+    modifiers(&SessionTokenScheme, &OptionalRefDescriptions),
     tags(
         (name = "General", description = "Deployment information and health."),
         (name = "Authorization", description = "Logging in."),
@@ -253,6 +294,7 @@ impl Modify for SessionTokenScheme {
         (name = "Notifications", description = "Notification templates and how they are delivered."),
         (name = "Files", description = "Uploaded template sources."),
         (name = "Templates", description = "Templates, their versions and import jobs."),
+        (name = "Provisioning", description = "Provisioner daemons."),
     ),
 )]
 pub struct ApiDoc;

@@ -298,7 +298,7 @@ pub struct TemplateVersionParameterOption {
 
 /// Coder's `codersdk.TemplateVersionParameter`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::TemplateVersionParameter)]
+#[schema(as = codersdk::TemplateVersionParameter, example = json!({"name": "region", "description": "Where", "description_plaintext": "Where", "type": "string", "form_type": "dropdown", "mutable": true, "default_value": "eu", "icon": "", "options": [{"name": "Europe", "description": "", "value": "eu", "icon": ""}], "required": false, "ephemeral": false}))]
 pub struct TemplateVersionParameter {
     /// Name.
     pub name: String,
@@ -389,7 +389,7 @@ pub struct PresetParameter {
 
 /// Coder's `codersdk.Preset` (PascalCase keys, as Coder sends them).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::Preset)]
+#[schema(as = codersdk::Preset, example = json!({"ID": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8", "Name": "small", "Parameters": [{"Name": "region", "Value": "us"}], "Default": true, "DesiredPrebuildInstances": null, "Description": "", "Icon": ""}))]
 pub struct Preset {
     /// Identity.
     #[serde(rename = "ID")]
@@ -430,7 +430,7 @@ impl From<&domain::templates::Preset> for Preset {
 
 /// Coder's `codersdk.ProvisionerJobLog`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::ProvisionerJobLog)]
+#[schema(as = codersdk::ProvisionerJobLog, example = json!({"id": 1, "created_at": "2026-01-02T03:04:05.123Z", "log_source": "provisioner", "log_level": "info", "stage": "Parsing template parameters", "output": "Initializing"}))]
 pub struct ProvisionerJobLog {
     /// Sequence number; pass the last one as `after` to read on.
     pub id: i64,
@@ -483,7 +483,7 @@ pub struct TemplateAutostartRequirement {
 
 /// Coder's `codersdk.Template`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(as = codersdk::Template, example = json!({"id": "2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091", "name": "docker"}))]
+#[schema(as = codersdk::Template, example = json!({"id": "2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "organization_name": "coder", "organization_display_name": "Coder", "organization_icon": "", "name": "docker", "display_name": "Docker", "provisioner": "echo", "active_version_id": "7c6b5a49-3827-4615-8f4e-3d2c1b0a9f8e", "active_user_count": 0, "build_time_stats": {"start": {"P50": null, "P95": null}, "stop": {"P50": null, "P95": null}, "delete": {"P50": null, "P95": null}}, "description": "Docker containers", "deprecated": false, "deprecation_message": "", "deleted": false, "icon": "", "default_ttl_ms": 0, "activity_bump_ms": 3600000, "time_til_autostop_notify_ms": 0, "autostop_requirement": {"days_of_week": [], "weeks": 1}, "autostart_requirement": {"days_of_week": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]}, "created_by_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "created_by_name": "ada", "allow_user_autostart": true, "allow_user_autostop": true, "allow_user_cancel_workspace_jobs": false, "failure_ttl_ms": 0, "time_til_dormant_ms": 0, "time_til_dormant_autodelete_ms": 0, "require_active_version": false, "max_port_share_level": "owner", "cors_behavior": "simple", "use_classic_parameter_flow": false, "disable_module_cache": false}))]
 pub struct Template {
     /// Identity.
     pub id: Uuid,
@@ -862,3 +862,8 @@ pub struct InvalidatePresetsResponse {
     /// What was invalidated.
     pub invalidated: Vec<InvalidatedPreset>,
 }
+
+/// A tar archive of template source, as raw bytes.
+#[derive(Debug, Clone, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct TarArchive(pub Vec<u8>);

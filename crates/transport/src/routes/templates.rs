@@ -13,8 +13,8 @@ use futures_util::StreamExt;
 use crate::auth::Authed;
 use crate::dto::{
     AclAvailable, CreateTemplateRequest, CreateTemplateVersionRequest, InvalidatePresetsResponse, InvalidatedPreset, Preset,
-    ProvisionerJobLog, Template, TemplateAcl, TemplateVersion, TemplateVersionParameter, UpdateActiveTemplateVersion, UpdateTemplateAcl,
-    UpdateTemplateMeta, UploadResponse,
+    ProvisionerJobLog, TarArchive, Template, TemplateAcl, TemplateVersion, TemplateVersionParameter, UpdateActiveTemplateVersion,
+    UpdateTemplateAcl, UpdateTemplateMeta, UploadResponse,
 };
 use crate::error::{ApiError, ApiResult, Response};
 use crate::gate::{Gate, TemplateRbac, WorkspacePrebuilds};
@@ -56,7 +56,7 @@ fn message(text: &str) -> Response {
 #[utoipa::path(
     operation_id = "upload-file",
     tag = "Files",
-    request_body(content = Vec<u8>, content_type = "application/x-tar", description = "A tar archive of template source, at most 100 MiB"),
+    request_body(content = TarArchive, content_type = "application/x-tar", description = "A tar archive of template source, at most 100 MiB"),
     responses(
         (status = 200, description = "The caller had uploaded the same bytes before: that file", body = UploadResponse),
         (status = 201, description = "Created", body = UploadResponse),
@@ -90,7 +90,7 @@ pub async fn upload_file(state: web::Data<State>, actor: Authed, req: HttpReques
     tag = "Files",
     params(("fileID" = uuid::Uuid, Path, description = "File ID")),
     responses(
-        (status = 200, description = "The archive", content_type = "application/x-tar", body = Vec<u8>),
+        (status = 200, description = "The archive", content_type = "application/x-tar", body = TarArchive, example = json!("<tar bytes>")),
         (status = 400, description = "Not a UUID", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such file, or not yours", body = Response),
@@ -233,7 +233,7 @@ pub async fn version_presets(state: web::Data<State>, actor: Authed, id: Path<St
     tag = "Templates",
     params(("templateversion" = uuid::Uuid, Path, description = "Template version ID")),
     responses(
-        (status = 200, description = "OK: `codersdk.WorkspaceResource` objects the import found", body = Vec<Object>),
+        (status = 200, description = "OK: `codersdk.WorkspaceResource` objects the import found", body = Vec<Object>, example = json!([{"id": "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "created_at": "2026-01-02T03:04:05Z", "job_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "workspace_transition": "start", "type": "docker_container", "name": "box", "hide": false, "icon": "", "agents": [], "metadata": [], "daily_cost": 0}])),
         (status = 400, description = "Not a UUID", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),

@@ -152,7 +152,7 @@ pub fn header(req: &HttpRequest, name: &str) -> Option<String> {
 /// Get provisioner daemons
 #[utoipa::path(
     operation_id = "get-provisioner-daemons",
-    tag = "Enterprise",
+    tag = "Provisioning",
     params(
         ("organization" = String, Path, description = "Organization ID or name"),
         ("limit" = Option<i32>, Query, minimum = 0, description = "At most this many daemons (default 50; 0 for all)"),
