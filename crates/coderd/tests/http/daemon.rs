@@ -269,7 +269,7 @@ impl YStream {
                     let _stream = read_varint(&self.buf, &mut at)?;
                     let message = read_varint(&self.buf, &mut at)?;
                     let len = read_varint(&self.buf, &mut at)? as usize;
-                    (self.buf.len() >= at + len).then(|| (message, len))
+                    (self.buf.len() >= at + len).then_some((message, len))
                 })();
                 if let Some((message, len)) = parsed {
                     let data = self.buf[at..at + len].to_vec();
