@@ -116,12 +116,11 @@ pub trait ProvisionerStore {
     fn job_by_id(&self, id: Uuid) -> Result<Option<crate::provisioners::Job>>;
     /// Jobs by id (missing ones skipped).
     fn jobs_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::provisioners::Job>>;
-    /// The oldest pending (unstarted, uncancelled) jobs of an organization, at most `limit`.
-    fn pending_jobs(&self, org: Uuid, limit: i64) -> Result<Vec<crate::provisioners::Job>>;
-    /// Number of pending jobs of an organization queued before `before`.
-    fn count_pending_jobs_before(&self, org: Uuid, before: OffsetDateTime) -> Result<i64>;
-    /// Number of pending jobs of an organization.
-    fn count_pending_jobs(&self, org: Uuid) -> Result<i64>;
+    /// The oldest pending (unstarted, uncancelled) jobs of an organization for one of these
+    /// provisioner types, at most `limit`.
+    fn pending_jobs(&self, org: Uuid, provisioners: &[String], limit: i64) -> Result<Vec<crate::provisioners::Job>>;
+    /// When each pending job of an organization was queued, oldest first.
+    fn pending_job_times(&self, org: Uuid) -> Result<Vec<(Uuid, OffsetDateTime)>>;
     /// Gives a pending job to `worker`, only if it is still pending: `false` when another
     /// daemon took it first.
     fn claim_job(&self, id: Uuid, worker: Uuid, at: OffsetDateTime) -> Result<bool>;

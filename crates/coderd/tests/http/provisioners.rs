@@ -138,8 +138,12 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
         .send();
     assert_eq!(v.status, 201, "{}", v.body);
     let version = v.json["id"].as_str().unwrap().to_string();
-    assert_eq!(v.json["job"]["status"], "pending");
-    assert_eq!(v.json["matched_provisioners"]["count"], 2, "{}", v.body);
+    // A waiting daemon may have claimed it already by the time the answer is written.
+    let status = v.json["job"]["status"].as_str().unwrap();
+    assert!(status == "pending" || status == "running", "{}", v.body);
+    if status == "pending" {
+        assert_eq!(v.json["matched_provisioners"]["count"], 2, "{}", v.body);
+    }
 
     let (job, loser) = rt.block_on(async {
         let first = tokio::select! {

@@ -47,3 +47,28 @@ fn readme_oauth2_block_works_sqlite() {
 fn readme_oauth2_block_works_postgres() {
     readme_oauth2(crate::harness::Db::Postgres);
 }
+
+/// The README's templates block, run as written.
+fn templates_block() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let section = readme.split("## Templates and provisioners").nth(1).expect("templates section");
+    let block = section.split("```sh\n").nth(1).expect("shell block");
+    block.split("\n```").next().expect("end of block").to_string()
+}
+
+dual_test!(readme_templates_block_works, |srv| {
+    let dir = std::env::temp_dir().join(format!("readme-templates-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = templates_block().replace("http://127.0.0.1:3000", srv.url("").trim_end_matches('/'));
+    let out = std::process::Command::new("timeout")
+        .args(["60", "bash", "-euo", "pipefail", "-c", &script])
+        .current_dir(&dir)
+        .output()
+        .expect("bash runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "templates block failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("\"name\":\"region\""), "the version's parameter: {stdout}");
+    assert!(stdout.contains("\nhello\n"), "the template: {stdout}");
+    assert!(stdout.contains("\"name\":\"ci-runners\""), "the key's self-lookup: {stdout}");
+});

@@ -129,9 +129,9 @@ impl App {
     /// and tags), or `None`. Claiming is conditional, so a job another daemon took first is
     /// skipped; the job comes with everything the daemon needs to run it.
     pub fn acquire_job(&self, daemon: &Daemon) -> Result<Option<pd::AcquiredJob>> {
-        let candidates = self.repo().pending_jobs(daemon.organization_id, CANDIDATES)?;
+        let candidates = self.repo().pending_jobs(daemon.organization_id, &daemon.provisioners, CANDIDATES)?;
         for job in candidates {
-            if !daemon.provisioners.contains(&job.provisioner) || !tags::daemon_may_take(&daemon.tags, &job.tags) {
+            if !tags::daemon_may_take(&daemon.tags, &job.tags) {
                 continue;
             }
             if !self.repo().claim_job(job.id, daemon.id, clock::now())? {

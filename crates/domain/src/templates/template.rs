@@ -237,6 +237,11 @@ impl App {
     /// (the user's own entry, a group they are in, or the Everyone group for organization
     /// members), always within what their API key allows.
     pub fn template_allows(&self, actor: &Actor, t: &Template, act: &str) -> Result<bool> {
+        self.template_allows_with(actor, t, act, &mut None)
+    }
+
+    /// [`App::template_allows`] with the actor's group ids loaded at most once across calls.
+    fn template_allows_with(&self, actor: &Actor, t: &Template, act: &str, groups: &mut Option<Vec<Uuid>>) -> Result<bool> {
         let object = Self::template_object(t);
         if rbac::authorize(&actor.subject, act, &object) {
             return Ok(true);
@@ -253,8 +258,10 @@ impl App {
         if acl_allows(t.group_acl.get(&t.organization_id), act) {
             return Ok(true);
         }
-        let groups = self.repo().group_ids_of_user(actor.user.id)?;
-        Ok(groups.iter().any(|g| acl_allows(t.group_acl.get(g), act)))
+        if groups.is_none() {
+            *groups = Some(self.repo().group_ids_of_user(actor.user.id)?);
+        }
+        Ok(groups.iter().flatten().any(|g| acl_allows(t.group_acl.get(g), act)))
     }
 
     /// A live template the actor may read, by its `{template}` parameter (a UUID).
@@ -398,8 +405,9 @@ impl App {
         let org = org_param.map(|p| self.resolve_org(actor, p)).transpose()?;
         let filter = TemplateSearch::parse(q)?;
         let mut out = Vec::new();
+        let mut groups = None;
         for t in self.repo().list_templates(org.map(|o| o.id))? {
-            if !filter.matches(&t) || !self.template_allows(actor, &t, action::READ)? {
+            if !filter.matches(&t) || !self.template_allows_with(actor, &t, action::READ, &mut groups)? {
                 continue;
             }
             out.push(t);

@@ -126,18 +126,24 @@ impl App {
         Ok((v, template))
     }
 
-    /// Adds queue positions to jobs.
+    /// Adds queue positions to jobs: one query per organization with pending jobs.
     pub fn job_views(&self, jobs: Vec<Job>) -> Result<Vec<JobView>> {
-        jobs.into_iter()
-            .map(|job| {
-                if job.status() != JobStatus::Pending {
-                    return Ok(JobView { job, queue_position: 0, queue_size: 0 });
-                }
-                let ahead = self.repo().count_pending_jobs_before(job.organization_id, job.created_at)?;
-                let size = self.repo().count_pending_jobs(job.organization_id)?;
-                Ok(JobView { job, queue_position: ahead + 1, queue_size: size })
-            })
-            .collect()
+        let mut queues: std::collections::HashMap<Uuid, Vec<(Uuid, time::OffsetDateTime)>> = Default::default();
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if job.status() != JobStatus::Pending {
+                out.push(JobView { job, queue_position: 0, queue_size: 0 });
+                continue;
+            }
+            let queue = match queues.entry(job.organization_id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.repo().pending_job_times(job.organization_id)?),
+            };
+            let position = queue.iter().position(|(id, _)| *id == job.id).map(|p| p as i64 + 1).unwrap_or(0);
+            let size = queue.len() as i64;
+            out.push(JobView { job, queue_position: position, queue_size: size });
+        }
+        Ok(out)
     }
 
     fn matched_provisioners(&self, job: &Job) -> Result<MatchedProvisioners> {
@@ -155,7 +161,7 @@ impl App {
     /// Versions with their jobs and creators, one query per relation.
     fn version_views(&self, versions: Vec<TemplateVersion>, with_matches: bool) -> Result<Vec<VersionView>> {
         let job_ids: Vec<Uuid> = versions.iter().map(|v| v.job_id).collect();
-        let jobs = self.repo().jobs_by_ids(&job_ids)?;
+        let jobs = self.job_views(self.repo().jobs_by_ids(&job_ids)?)?;
         let mut creators: Vec<Uuid> = versions.iter().map(|v| v.created_by).collect();
         creators.sort();
         creators.dedup();
@@ -164,11 +170,11 @@ impl App {
         for v in versions {
             let job = jobs
                 .iter()
-                .find(|j| j.id == v.job_id)
+                .find(|j| j.job.id == v.job_id)
                 .cloned()
                 .ok_or_else(|| Error::internal("Internal error fetching provisioner job.", "missing job"))?;
-            let matched = if with_matches && job.status() == JobStatus::Pending { Some(self.matched_provisioners(&job)?) } else { None };
-            let job = self.job_views(vec![job])?.remove(0);
+            let matched =
+                if with_matches && job.job.status() == JobStatus::Pending { Some(self.matched_provisioners(&job.job)?) } else { None };
             let created_by = users.iter().find(|u| u.id == v.created_by).cloned();
             out.push(VersionView { version: v, job, created_by, matched_provisioners: matched });
         }

@@ -339,12 +339,13 @@ impl ProvisionerStore for DbRepo<'_> {
         convert_all(rows)
     }
 
-    fn pending_jobs(&self, org: Uuid, limit: i64) -> Result<Vec<Job>> {
+    fn pending_jobs(&self, org: Uuid, provisioners: &[String], limit: i64) -> Result<Vec<Job>> {
         let rows: Vec<JobRow> = self.with(|c| {
             provisioner_jobs::table
                 .filter(provisioner_jobs::organization_id.eq(org.to_string()))
                 .filter(provisioner_jobs::started_at.is_null())
                 .filter(provisioner_jobs::canceled_at.is_null())
+                .filter(provisioner_jobs::provisioner.eq_any(provisioners))
                 .order((provisioner_jobs::created_at.asc(), provisioner_jobs::id.asc()))
                 .limit(limit)
                 .select(JobRow::as_select())
@@ -353,27 +354,17 @@ impl ProvisionerStore for DbRepo<'_> {
         convert_all(rows)
     }
 
-    fn count_pending_jobs_before(&self, org: Uuid, before: OffsetDateTime) -> Result<i64> {
-        self.with(|c| {
+    fn pending_job_times(&self, org: Uuid) -> Result<Vec<(Uuid, OffsetDateTime)>> {
+        let rows: Vec<(String, PrimitiveDateTime)> = self.with(|c| {
             provisioner_jobs::table
                 .filter(provisioner_jobs::organization_id.eq(org.to_string()))
                 .filter(provisioner_jobs::started_at.is_null())
                 .filter(provisioner_jobs::canceled_at.is_null())
-                .filter(provisioner_jobs::created_at.lt(to_db_time(before)))
-                .count()
-                .get_result(c)
-        })
-    }
-
-    fn count_pending_jobs(&self, org: Uuid) -> Result<i64> {
-        self.with(|c| {
-            provisioner_jobs::table
-                .filter(provisioner_jobs::organization_id.eq(org.to_string()))
-                .filter(provisioner_jobs::started_at.is_null())
-                .filter(provisioner_jobs::canceled_at.is_null())
-                .count()
-                .get_result(c)
-        })
+                .order((provisioner_jobs::created_at.asc(), provisioner_jobs::id.asc()))
+                .select((provisioner_jobs::id, provisioner_jobs::created_at))
+                .load(c)
+        })?;
+        rows.into_iter().map(|(id, at)| Ok((parse_uuid(&id)?, from_db_time(at)))).collect()
     }
 
     fn claim_job(&self, id: Uuid, worker: Uuid, at: OffsetDateTime) -> Result<bool> {
