@@ -236,6 +236,11 @@ pub struct ServerArgs {
     #[arg(long = "provisioner-daemon-psk", env = "CODER_PROVISIONER_DAEMON_PSK", default_value = "", hide_env_values = true)]
     pub provisioner_daemon_psk: String,
 
+    /// A directory of agent binaries (`coder-<os>-<arch>`, `.exe` for Windows) served at
+    /// `/bin/`, where the init script downloads them from; unset, `/bin/` answers 404.
+    #[arg(long = "agent-binaries-dir", env = "CODER_AGENT_BINARIES_DIR")]
+    pub agent_binaries_dir: Option<std::path::PathBuf>,
+
     /// OIDC login: the client id at the provider (OIDC is on when it is set).
     #[arg(long, env = "CODER_OIDC_CLIENT_ID", default_value = "")]
     pub oidc_client_id: String,

@@ -172,7 +172,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     transport::provisionerd::builtin::spawn(app.clone(), jobs.clone(), hostname(), args.provisioner_daemons, builtin_types(args)?);
-    let state = web::Data::new(State { app: app.clone(), info, oidc, github, jobs });
+    let state = web::Data::new(State { app: app.clone(), info, oidc, github, jobs, agent_binaries: args.agent_binaries_dir.clone() });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()

@@ -19,6 +19,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request collides with existing state, e.g. a taken name (409).
     Conflict,
+    /// The request is understood but cannot be served in the target's state (406).
+    NotAcceptable,
     /// The body is larger than the endpoint takes (413).
     TooLarge,
     /// What was asked for is not ready yet; ask again later (425).

@@ -497,7 +497,8 @@ impl App {
             .filter(|g| if g.is_everyone() { is_member } else { groups.contains(&g.id) })
             .map(|g| g.quota_allowance)
             .collect();
-        let mut quota = workspace_quota(&allowances, &[]);
+        let consumed = self.repo().quota_consumed(user.id, org.id)?;
+        let mut quota = workspace_quota(&allowances, &[consumed]);
         // Without group-based access control Coder enforces no quota and says so with -1.
         if !self.feature_enabled(Feature::TemplateRbac) {
             quota.budget = -1;

@@ -40,5 +40,6 @@ pub mod users;
 pub mod validation;
 pub mod vocab;
 pub mod workspace_sharing;
+pub mod workspaces;
 
 pub use error::{Error, ErrorKind, Result};

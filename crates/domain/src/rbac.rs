@@ -62,6 +62,8 @@ pub mod resource {
     pub const PROVISIONER_DAEMON: &str = "provisioner_daemon";
     /// Provisioner jobs (imports and builds) and their logs.
     pub const PROVISIONER_JOBS: &str = "provisioner_jobs";
+    /// Workspaces, their builds and agents.
+    pub const WORKSPACE: &str = "workspace";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.
@@ -164,6 +166,7 @@ const MEMBER_OWN: &[Permission] = &[
     p(r::OAUTH2_APP_CODE_TOKEN, ALL),
     p(r::FILE, &[a::CREATE, a::READ]),
     p(r::PROVISIONER_DAEMON, &[a::CREATE, a::READ]),
+    p(r::WORKSPACE, ALL),
 ];
 
 /// The built-in roles. Site roles first, then organization roles.
@@ -194,6 +197,7 @@ pub const ROLES: &[RoleDef] = &[
             p(r::TEMPLATE, ALL),
             p(r::FILE, &[a::CREATE, a::READ]),
             p(r::PROVISIONER_DAEMON, CRUD),
+            p(r::WORKSPACE, READ),
             p(r::USER, READ),
             p(r::ORGANIZATION, READ),
             p(r::ORGANIZATION_MEMBER, READ),
@@ -275,6 +279,7 @@ pub const ROLES: &[RoleDef] = &[
             p(r::FILE, &[a::CREATE, a::READ]),
             p(r::PROVISIONER_DAEMON, CRUD),
             p(r::PROVISIONER_JOBS, &[a::READ, a::UPDATE, a::CREATE]),
+            p(r::WORKSPACE, READ),
             p(r::ORGANIZATION_MEMBER, READ),
             p(r::GROUP, READ),
             p(r::GROUP_MEMBER, READ),

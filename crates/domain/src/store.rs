@@ -80,6 +80,7 @@ pub trait Repo:
     + UserLinkStore
     + ProvisionerStore
     + TemplateStore
+    + WorkspaceStore
     + Send
     + Sync
 {
@@ -186,6 +187,54 @@ pub trait TemplateStore {
     fn insert_job_resources(&self, resources: &[crate::templates::JobResource]) -> Result<()>;
     /// A job's resources.
     fn job_resources(&self, job: Uuid) -> Result<Vec<crate::templates::JobResource>>;
+}
+
+/// Workspaces, builds, their parameter values and agents.
+pub trait WorkspaceStore {
+    /// Stores a workspace; a live name the owner already uses is a conflict.
+    fn insert_workspace(&self, w: &crate::workspaces::Workspace) -> Result<()>;
+    /// Overwrites a workspace's mutable columns.
+    fn update_workspace(&self, w: &crate::workspaces::Workspace) -> Result<()>;
+    /// A workspace by id (deleted ones too).
+    fn workspace_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Workspace>>;
+    /// A live workspace of an owner by name, case-insensitively.
+    fn workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<crate::workspaces::Workspace>>;
+    /// Live workspaces matching the filter, by owner then name.
+    fn list_workspaces(&self, filter: &crate::workspaces::WorkspaceFilter) -> Result<Vec<crate::workspaces::Workspace>>;
+    /// Number of live workspaces of a template.
+    fn count_template_workspaces(&self, template: Uuid) -> Result<i64>;
+    /// Stores a build.
+    fn insert_build(&self, b: &crate::workspaces::Build) -> Result<()>;
+    /// Overwrites a build's mutable columns (cost, state, external agent flag, deadlines).
+    fn update_build(&self, b: &crate::workspaces::Build) -> Result<()>;
+    /// A build by id.
+    fn build_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Build>>;
+    /// A build by its job.
+    fn build_by_job(&self, job: Uuid) -> Result<Option<crate::workspaces::Build>>;
+    /// A workspace's build by number.
+    fn build_by_number(&self, workspace: Uuid, number: i32) -> Result<Option<crate::workspaces::Build>>;
+    /// The latest build of each of these workspaces.
+    fn latest_builds(&self, workspaces: &[Uuid]) -> Result<Vec<crate::workspaces::Build>>;
+    /// A workspace's builds, newest first, paginated.
+    fn builds_of(&self, workspace: Uuid, page: &Page) -> Result<Vec<crate::workspaces::Build>>;
+    /// Stores a build's parameter values.
+    fn insert_build_parameters(&self, build: Uuid, values: &[(String, String)]) -> Result<()>;
+    /// A build's parameter values, by name.
+    fn build_parameters(&self, build: Uuid) -> Result<Vec<(String, String)>>;
+    /// Stores agents.
+    fn insert_agents(&self, agents: &[crate::workspaces::Agent]) -> Result<()>;
+    /// The agents declared by these jobs.
+    fn agents_of_jobs(&self, jobs: &[Uuid]) -> Result<Vec<crate::workspaces::Agent>>;
+    /// An agent by id.
+    fn agent_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Agent>>;
+    /// An agent by its token.
+    fn agent_by_token(&self, token: Uuid) -> Result<Option<crate::workspaces::Agent>>;
+    /// Quota credits an owner's live workspaces in an organization consume: the daily cost of
+    /// each one's latest build, summed.
+    fn quota_consumed(&self, owner: Uuid, org: Uuid) -> Result<i64>;
+    /// The owner's latest values per parameter name over start builds of a template's workspaces,
+    /// newest first, at most 100 (ephemeral parameters left out).
+    fn autofill_values(&self, owner: Uuid, template: Uuid) -> Result<Vec<(String, String)>>;
 }
 
 /// Deployment-wide settings kept in the database.

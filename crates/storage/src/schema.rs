@@ -463,6 +463,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workspaces (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        owner_id -> Text,
+        organization_id -> Text,
+        template_id -> Text,
+        deleted -> Bool,
+        name -> Text,
+        autostart_schedule -> Nullable<Text>,
+        ttl_ms -> Nullable<BigInt>,
+        last_used_at -> Timestamp,
+        automatic_updates -> Text,
+    }
+}
+
+diesel::table! {
+    workspace_builds (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        workspace_id -> Text,
+        template_version_id -> Text,
+        build_number -> Integer,
+        transition -> Text,
+        initiator_id -> Text,
+        job_id -> Text,
+        deadline -> Nullable<Timestamp>,
+        max_deadline -> Nullable<Timestamp>,
+        reason -> Text,
+        daily_cost -> Integer,
+        has_external_agent -> Nullable<Bool>,
+        provisioner_state -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    workspace_build_parameters (workspace_build_id, name) {
+        workspace_build_id -> Text,
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    workspace_agents (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        resource_id -> Text,
+        job_id -> Text,
+        name -> Text,
+        auth_token -> Text,
+        auth_instance_id -> Nullable<Text>,
+        operating_system -> Text,
+        architecture -> Text,
+        directory -> Text,
+        lifecycle_state -> Text,
+        first_connected_at -> Nullable<Timestamp>,
+        last_connected_at -> Nullable<Timestamp>,
+        disconnected_at -> Nullable<Timestamp>,
+        data -> Text,
+    }
+}
+
+diesel::joinable!(workspace_builds -> workspaces (workspace_id));
+diesel::joinable!(workspace_build_parameters -> workspace_builds (workspace_build_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     site_configs,
     users,
@@ -493,6 +562,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     template_version_parameters,
     template_version_presets,
     provisioner_job_resources,
+    workspaces,
+    workspace_builds,
+    workspace_build_parameters,
+    workspace_agents,
 );
 
 /// SQL functions both backends share.

@@ -1,6 +1,6 @@
 //! The HTTP layer of the Coder control plane: actix-web handlers, the authentication extractor,
 //! Coder's error envelope, and the utoipa annotations the OpenAPI document is generated from.
-
+#![recursion_limit = "256"]
 #![warn(missing_docs)]
 
 pub mod auth;

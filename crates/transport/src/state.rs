@@ -29,6 +29,8 @@ pub struct State {
     pub oidc: Option<std::sync::Arc<crate::externallogin::oidc::OidcProvider>>,
     /// GitHub, when `CODER_OAUTH2_GITHUB_*` configures it.
     pub github: Option<std::sync::Arc<crate::externallogin::github::GithubProvider>>,
+    /// Where agent binaries are served from (`CODER_AGENT_BINARIES_DIR`), if anywhere.
+    pub agent_binaries: Option<std::path::PathBuf>,
     /// Wakes daemons waiting for work when a job is queued.
     pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }

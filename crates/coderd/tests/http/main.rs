@@ -25,3 +25,4 @@ mod scim;
 mod spec;
 mod templates;
 mod users;
+mod workspaces;

@@ -173,17 +173,104 @@ pub fn run_import(job: &pd::AcquiredJob) -> Outcome {
     Outcome { logs: run.logs, readme, result }
 }
 
+fn failed_build(job_id: &str, error: String, code: &str, state: Vec<u8>) -> pd::FailedJob {
+    pd::FailedJob {
+        job_id: job_id.into(),
+        error,
+        r#type: Some(pd::failed_job::Type::WorkspaceBuild(pd::failed_job::WorkspaceBuild { state, timings: Vec::new() })),
+        error_code: code.into(),
+    }
+}
+
 impl App {
+    /// Runs a build the way Coder's runner does: init, plan (charging quota for a start whose
+    /// plan costs something), apply, graph, each replayed from the archive for the transition.
+    fn run_build(&self, daemon: &Daemon, job: &pd::AcquiredJob, build: &pd::acquired_job::WorkspaceBuild) -> Outcome {
+        let fail = |e: String| failed_build(&job.job_id, e, "", build.state.clone());
+        let files = match untar(&job.template_source_archive) {
+            Ok(f) => f,
+            Err(e) => return Outcome { logs: Vec::new(), readme: Vec::new(), result: Err(fail(e)) },
+        };
+        let transition = match build.metadata.as_ref().map(|m| m.workspace_transition) {
+            Some(t) if t == sdk::WorkspaceTransition::Stop as i32 => "stop",
+            Some(t) if t == sdk::WorkspaceTransition::Destroy as i32 => "destroy",
+            _ => "start",
+        };
+        let apply_stage = match transition {
+            "stop" => "Stopping workspace",
+            "destroy" => "Destroying workspace",
+            _ => "Starting workspace",
+        };
+        let mut run = Run { files: &files, logs: Vec::new() };
+        let result = (|| -> std::result::Result<pd::CompletedJob, pd::FailedJob> {
+            use sdk::response::Type as T;
+            let init = run.stage("Initializing", "", "init.protobuf", |t| match t {
+                T::Init(i) => Some(i),
+                _ => None,
+            });
+            match init {
+                Ok(i) if !i.error.is_empty() => return Err(fail(i.error)),
+                Err(e) => return Err(fail(e)),
+                Ok(_) => {}
+            }
+            let plan = run
+                .stage("Planning infrastructure", transition, "plan.protobuf", |t| match t {
+                    T::Plan(p) => Some(p),
+                    _ => None,
+                })
+                .map_err(fail)?;
+            if !plan.error.is_empty() {
+                return Err(fail(plan.error));
+            }
+            if transition == "start" && plan.daily_cost > 0 {
+                let quota = self
+                    .commit_quota(daemon, pd::CommitQuotaRequest { job_id: job.job_id.clone(), daily_cost: plan.daily_cost })
+                    .map_err(|e| fail(e.message))?;
+                if !quota.ok {
+                    return Err(failed_build(&job.job_id, "insufficient quota".into(), "INSUFFICIENT_QUOTA", build.state.clone()));
+                }
+            }
+            let apply = run
+                .stage(apply_stage, transition, "apply.protobuf", |t| match t {
+                    T::Apply(a) => Some(a),
+                    _ => None,
+                })
+                .map_err(fail)?;
+            if !apply.error.is_empty() {
+                return Err(failed_build(&job.job_id, apply.error, "", apply.state));
+            }
+            let graph = run
+                .stage(apply_stage, transition, "graph.protobuf", |t| match t {
+                    T::Graph(g) => Some(g),
+                    _ => None,
+                })
+                .map_err(fail)?;
+            if !graph.error.is_empty() {
+                return Err(failed_build(&job.job_id, graph.error, "", apply.state));
+            }
+            Ok(pd::CompletedJob {
+                job_id: job.job_id.clone(),
+                r#type: Some(pd::completed_job::Type::WorkspaceBuild(pd::completed_job::WorkspaceBuild {
+                    state: apply.state,
+                    resources: graph.resources,
+                    ..Default::default()
+                })),
+            })
+        })();
+        Outcome { logs: run.logs, readme: Vec::new(), result }
+    }
+
     /// Runs an acquired job as the built-in echo provisioner, reporting through the same calls
     /// an external daemon makes.
     pub fn run_echo_job(&self, daemon: &Daemon, job: pd::AcquiredJob) -> Result<()> {
         let job_id = job.job_id.clone();
         let outcome = match &job.r#type {
             Some(pd::acquired_job::Type::TemplateImport(_)) => run_import(&job),
+            Some(pd::acquired_job::Type::WorkspaceBuild(b)) => self.run_build(daemon, &job, b),
             _ => Outcome {
                 logs: Vec::new(),
                 readme: Vec::new(),
-                result: Err(failed(&job_id, "the echo provisioner runs imports only".into())),
+                result: Err(failed(&job_id, "the echo provisioner does not run dry runs".into())),
             },
         };
         let update = self.update_job(

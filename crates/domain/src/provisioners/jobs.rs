@@ -184,12 +184,59 @@ impl App {
                     user_variable_values: Vec::new(),
                 }));
             }
+            JobType::WorkspaceBuild => {
+                let build = job
+                    .workspace_build_id()
+                    .map(|b| self.repo().build_by_id(b))
+                    .transpose()?
+                    .flatten()
+                    .ok_or_else(|| job_error("the job's workspace build is gone"))?;
+                let workspace =
+                    self.repo().workspace_by_id(build.workspace_id)?.ok_or_else(|| job_error("the build's workspace is gone"))?;
+                let owner = self.repo().user_by_id(workspace.owner_id)?;
+                let template = self.repo().template_by_id(workspace.template_id)?;
+                let version = self.repo().template_version_by_id(build.template_version_id)?;
+                let values = self.repo().build_parameters(build.id)?;
+                let transition = match build.transition {
+                    crate::workspaces::Transition::Start => sdk::WorkspaceTransition::Start,
+                    crate::workspaces::Transition::Stop => sdk::WorkspaceTransition::Stop,
+                    crate::workspaces::Transition::Delete => sdk::WorkspaceTransition::Destroy,
+                };
+                let metadata = sdk::Metadata {
+                    coder_url: self.settings.access_url.clone(),
+                    workspace_transition: transition as i32,
+                    workspace_name: workspace.name.clone(),
+                    workspace_owner: owner.as_ref().map(|u| u.username.clone()).unwrap_or_default(),
+                    workspace_id: workspace.id.to_string(),
+                    workspace_owner_id: workspace.owner_id.to_string(),
+                    workspace_owner_email: owner.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
+                    workspace_owner_name: owner.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+                    template_name: template.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+                    template_id: workspace.template_id.to_string(),
+                    template_version: version.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
+                    template_version_id: build.template_version_id.to_string(),
+                    workspace_build_id: build.id.to_string(),
+                    ..Default::default()
+                };
+                out.r#type = Some(pd::acquired_job::Type::WorkspaceBuild(pd::acquired_job::WorkspaceBuild {
+                    workspace_build_id: build.id.to_string(),
+                    workspace_name: workspace.name.clone(),
+                    rich_parameter_values: values.into_iter().map(|(name, value)| sdk::RichParameterValue { name, value }).collect(),
+                    metadata: Some(metadata),
+                    state: build.provisioner_state.clone(),
+                    ..Default::default()
+                }));
+            }
             other => return Err(job_error(format!("{} jobs are not supported yet", other.as_str()))),
         }
         Ok(out)
     }
 
     /// The job with this id if `daemon` holds it and it is unfinished.
+    pub(crate) fn held_job_for(&self, daemon: &Daemon, job_id: &str) -> Result<Job> {
+        self.held_job(daemon, job_id)
+    }
+
     fn held_job(&self, daemon: &Daemon, job_id: &str) -> Result<Job> {
         let id = Uuid::parse_str(job_id).map_err(|_| job_error(format!("parse job id: invalid UUID {job_id:?}")))?;
         let job = self.repo().job_by_id(id)?.ok_or_else(|| job_error(format!("job {id} not found")))?;
@@ -323,6 +370,7 @@ impl App {
                     Ok(())
                 })
             }
+            (JobType::WorkspaceBuild, Some(pd::completed_job::Type::WorkspaceBuild(done))) => self.complete_build(&job, done, now),
             (t, _) => Err(job_error(format!("the completion does not match the job's type {}", t.as_str()))),
         }
     }
@@ -330,7 +378,74 @@ impl App {
     /// `CommitQuota`: only workspace builds spend quota.
     pub fn commit_quota(&self, daemon: &Daemon, req: pd::CommitQuotaRequest) -> Result<pd::CommitQuotaResponse> {
         let job = self.held_job(daemon, &req.job_id)?;
-        Err(job_error(format!("quota is committed for workspace builds only, not {} jobs", job.job_type.as_str())))
+        if job.job_type != JobType::WorkspaceBuild {
+            return Err(job_error(format!("quota is committed for workspace builds only, not {} jobs", job.job_type.as_str())));
+        }
+        self.commit_build_quota(daemon, req)
+    }
+
+    /// Records a finished build: its resources and their agents (with their tokens), whether it
+    /// has an external agent, the provisioner state; a delete build deletes the workspace.
+    fn complete_build(&self, job: &Job, done: pd::completed_job::WorkspaceBuild, now: OffsetDateTime) -> Result<()> {
+        let build = self.repo().build_by_job(job.id)?.ok_or_else(|| job_error("the job's workspace build is gone"))?;
+        let transition = build.transition.as_str();
+        let mut resources = Vec::new();
+        let mut agents = Vec::new();
+        for r in &done.resources {
+            let data = resource_json(job.id, transition, r, now);
+            let resource_id = data["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).unwrap_or_else(Uuid::new_v4);
+            for (a, json) in r.agents.iter().zip(data["agents"].as_array().cloned().unwrap_or_default()) {
+                let id = json["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).unwrap_or_else(Uuid::new_v4);
+                let (token, instance) = match &a.auth {
+                    Some(sdk::agent::Auth::Token(t)) => (Uuid::parse_str(t).unwrap_or_else(|_| Uuid::new_v4()), None),
+                    Some(sdk::agent::Auth::InstanceId(i)) => (Uuid::new_v4(), Some(i.clone())),
+                    None => (Uuid::new_v4(), None),
+                };
+                agents.push(crate::workspaces::Agent {
+                    id,
+                    created_at: now,
+                    updated_at: now,
+                    resource_id,
+                    job_id: job.id,
+                    name: a.name.clone(),
+                    auth_token: token,
+                    auth_instance_id: instance,
+                    operating_system: a.operating_system.clone(),
+                    architecture: a.architecture.clone(),
+                    directory: a.directory.clone(),
+                    lifecycle_state: "created".into(),
+                    first_connected_at: None,
+                    last_connected_at: None,
+                    disconnected_at: None,
+                    data: json,
+                });
+            }
+            resources.push(JobResource { id: resource_id, job_id: job.id, created_at: now, transition: transition.into(), data });
+        }
+        let has_external = done.resources.iter().any(|r| r.r#type == "coder_external_agent");
+        in_transaction(self.repo(), |tx| {
+            tx.insert_job_resources(&resources)?;
+            tx.insert_agents(&agents)?;
+            let mut b = tx.build_by_id(build.id)?.ok_or_else(|| job_error("the build is gone"))?;
+            b.has_external_agent = Some(has_external);
+            b.provisioner_state = done.state.clone();
+            b.updated_at = now;
+            tx.update_build(&b)?;
+            if build.transition == crate::workspaces::Transition::Delete {
+                if let Some(mut w) = tx.workspace_by_id(build.workspace_id)? {
+                    w.deleted = true;
+                    w.updated_at = now;
+                    tx.update_workspace(&w)?;
+                }
+            }
+            let mut j = job.clone();
+            j.completed_at = Some(now);
+            j.updated_at = now;
+            if !tx.complete_job(&j)? {
+                return Err(job_error("job already completed"));
+            }
+            Ok(())
+        })
     }
 
     /// `UploadFile`: stores the Terraform modules a daemon collected during an import, checked

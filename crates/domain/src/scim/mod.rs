@@ -84,6 +84,7 @@ impl From<crate::Error> for ScimError {
             K::Forbidden => 403,
             K::NotFound => 404,
             K::Conflict => 409,
+            K::NotAcceptable => 406,
             K::TooLarge => 413,
             K::TooEarly => 425,
             K::Internal => 500,

@@ -22,6 +22,7 @@ mod scim;
 mod site;
 mod templates;
 mod users;
+mod workspaces;
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};

@@ -19,6 +19,7 @@ pub mod scim;
 pub mod templates;
 pub mod users;
 pub mod workspace_sharing;
+pub mod workspaces;
 
 pub use appearance::*;
 pub use common::*;
@@ -38,3 +39,4 @@ pub use scim::*;
 pub use templates::*;
 pub use users::*;
 pub use workspace_sharing::*;
+pub use workspaces::*;

@@ -21,6 +21,7 @@ pub mod signin;
 pub mod templates;
 pub mod users;
 pub mod workspace_sharing;
+pub mod workspaces;
 
 use actix_web::web::ServiceConfig;
 
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     proxies::configure(cfg);
     provisioners::configure(cfg);
     templates::configure(cfg);
+    workspaces::configure(cfg);
     scim::configure(cfg);
     oauth2::configure(cfg);
     signin::configure(cfg);

@@ -173,19 +173,24 @@ pub async fn get_version(state: web::Data<State>, actor: Authed, id: Path<String
 )]
 #[get("/api/v2/templateversions/{templateversion}/logs")]
 pub async fn version_logs(state: web::Data<State>, actor: Authed, id: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    let pairs = query::pairs(&req);
-    let after = match pairs.iter().rev().find(|(k, _)| k == "after").map(|(_, v)| v.clone()) {
-        None => None,
-        Some(v) if v.is_empty() => None,
-        Some(v) => Some(v.parse::<i64>().map_err(|_| {
-            ApiError(Error::bad_request("Query param \"after\" must be an integer.").with_validation("after", "Must be an integer"))
-        })?),
-    };
+    let after = after_param(&req)?;
+    let logs = blocking(&state, move |app| app.template_version_logs(&actor.0, &id, after)).await?;
+    Ok(HttpResponse::Ok().json(logs.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
+}
+
+/// The `after` parameter of the log endpoints (`follow` is refused: poll with `after`).
+pub fn after_param(req: &HttpRequest) -> ApiResult<Option<i64>> {
+    let pairs = query::pairs(req);
     if pairs.iter().any(|(k, _)| k == "follow") {
         return Err(ApiError(Error::bad_request("Following logs is not supported; poll with \"after\" instead.")));
     }
-    let logs = blocking(&state, move |app| app.template_version_logs(&actor.0, &id, after)).await?;
-    Ok(HttpResponse::Ok().json(logs.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
+    match pairs.iter().rev().find(|(k, _)| k == "after").map(|(_, v)| v.clone()) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+            ApiError(Error::bad_request("Query param \"after\" must be an integer.").with_validation("after", "Must be an integer"))
+        }),
+    }
 }
 
 /// Get rich parameters by template version

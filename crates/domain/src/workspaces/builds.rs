@@ -1,0 +1,253 @@
+//! Builds: queuing one (with its parameter values and job), reading them, and what a build job
+//! completion records.
+
+use uuid::Uuid;
+
+use super::workspace::workspace_object;
+use super::{parameters, Agent, Build, Transition, Workspace};
+use crate::app::{Actor, App};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::provisioners::{Job, JobStatus, JobType};
+use crate::rbac::{self, action};
+use crate::store::{in_transaction, Page, Repo};
+use crate::templates::versions::JobView;
+use crate::templates::{JobResource, Template, TemplateVersion};
+use crate::user::User;
+
+/// What `POST /workspaces/{workspace}/builds` takes.
+#[derive(Debug, Clone)]
+pub struct NewBuild {
+    /// Start, stop or delete.
+    pub transition: Transition,
+    /// The version to build (default: the latest build's).
+    pub template_version_id: Option<Uuid>,
+    /// Parameter values given now.
+    pub rich_parameter_values: Vec<(String, String)>,
+}
+
+/// A build as the API shows it.
+#[derive(Debug, Clone)]
+pub struct BuildView {
+    /// The build.
+    pub build: Build,
+    /// Its job.
+    pub job: JobView,
+    /// Who started it.
+    pub initiator: Option<User>,
+    /// The version's name.
+    pub template_version_name: String,
+    /// Resources its job declared.
+    pub resources: Vec<JobResource>,
+    /// Their agents.
+    pub agents: Vec<Agent>,
+}
+
+impl BuildView {
+    /// Coder's workspace status, from the job's status and the transition.
+    pub fn status(&self) -> &'static str {
+        use JobStatus as J;
+        use Transition as T;
+        match (self.job.job.status(), self.build.transition) {
+            (J::Pending, _) => "pending",
+            (J::Running, T::Start) => "starting",
+            (J::Running, T::Stop) => "stopping",
+            (J::Running, T::Delete) => "deleting",
+            (J::Succeeded, T::Start) => "running",
+            (J::Succeeded, T::Stop) => "stopped",
+            (J::Succeeded, T::Delete) => "deleted",
+            (J::Canceling, _) => "canceling",
+            (J::Canceled, _) => "canceled",
+            (J::Failed, _) => "failed",
+        }
+    }
+}
+
+impl App {
+    /// Adds jobs, initiators, version names, resources and agents: one query per relation.
+    pub fn build_views(&self, builds: Vec<Build>) -> Result<Vec<BuildView>> {
+        let job_ids: Vec<Uuid> = builds.iter().map(|b| b.job_id).collect();
+        let jobs = self.job_views(self.repo().jobs_by_ids(&job_ids)?)?;
+        let mut users: Vec<Uuid> = builds.iter().map(|b| b.initiator_id).collect();
+        users.sort();
+        users.dedup();
+        let users = self.repo().users_by_ids(&users)?;
+        let agents = self.repo().agents_of_jobs(&job_ids)?;
+        let mut out = Vec::with_capacity(builds.len());
+        for b in builds {
+            let job = jobs
+                .iter()
+                .find(|j| j.job.id == b.job_id)
+                .cloned()
+                .ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
+            let version = self.repo().template_version_by_id(b.template_version_id)?;
+            let resources = self.repo().job_resources(b.job_id)?;
+            out.push(BuildView {
+                initiator: users.iter().find(|u| u.id == b.initiator_id).cloned(),
+                template_version_name: version.map(|v| v.name).unwrap_or_default(),
+                agents: agents.iter().filter(|a| a.job_id == b.job_id).cloned().collect(),
+                resources,
+                job,
+                build: b,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Queues a build: resolves the parameter values, then in one transaction runs `before`
+    /// (which may insert the workspace), inserts the job, the build and its values, and tells
+    /// idle daemons.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn queue_build(
+        &self,
+        actor: &Actor,
+        workspace: &Workspace,
+        template: &Template,
+        version: TemplateVersion,
+        previous: Option<&Build>,
+        req: NewBuild,
+        first: bool,
+        before: &dyn Fn(&dyn Repo) -> Result<()>,
+    ) -> Result<Build> {
+        if version.template_id != Some(template.id) {
+            return Err(Error::bad_request("template version doesn't match template")
+                .with_detail(format!("templateVersion.TemplateID = {:?}, template.ID = {}", version.template_id, template.id)));
+        }
+        let import = self.repo().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        match import.status() {
+            JobStatus::Succeeded => {}
+            s @ (JobStatus::Pending | JobStatus::Running) => {
+                let m = format!("The provided template version is {}. Wait for it to complete importing!", s.as_str());
+                return Err(Error::new(ErrorKind::NotAcceptable, m.clone()).with_detail(m));
+            }
+            JobStatus::Failed | JobStatus::Canceling | JobStatus::Canceled => {
+                return Err(Error::bad_request(format!(
+                    "The provided template version {:?} has failed to import: {:?}. You cannot build workspaces with it!",
+                    version.name,
+                    import.error.clone().unwrap_or_default()
+                )))
+            }
+        }
+        let params = self.repo().template_version_parameters(version.id)?;
+        let previous_values = match previous {
+            Some(p) => self.repo().build_parameters(p.id)?,
+            None => Vec::new(),
+        };
+        let values = parameters::resolve(&params, &req.rich_parameter_values, &previous_values, first)?;
+        let now = clock::now();
+        let build_id = Uuid::new_v4();
+        let job = Job {
+            id: Uuid::new_v4(),
+            created_at: now,
+            updated_at: now,
+            started_at: None,
+            canceled_at: None,
+            completed_at: None,
+            error: None,
+            error_code: String::new(),
+            organization_id: workspace.organization_id,
+            initiator_id: actor.user.id,
+            provisioner: import.provisioner.clone(),
+            file_id: import.file_id,
+            job_type: JobType::WorkspaceBuild,
+            input: serde_json::json!({"workspace_build_id": build_id.to_string()}),
+            worker_id: None,
+            tags: import.tags.clone(),
+        };
+        let build = Build {
+            id: build_id,
+            created_at: now,
+            updated_at: now,
+            workspace_id: workspace.id,
+            template_version_id: version.id,
+            build_number: previous.map(|p| p.build_number + 1).unwrap_or(1),
+            transition: req.transition,
+            initiator_id: actor.user.id,
+            job_id: job.id,
+            deadline: None,
+            max_deadline: None,
+            reason: "initiator".into(),
+            daily_cost: 0,
+            has_external_agent: None,
+            provisioner_state: previous.map(|p| p.provisioner_state.clone()).unwrap_or_default(),
+        };
+        in_transaction(self.repo(), |tx| {
+            before(tx)?;
+            tx.insert_job(&job)?;
+            tx.insert_build(&build).map_err(|e| {
+                if e.kind == ErrorKind::Conflict {
+                    Error::conflict("A workspace build is already active.")
+                } else {
+                    e
+                }
+            })?;
+            tx.insert_build_parameters(build.id, &values)?;
+            tx.announce_jobs_queued()
+        })?;
+        Ok(build)
+    }
+
+    /// `POST /workspaces/{workspace}/builds`.
+    pub fn create_build(&self, actor: &Actor, param: &str, req: NewBuild) -> Result<BuildView> {
+        let workspace = self.readable_workspace(actor, param)?;
+        let act = if req.transition == Transition::Delete { action::DELETE } else { action::UPDATE };
+        if !rbac::authorize(&actor.subject, act, &workspace_object(&workspace)) {
+            let verb = match req.transition {
+                Transition::Start => "start",
+                Transition::Stop => "stop",
+                Transition::Delete => "delete",
+            };
+            return Err(Error::new(ErrorKind::Forbidden, format!("You do not have permission to {verb} this workspace.")));
+        }
+        let latest = self.repo().latest_builds(&[workspace.id])?.pop();
+        if let Some(l) = &latest {
+            let job = self.repo().job_by_id(l.job_id)?.ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
+            if matches!(job.status(), JobStatus::Pending | JobStatus::Running | JobStatus::Canceling) {
+                return Err(Error::conflict("A workspace build is already active."));
+            }
+        }
+        let template = self
+            .repo()
+            .template_by_id(workspace.template_id)?
+            .ok_or_else(|| Error::internal("Internal error.", "workspace without template"))?;
+        let version_id = req.template_version_id.or(latest.as_ref().map(|l| l.template_version_id)).unwrap_or(template.active_version_id);
+        let version = self.repo().template_version_by_id(version_id)?.ok_or_else(|| {
+            Error::bad_request("Template version not found.").with_validation("template_version_id", "template version not found")
+        })?;
+        let build = self.queue_build(actor, &workspace, &template, version, latest.as_ref(), req, false, &|_| Ok(()))?;
+        self.build_views(vec![build])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
+    }
+
+    /// `GET /workspaces/{workspace}/builds`: newest first.
+    pub fn workspace_builds(&self, actor: &Actor, param: &str, page: Page) -> Result<Vec<BuildView>> {
+        let workspace = self.readable_workspace(actor, param)?;
+        let builds = self.repo().builds_of(workspace.id, &page)?;
+        self.build_views(builds)
+    }
+
+    /// A build the actor may read (through its workspace).
+    fn readable_build(&self, actor: &Actor, param: &str) -> Result<(Build, Workspace)> {
+        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let b = self.repo().build_by_id(id)?.ok_or_else(Error::not_found)?;
+        let w = self.repo().workspace_by_id(b.workspace_id)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        Ok((b, w))
+    }
+
+    /// `GET /workspacebuilds/{workspacebuild}`.
+    pub fn get_build(&self, actor: &Actor, param: &str) -> Result<BuildView> {
+        let (b, _) = self.readable_build(actor, param)?;
+        self.build_views(vec![b])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
+    }
+
+    /// `GET /workspacebuilds/{workspacebuild}/logs`.
+    pub fn build_logs(&self, actor: &Actor, param: &str, after: Option<i64>) -> Result<Vec<crate::provisioners::JobLog>> {
+        let (b, _) = self.readable_build(actor, param)?;
+        self.repo().job_logs(b.job_id, after, None)
+    }
+
+    /// `GET /workspacebuilds/{workspacebuild}/resources`.
+    pub fn build_resources(&self, actor: &Actor, param: &str) -> Result<BuildView> {
+        self.get_build(actor, param)
+    }
+}

@@ -1,0 +1,291 @@
+//! Workspace use cases: create (with its first build), read, list.
+
+use uuid::Uuid;
+
+use super::{builds::NewBuild, Build, Transition, Workspace, WorkspaceFilter};
+use crate::app::{Actor, App};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result, Validations};
+use crate::organization::Organization;
+use crate::rbac::{self, action, resource, Object};
+use crate::templates::Template;
+use crate::user::User;
+
+/// A workspace with what its JSON form shows.
+#[derive(Debug, Clone)]
+pub struct WorkspaceView {
+    /// The workspace.
+    pub workspace: Workspace,
+    /// Its owner.
+    pub owner: User,
+    /// Its organization.
+    pub organization: Organization,
+    /// Its template.
+    pub template: Template,
+    /// Its latest build.
+    pub latest_build: super::builds::BuildView,
+}
+
+/// What `POST /users/{user}/workspaces` takes.
+#[derive(Debug, Clone, Default)]
+pub struct NewWorkspace {
+    /// The template (or give a version of it).
+    pub template_id: Option<Uuid>,
+    /// The version (default: the template's active one).
+    pub template_version_id: Option<Uuid>,
+    /// Name.
+    pub name: String,
+    /// Parameter values.
+    pub rich_parameter_values: Vec<(String, String)>,
+    /// Autostart cron schedule.
+    pub autostart_schedule: Option<String>,
+    /// Time to live.
+    pub ttl_ms: Option<i64>,
+    /// `never` or `always`.
+    pub automatic_updates: String,
+}
+
+/// The RBAC object of a workspace.
+pub fn workspace_object(w: &Workspace) -> Object {
+    Object::of(resource::WORKSPACE).in_org(w.organization_id).owned_by(w.owner_id).with_id(w.id)
+}
+
+impl App {
+    /// A workspace the actor may read, by its `{workspace}` parameter (a UUID).
+    pub fn readable_workspace(&self, actor: &Actor, param: &str) -> Result<Workspace> {
+        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let w = self.repo().workspace_by_id(id)?.filter(|w| !w.deleted).ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        Ok(w)
+    }
+
+    /// Adds owner, organization, template and latest build, one query per relation.
+    pub fn workspace_views(&self, workspaces: Vec<Workspace>) -> Result<Vec<WorkspaceView>> {
+        let ids: Vec<Uuid> = workspaces.iter().map(|w| w.id).collect();
+        let builds = self.build_views(self.repo().latest_builds(&ids)?)?;
+        let mut owners: Vec<Uuid> = workspaces.iter().map(|w| w.owner_id).collect();
+        owners.sort();
+        owners.dedup();
+        let users = self.repo().users_by_ids(&owners)?;
+        let mut template_ids: Vec<Uuid> = workspaces.iter().map(|w| w.template_id).collect();
+        template_ids.sort();
+        template_ids.dedup();
+        let templates = self.repo().templates_by_ids(&template_ids)?;
+        let orgs = self.repo().list_organizations()?;
+        workspaces
+            .into_iter()
+            .map(|w| {
+                let missing = |what: &str| Error::internal("Internal error.", format!("workspace {} without {what}", w.id));
+                Ok(WorkspaceView {
+                    owner: users.iter().find(|u| u.id == w.owner_id).cloned().ok_or_else(|| missing("owner"))?,
+                    organization: orgs.iter().find(|o| o.id == w.organization_id).cloned().ok_or_else(|| missing("organization"))?,
+                    template: templates.iter().find(|t| t.id == w.template_id).cloned().ok_or_else(|| missing("template"))?,
+                    latest_build: builds.iter().find(|b| b.build.workspace_id == w.id).cloned().ok_or_else(|| missing("build"))?,
+                    workspace: w,
+                })
+            })
+            .collect()
+    }
+
+    fn workspace_view(&self, w: Workspace) -> Result<WorkspaceView> {
+        self.workspace_views(vec![w])?.pop().ok_or_else(|| Error::internal("Internal error.", "workspace view vanished"))
+    }
+
+    /// `POST /users/{user}/workspaces` and `POST /organizations/{organization}/members/{user}/workspaces`:
+    /// the workspace and its first (start) build, queued for the provisioners.
+    pub fn create_workspace(&self, actor: &Actor, org_param: Option<&str>, user_param: &str, input: NewWorkspace) -> Result<WorkspaceView> {
+        let org = org_param.map(|p| self.resolve_org(actor, p)).transpose()?;
+        let owner = self.resolve_user(actor, user_param)?;
+        let mut v = Validations::new();
+        if let Err(e) = crate::validation::name_valid(&input.name) {
+            v.add("name", format!("Validation failed for tag \"workspace_name\" with value: \"{}\": {e}", input.name));
+        }
+        if input.template_id.is_none() && input.template_version_id.is_none() {
+            v.add("template_id", "Either template_id or template_version_id must be set.");
+        }
+        if input.template_id.is_some() && input.template_version_id.is_some() {
+            return Err(Error::bad_request("Template ID and template version ID cannot both be set."));
+        }
+        v.finish("Validation failed.")?;
+        let (template, version) = match (input.template_id, input.template_version_id) {
+            (Some(tid), _) => {
+                let t = self.repo().template_by_id(tid)?.filter(|t| !t.deleted);
+                let t = match t {
+                    Some(t) if self.template_allows(actor, &t, action::READ)? => t,
+                    _ => {
+                        return Err(Error::bad_request(format!("Template \"{tid}\" doesn't exist."))
+                            .with_validation("template_id", "template not found"))
+                    }
+                };
+                let v = self
+                    .repo()
+                    .template_version_by_id(t.active_version_id)?
+                    .ok_or_else(|| Error::internal("Internal error.", "active version missing"))?;
+                (t, v)
+            }
+            (None, Some(vid)) => {
+                let v = self.repo().template_version_by_id(vid)?.ok_or_else(|| {
+                    Error::bad_request(format!("Template version \"{vid}\" doesn't exist."))
+                        .with_validation("template_version_id", "template not found")
+                })?;
+                let t = v.template_id.and_then(|t| self.repo().template_by_id(t).ok().flatten()).filter(|t| !t.deleted);
+                let t = match t {
+                    Some(t) if self.template_allows(actor, &t, action::READ)? => t,
+                    _ => {
+                        return Err(Error::bad_request("Template version does not belong to a template.")
+                            .with_validation("template_version_id", "no template"))
+                    }
+                };
+                (t, v)
+            }
+            (None, None) => unreachable!("checked above"),
+        };
+        if let Some(org) = &org {
+            if org.id != template.organization_id {
+                return Err(Error::bad_request("The template does not belong to this organization.")
+                    .with_validation("template_id", "template belongs to another organization"));
+            }
+        }
+        if self.repo().member(template.organization_id, owner.id)?.is_none() && !actor.subject.has_site_role(rbac::role::OWNER) {
+            return Err(Error::not_found());
+        }
+        let object = Object::of(resource::WORKSPACE).in_org(template.organization_id).owned_by(owner.id);
+        if !rbac::authorize(&actor.subject, action::CREATE, &object) {
+            return Err(Error::new(ErrorKind::Forbidden, "Unauthorized to create workspace.").with_detail(
+                "You are unable to create a workspace in this organization. It is possible to have access to the template, but not be able to create a workspace. Please contact an administrator about your permissions if you feel this is an error.",
+            ));
+        }
+        if !self.template_allows(actor, &template, "use")? {
+            return Err(Error::new(ErrorKind::Forbidden, format!("Unauthorized access to use the template {:?}.", template.name)).with_detail(
+                "Although you are able to view the template, you are unable to create a workspace using it. Please contact an administrator about your permissions if you feel this is an error.",
+            ));
+        }
+        if !template.settings.deprecation_message.is_empty() {
+            return Err(Error::bad_request(format!(
+                "Template {:?} has been deprecated, and cannot be used to create a new workspace.",
+                template.name
+            ))
+            .with_detail(template.settings.deprecation_message.clone()));
+        }
+        if let Some(ttl) = input.ttl_ms.filter(|t| *t != 0) {
+            if ttl < 60_000 {
+                return Err(Error::invalid_field(
+                    "Invalid Workspace Time to Shutdown.",
+                    "ttl_ms",
+                    "time until shutdown must be at least one minute",
+                ));
+            }
+            if ttl > 30 * 24 * 3_600_000 {
+                return Err(Error::invalid_field(
+                    "Invalid Workspace Time to Shutdown.",
+                    "ttl_ms",
+                    "time until shutdown must be less than 30 days",
+                ));
+            }
+        }
+        if !matches!(input.automatic_updates.as_str(), "" | "always" | "never") {
+            return Err(Error::invalid_field(
+                "Invalid Workspace Automatic Updates setting.",
+                "automatic_updates",
+                "Automatic updates must be always or never",
+            ));
+        }
+        let taken = || {
+            Error::conflict(format!("Workspace {:?} already exists.", input.name))
+                .with_validation("name", "This value is already in use and should be unique.")
+        };
+        if self.repo().workspace_by_owner_and_name(owner.id, &input.name)?.is_some() {
+            return Err(taken());
+        }
+        let now = clock::now();
+        let workspace = Workspace {
+            id: Uuid::new_v4(),
+            created_at: now,
+            updated_at: now,
+            owner_id: owner.id,
+            organization_id: template.organization_id,
+            template_id: template.id,
+            deleted: false,
+            name: input.name.clone(),
+            autostart_schedule: input.autostart_schedule.clone(),
+            ttl_ms: input
+                .ttl_ms
+                .filter(|t| *t != 0)
+                .map(|t| t - t % 60_000)
+                .or((template.settings.default_ttl_ms > 0).then_some(template.settings.default_ttl_ms)),
+            last_used_at: now,
+            automatic_updates: if input.automatic_updates.is_empty() { "never".into() } else { input.automatic_updates.clone() },
+        };
+        let build = NewBuild {
+            transition: Transition::Start,
+            template_version_id: Some(version.id),
+            rich_parameter_values: input.rich_parameter_values,
+        };
+        let _: Build = self.queue_build(actor, &workspace, &template, version, None, build, true, &|tx| {
+            tx.insert_workspace(&workspace).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })
+        })?;
+        self.workspace_view(workspace)
+    }
+
+    /// `GET /workspaces/{workspace}`.
+    pub fn get_workspace(&self, actor: &Actor, param: &str) -> Result<WorkspaceView> {
+        let w = self.readable_workspace(actor, param)?;
+        self.workspace_view(w)
+    }
+
+    /// `GET /users/{user}/workspace/{workspacename}`.
+    pub fn workspace_by_owner_and_name(&self, actor: &Actor, user_param: &str, name: &str) -> Result<WorkspaceView> {
+        let owner = self.find_user(actor, user_param)?;
+        let w = self.repo().workspace_by_owner_and_name(owner.id, name)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        self.workspace_view(w)
+    }
+
+    /// `GET /workspaces`: live workspaces the actor may read, with Coder's `q` basics (`owner:`,
+    /// `template:`, `name:`, `status:`, bare words for the name), `limit` and `offset`.
+    pub fn list_workspaces(&self, actor: &Actor, q: &str, limit: usize, offset: usize) -> Result<(Vec<WorkspaceView>, i64)> {
+        let mut filter = WorkspaceFilter::default();
+        let mut status: Option<String> = None;
+        let mut v = Validations::new();
+        for term in q.split_whitespace() {
+            let (key, value) = term.split_once(':').unwrap_or(("name", term));
+            match key {
+                "owner" => match self.find_user(actor, value) {
+                    Ok(u) => filter.owner_id = Some(u.id),
+                    Err(_) => filter.owner_id = Some(Uuid::nil()),
+                },
+                "template" => {
+                    let ids: Vec<Uuid> = self
+                        .repo()
+                        .list_templates(None)?
+                        .into_iter()
+                        .filter(|t| t.name.eq_ignore_ascii_case(value))
+                        .map(|t| t.id)
+                        .collect();
+                    filter.template_ids = if ids.is_empty() { vec![Uuid::nil()] } else { ids };
+                }
+                "name" => filter.name = Some(value.to_lowercase()),
+                "status" => status = Some(value.to_lowercase()),
+                "organization" => match self.resolve_org(actor, value) {
+                    Ok(o) => filter.organization_id = Some(o.id),
+                    Err(_) => filter.organization_id = Some(Uuid::nil()),
+                },
+                other => v.add("q", format!("Query param {other:?} is not a valid query param")),
+            }
+        }
+        v.finish("Invalid workspace search query.")?;
+        let visible: Vec<Workspace> = self
+            .repo()
+            .list_workspaces(&filter)?
+            .into_iter()
+            .filter(|w| rbac::authorize(&actor.subject, action::READ, &workspace_object(w)))
+            .collect();
+        let mut views = self.workspace_views(visible)?;
+        if let Some(s) = status {
+            views.retain(|w| w.latest_build.status() == s);
+        }
+        let count = views.len() as i64;
+        let page: Vec<WorkspaceView> = views.into_iter().skip(offset).take(if limit == 0 { usize::MAX } else { limit }).collect();
+        Ok((page, count))
+    }
+}

@@ -1,0 +1,4 @@
+DROP TABLE workspace_agents;
+DROP TABLE workspace_build_parameters;
+DROP TABLE workspace_builds;
+DROP TABLE workspaces;
