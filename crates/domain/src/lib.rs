@@ -12,6 +12,7 @@ pub mod appearance;
 pub mod auth;
 pub mod authcache;
 pub mod clock;
+pub mod connectionlog;
 pub mod duration;
 pub mod error;
 pub mod externallogin;

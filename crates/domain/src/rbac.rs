@@ -64,6 +64,8 @@ pub mod resource {
     pub const PROVISIONER_JOBS: &str = "provisioner_jobs";
     /// Workspaces, their builds and agents.
     pub const WORKSPACE: &str = "workspace";
+    /// Connection logs.
+    pub const CONNECTION_LOG: &str = "connection_log";
 }
 
 /// Action names, spelled as Coder's `codersdk.RBACAction`.
@@ -213,6 +215,7 @@ pub const ROLES: &[RoleDef] = &[
         scope: RoleScope::Site,
         site: &[
             p(r::AUDIT_LOG, READ),
+            p(r::CONNECTION_LOG, READ),
             p(r::USER, READ),
             p(r::ORGANIZATION, READ),
             p(r::ORGANIZATION_MEMBER, READ),
@@ -291,7 +294,14 @@ pub const ROLES: &[RoleDef] = &[
         display_name: "Organization Auditor",
         scope: RoleScope::Organization,
         site: &[],
-        org: &[p(r::AUDIT_LOG, READ), p(r::ORGANIZATION_MEMBER, READ), p(r::GROUP, READ), p(r::GROUP_MEMBER, READ), p(r::TEMPLATE, READ)],
+        org: &[
+            p(r::AUDIT_LOG, READ),
+            p(r::CONNECTION_LOG, READ),
+            p(r::ORGANIZATION_MEMBER, READ),
+            p(r::GROUP, READ),
+            p(r::GROUP_MEMBER, READ),
+            p(r::TEMPLATE, READ),
+        ],
         user: &[],
     },
 ];

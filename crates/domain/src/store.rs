@@ -81,6 +81,7 @@ pub trait Repo:
     + ProvisionerStore
     + TemplateStore
     + WorkspaceStore
+    + ConnectionLogStore
     + Send
     + Sync
 {
@@ -227,6 +228,8 @@ pub trait WorkspaceStore {
     fn agents_of_jobs(&self, jobs: &[Uuid]) -> Result<Vec<crate::workspaces::Agent>>;
     /// An agent by id.
     fn agent_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Agent>>;
+    /// Writes an agent's connection times, lifecycle state and data.
+    fn update_agent(&self, agent: &crate::workspaces::Agent) -> Result<()>;
     /// An agent by its token.
     fn agent_by_token(&self, token: Uuid) -> Result<Option<crate::workspaces::Agent>>;
     /// Quota credits an owner's live workspaces in an organization consume: the daily cost of
@@ -235,6 +238,22 @@ pub trait WorkspaceStore {
     /// The owner's latest values per parameter name over start builds of a template's workspaces,
     /// newest first, at most 100 (ephemeral parameters left out).
     fn autofill_values(&self, owner: Uuid, template: Uuid) -> Result<Vec<(String, String)>>;
+}
+
+/// Connection logs.
+pub trait ConnectionLogStore {
+    /// Records an event of a session: inserts the session's row, or merges into it (earliest
+    /// connect; the first disconnect's time, reason and code), keyed by connection id,
+    /// workspace and agent.
+    fn upsert_connection_log(&self, log: &crate::connectionlog::ConnectionLog) -> Result<()>;
+    /// Rows matching, newest first, and their number counted up to `count_cap`.
+    fn list_connection_logs(
+        &self,
+        filter: &crate::connectionlog::ConnectionLogFilter,
+        limit: i64,
+        offset: i64,
+        count_cap: i64,
+    ) -> Result<Paged<crate::connectionlog::ConnectionLog>>;
 }
 
 /// Deployment-wide settings kept in the database.

@@ -532,6 +532,25 @@ diesel::table! {
 diesel::joinable!(workspace_builds -> workspaces (workspace_id));
 diesel::joinable!(workspace_build_parameters -> workspace_builds (workspace_build_id));
 
+diesel::table! {
+    connection_logs (id) {
+        id -> Text,
+        connect_time -> Timestamp,
+        organization_id -> Text,
+        workspace_owner_id -> Text,
+        workspace_id -> Text,
+        workspace_name -> Text,
+        agent_name -> Text,
+        #[sql_name = "type"]
+        type_ -> Text,
+        ip -> Nullable<Text>,
+        code -> Nullable<Integer>,
+        connection_id -> Nullable<Text>,
+        disconnect_time -> Nullable<Timestamp>,
+        disconnect_reason -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     site_configs,
     users,
@@ -566,6 +585,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     workspace_builds,
     workspace_build_parameters,
     workspace_agents,
+    connection_logs,
 );
 
 /// SQL functions both backends share.

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 #![warn(missing_docs)]
 
+pub mod agentapi;
 pub mod auth;
 pub mod de;
 pub mod dto;

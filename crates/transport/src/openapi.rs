@@ -292,6 +292,8 @@ impl Modify for OptionalRefDescriptions {
         routes::workspaces::build_logs,
         routes::workspaces::build_resources,
         routes::workspaces::get_agent,
+        routes::workspaces::agentrpc::agent_rpc,
+        routes::workspaces::connectionlog::connection_logs,
         routes::workspaces::autofill_parameters,
         routes::workspaces::external_agent_credentials,
         routes::workspaces::bootstrap::init_script,

@@ -63,7 +63,12 @@ pub struct Refused {
 impl Daemon {
     /// Dials `serve` with these query parameters and headers.
     pub async fn connect(addr: std::net::SocketAddr, org: &str, query: &str, headers: &[(&str, &str)]) -> Result<Daemon, Refused> {
-        let url = format!("ws://{addr}/api/v2/organizations/{org}/provisionerdaemons/serve?{query}");
+        Self::dial(addr, &format!("/api/v2/organizations/{org}/provisionerdaemons/serve?{query}"), headers).await
+    }
+
+    /// Dials any WebSocket endpoint that runs a yamux session (`serve`, the agent's `rpc`).
+    pub async fn dial(addr: std::net::SocketAddr, path: &str, headers: &[(&str, &str)]) -> Result<Daemon, Refused> {
+        let url = format!("ws://{addr}{path}");
         let mut req = url.into_client_request().unwrap();
         for (k, v) in headers {
             let name = tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(k.as_bytes()).unwrap();
@@ -165,11 +170,16 @@ impl Daemon {
         (YStream { id, out: self.out.clone(), rx, buf: Vec::new(), next_message: 1 }, acked)
     }
 
-    /// A unary dRPC call on a new stream.
+    /// A unary call of the provisioner daemon service.
     pub async fn unary<Req: Message, Resp: Message + Default>(&mut self, method: &str, req: &Req) -> Result<Resp, String> {
+        self.call(&format!("/provisionerd.ProvisionerDaemon/{method}"), req).await
+    }
+
+    /// A unary dRPC call (full method path) on a new stream.
+    pub async fn call<Req: Message, Resp: Message + Default>(&mut self, method: &str, req: &Req) -> Result<Resp, String> {
         let (mut s, acked) = self.open(Duration::from_secs(5)).await;
         assert!(acked, "stream for {method} not acknowledged");
-        s.send_packet(1, &format!("/provisionerd.ProvisionerDaemon/{method}").into_bytes());
+        s.send_packet(1, method.as_bytes());
         s.send_packet(2, &req.encode_to_vec());
         s.send_packet(6, &[]);
         let out = match s.next_packet(Duration::from_secs(20)).await {

@@ -10,6 +10,7 @@ use crate::harness::TestServer;
 use crate::templates::{upload, wait_imported};
 
 const EXTERNAL_TOKEN: &str = "5c1d6f2a-9b3e-4d7f-8a6c-2e1b0f9d8c7a";
+const MAIN_TOKEN: &str = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 
 fn response(t: sdk::response::Type) -> Vec<u8> {
     sdk::Response { r#type: Some(t) }.encode_to_vec()
@@ -47,7 +48,7 @@ fn workspace_tar() -> Vec<u8> {
                 name: "main".into(),
                 operating_system: "linux".into(),
                 architecture: "amd64".into(),
-                auth: Some(sdk::agent::Auth::Token(uuid::Uuid::new_v4().to_string())),
+                auth: Some(sdk::agent::Auth::Token(MAIN_TOKEN.into())),
                 ..Default::default()
             }],
             ..Default::default()
@@ -262,4 +263,151 @@ dual_test!(the_agent_bootstrap_is_served, |srv| {
     r.expect_error(400);
     assert_eq!(r.json["message"], "Unknown os/arch: plan9/amd64");
     srv.get("/bin/coder-linux-amd64").send().expect_error(404);
+});
+
+dual_test!(an_agent_connects_and_reports_sessions, |srv| {
+    use domain::workspaces::proto::coder::agent::v2 as ap;
+
+    let (owner, _, org) = srv.setup_owner();
+    let (template, _) = template(srv, &owner);
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"quota_allowance": 100})).send().expect(200);
+    let r = srv.post("/api/v2/users/me/workspaces").token(&owner).json(json!({"template_id": template, "name": "agented"})).send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    let ws = r.json["id"].as_str().unwrap().to_string();
+    let w = settled(srv, &owner, &ws);
+    let agent = w["latest_build"]["resources"].as_array().unwrap().iter().find(|r| r["name"] == "dev").unwrap()["agents"][0].clone();
+    let agent_id = agent["id"].as_str().unwrap().to_string();
+    let addr = srv.addr;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let session = uuid::Uuid::new_v4();
+    rt.block_on(async {
+        // Refusals.
+        let refused = |r: Result<crate::daemon::Daemon, crate::daemon::Refused>| r.err().expect("refused");
+        let r = refused(crate::daemon::Daemon::dial(addr, "/api/v2/workspaceagents/me/rpc", &[]).await);
+        assert_eq!(r.status, 401);
+        let r = refused(crate::daemon::Daemon::dial(addr, "/api/v2/workspaceagents/me/rpc", &[("Coder-Session-Token", "nope")]).await);
+        assert_eq!(r.status, 401);
+        assert!(r.body.contains("Workspace agent token invalid."), "{}", r.body);
+        let unknown = uuid::Uuid::new_v4().to_string();
+        let r = refused(crate::daemon::Daemon::dial(addr, "/api/v2/workspaceagents/me/rpc", &[("Coder-Session-Token", &unknown)]).await);
+        assert!(r.body.contains("Workspace agent not authorized."), "{}", r.body);
+        let r = refused(
+            crate::daemon::Daemon::dial(addr, "/api/v2/workspaceagents/me/rpc?version=3.0", &[("Coder-Session-Token", MAIN_TOKEN)]).await,
+        );
+        assert_eq!(r.status, 400, "{}", r.body);
+
+        let mut a = crate::daemon::Daemon::dial(
+            addr,
+            "/api/v2/workspaceagents/me/rpc?version=2.10&role=agent",
+            &[("Coder-Session-Token", MAIN_TOKEN)],
+        )
+        .await
+        .expect("the agent connects");
+        let m: ap::Manifest = a.call("/coder.agent.v2.Agent/GetManifest", &ap::GetManifestRequest {}).await.expect("manifest");
+        assert_eq!(uuid::Uuid::from_slice(&m.agent_id).unwrap().to_string(), agent_id);
+        assert_eq!(uuid::Uuid::from_slice(&m.workspace_id).unwrap().to_string(), ws);
+        assert_eq!(m.agent_name, "main");
+        assert_eq!(m.workspace_name, "agented");
+        assert_eq!(m.owner_username, "owner");
+        let startup = ap::UpdateStartupRequest {
+            startup: Some(ap::Startup { version: "v2.18.0".into(), expanded_directory: "/home/coder".into(), subsystems: vec![] }),
+        };
+        let _: ap::Startup = a.call("/coder.agent.v2.Agent/UpdateStartup", &startup).await.expect("startup");
+        let ready =
+            ap::UpdateLifecycleRequest { lifecycle: Some(ap::Lifecycle { state: ap::lifecycle::State::Ready as i32, changed_at: None }) };
+        let echoed: ap::Lifecycle = a.call("/coder.agent.v2.Agent/UpdateLifecycle", &ready).await.expect("lifecycle");
+        assert!(echoed.changed_at.is_some());
+        let stats: ap::UpdateStatsResponse =
+            a.call("/coder.agent.v2.Agent/UpdateStats", &ap::UpdateStatsRequest::default()).await.expect("stats");
+        assert!(stats.report_interval.unwrap().seconds > 0);
+        let unimplemented: Result<ap::PushContextStateResponse, String> =
+            a.call("/coder.agent.v2.Agent/PushContextState", &ap::PushContextStateRequest::default()).await;
+        assert!(unimplemented.is_err());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let event = |action: ap::connection::Action, secs: i64, code: i32, reason: Option<&str>| ap::ReportConnectionRequest {
+            connection: Some(ap::Connection {
+                id: session.as_bytes().to_vec(),
+                action: action as i32,
+                r#type: ap::connection::Type::Ssh as i32,
+                timestamp: Some(prost_types::Timestamp { seconds: now.as_secs() as i64 + secs, nanos: 0 }),
+                ip: "10.0.0.7".into(),
+                status_code: code,
+                reason: reason.map(str::to_string),
+            }),
+        };
+        let _: () =
+            a.call("/coder.agent.v2.Agent/ReportConnection", &event(ap::connection::Action::Connect, 0, 0, None)).await.expect("connect");
+        let bad = ap::ReportConnectionRequest { connection: Some(ap::Connection { id: vec![1, 2], ..Default::default() }) };
+        let refused: Result<(), String> = a.call("/coder.agent.v2.Agent/ReportConnection", &bad).await;
+        assert!(refused.is_err());
+        let _: () = a
+            .call("/coder.agent.v2.Agent/ReportConnection", &event(ap::connection::Action::Disconnect, 60, 0, Some("process exited")))
+            .await
+            .expect("disconnect");
+        let got = srv.get(&format!("/api/v2/workspaceagents/{agent_id}")).token(&owner).send().json;
+        assert_eq!(got["lifecycle_state"], "ready", "{got}");
+        assert_eq!(got["status"], "connected", "{got}");
+        assert_eq!(got["version"], "v2.18.0", "{got}");
+    });
+
+    let logs = srv.get("/api/v2/connectionlog").token(&owner).send();
+    assert_eq!(logs.status, 200, "{}", logs.body);
+    assert_eq!(logs.json["count"], 1, "{}", logs.body);
+    assert_eq!(logs.json["count_cap"], 2000);
+    let row = &logs.json["connection_logs"][0];
+    assert_eq!(row["type"], "ssh");
+    assert_eq!(row["agent_name"], "main");
+    assert_eq!(row["workspace_name"], "agented");
+    assert_eq!(row["workspace_owner_username"], "owner");
+    assert_eq!(row["ip"], "10.0.0.7");
+    assert_eq!(row["ssh_info"]["connection_id"], session.to_string());
+    assert_eq!(row["ssh_info"]["exit_code"], 0);
+    assert_eq!(row["ssh_info"]["disconnect_reason"], "process exited");
+    assert!(row["ssh_info"]["disconnect_time"].is_string());
+    let count = |q: &str| {
+        let r = srv
+            .get(&format!("/api/v2/connectionlog?q={}", url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()))
+            .token(&owner)
+            .send();
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        r.json["count"].as_i64().unwrap()
+    };
+    let hour_ago =
+        (time::OffsetDateTime::now_utc() - time::Duration::hours(1)).format(&time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!(count("type:ssh"), 1);
+    assert_eq!(count("type:vscode"), 0);
+    assert_eq!(count("workspace_owner:owner"), 1);
+    assert_eq!(count("workspace_owner:me"), 1);
+    assert_eq!(count("workspace_owner_email:OWNER@example.com"), 1);
+    assert_eq!(count(&format!("workspace_id:{ws}")), 1);
+    assert_eq!(count(&format!("connection_id:{session}")), 1);
+    assert_eq!(count("status:completed"), 1);
+    assert_eq!(count("status:ongoing"), 0);
+    assert_eq!(count(&format!("connected_after:\"{hour_ago}\"")), 1);
+    assert_eq!(count(&format!("connected_before:\"{hour_ago}\"")), 0);
+    assert_eq!(count("organization:coder"), 1);
+    assert_eq!(count("username:owner"), 0);
+    for bad in ["free text", "type:", "type:telnet", "status:maybe", "workspace_id:nope", "connected_after:yesterday", "colour:red"] {
+        let r = srv
+            .get(&format!("/api/v2/connectionlog?q={}", url::form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>()))
+            .token(&owner)
+            .send();
+        r.expect_error(400);
+        assert_eq!(r.json["message"], "Invalid connection search query.", "{bad}");
+    }
+    // Members see none; limit and offset page.
+    let (member, _) = srv.create_user(&owner, "plain");
+    let none = srv.get("/api/v2/connectionlog").token(&member).send();
+    assert_eq!(none.json["count"], 0);
+    assert_eq!(none.json["connection_logs"], json!([]));
+    let paged = srv.get("/api/v2/connectionlog?limit=1&offset=1").token(&owner).send();
+    assert_eq!(paged.json["connection_logs"], json!([]));
+    assert_eq!(paged.json["count"], 1);
+});
+
+dual_test!(connection_logs_need_the_license, |srv| {
+    let (owner, _, _) = srv.setup_owner_unlicensed();
+    let r = srv.get("/api/v2/connectionlog").token(&owner).send();
+    r.expect_error(403);
+    assert_eq!(r.json["message"], "Connection Log is a Premium feature. Contact sales!");
 });

@@ -4,9 +4,11 @@
 //! (`CommitQuota`), autofill reads a user's latest parameter values, and external agents get
 //! their credentials from the agents a build declared.
 
+pub mod agentapi;
 pub mod agents;
 pub mod builds;
 pub mod parameters;
+pub mod proto;
 pub mod quota;
 pub mod workspace;
 

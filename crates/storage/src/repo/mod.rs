@@ -6,6 +6,7 @@
 //! lock; PostgreSQL uses a plain `BEGIN`.
 
 mod bulk;
+mod connectionlog;
 mod externallogin;
 mod fragments;
 mod groups;

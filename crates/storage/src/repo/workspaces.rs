@@ -412,6 +412,23 @@ impl WorkspaceStore for DbRepo<'_> {
         row.map(Agent::try_from).transpose()
     }
 
+    fn update_agent(&self, a: &Agent) -> Result<()> {
+        let r = AgentRow::from(a);
+        self.with(|c| {
+            diesel::update(workspace_agents::table.find(&r.id))
+                .set((
+                    workspace_agents::updated_at.eq(r.updated_at),
+                    workspace_agents::lifecycle_state.eq(&r.lifecycle_state),
+                    workspace_agents::first_connected_at.eq(r.first_connected_at),
+                    workspace_agents::last_connected_at.eq(r.last_connected_at),
+                    workspace_agents::disconnected_at.eq(r.disconnected_at),
+                    workspace_agents::data.eq(&r.data),
+                ))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+
     fn agent_by_token(&self, token: Uuid) -> Result<Option<Agent>> {
         let row: Option<AgentRow> = self.with(|c| {
             workspace_agents::table

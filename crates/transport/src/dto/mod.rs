@@ -3,6 +3,7 @@
 
 pub mod appearance;
 pub mod common;
+pub mod connectionlog;
 pub mod groups;
 pub mod idpsync;
 pub mod keys;
@@ -23,6 +24,7 @@ pub mod workspaces;
 
 pub use appearance::*;
 pub use common::*;
+pub use connectionlog::*;
 pub use groups::*;
 pub use idpsync::*;
 pub use keys::*;

@@ -178,12 +178,15 @@ impl From<&domain::workspaces::Agent> for WorkspaceAgent {
             logs_length: 0,
             logs_overflowed: false,
             directory: a.directory.clone(),
-            version: String::new(),
-            api_version: String::new(),
+            version: a.data["version"].as_str().unwrap_or("").to_string(),
+            api_version: a.data["api_version"].as_str().unwrap_or("").to_string(),
             apps: a.data["apps"].as_array().cloned().unwrap_or_default(),
             connection_timeout_seconds: timeout,
             troubleshooting_url: a.data["troubleshooting_url"].as_str().unwrap_or("").to_string(),
-            subsystems: Vec::new(),
+            subsystems: a.data["subsystems"]
+                .as_array()
+                .map(|v| v.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
             display_apps: Vec::new(),
             log_sources: Vec::new(),
             scripts: Vec::new(),

@@ -211,6 +211,97 @@ impl<W: AsyncWrite + Unpin> Writer<W> {
     }
 }
 
+/// One RPC on its own yamux stream: the packets the client sends and the answers.
+pub struct Call {
+    /// Packets from the client.
+    pub reader: Reader<futures_util::io::ReadHalf<yamux::Stream>>,
+    /// Answers to it.
+    pub writer: Writer<futures_util::io::WriteHalf<yamux::Stream>>,
+}
+
+impl Call {
+    /// The next message packet of the call; `None` when the client closed or sent no more.
+    pub async fn next_message(&mut self) -> Option<Vec<u8>> {
+        loop {
+            match self.reader.next().await {
+                Ok(Some(Packet { kind: Kind::Message, data, .. })) => return Some(data),
+                Ok(Some(Packet { kind: Kind::InvokeMetadata, .. })) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Answers a unary call: the message and `CloseSend`, or an error with code 0.
+    pub async fn reply<M: prost::Message>(&mut self, result: Result<M, String>) {
+        let _ = match result {
+            Ok(m) => match self.writer.send(Kind::Message, &m.encode_to_vec()).await {
+                Ok(()) => self.writer.send(Kind::CloseSend, &[]).await,
+                Err(e) => Err(e),
+            },
+            Err(text) => self.writer.send(Kind::Error, &error_data(&text)).await,
+        };
+    }
+
+    /// Answers with an error carrying a dRPC code (12 is "unimplemented").
+    pub async fn reply_error_code(&mut self, code: u64, text: &str) {
+        let mut data = code.to_be_bytes().to_vec();
+        data.extend_from_slice(text.as_bytes());
+        let _ = self.writer.send(Kind::Error, &data).await;
+    }
+
+    /// Waits (briefly) for the client to close its side, then closes ours.
+    pub async fn finish(mut self) {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while let Ok(Some(p)) = self.reader.next().await {
+                if p.kind == Kind::Close {
+                    break;
+                }
+            }
+        })
+        .await;
+        let _ = self.writer.close().await;
+    }
+}
+
+/// Takes a stream the client opened: acknowledges it at once (yamux sends the ACK with the
+/// first frame written, and a Go client drops the session when a stream stays unacknowledged
+/// for 75 s), then reads the invoke. Returns the call and the RPC's name.
+pub async fn accept(mut stream: yamux::Stream) -> Option<(Call, String)> {
+    if stream.write(&[]).await.is_err() {
+        return None;
+    }
+    let (r, w) = stream.split();
+    let mut reader = Reader::new(r);
+    let invoke = loop {
+        match reader.next().await {
+            Ok(Some(p)) if p.kind == Kind::Invoke => break p,
+            Ok(Some(p)) if p.kind == Kind::InvokeMetadata => continue,
+            _ => return None,
+        }
+    };
+    let name = String::from_utf8_lossy(&invoke.data).into_owned();
+    Some((Call { reader, writer: Writer::new(w, invoke.stream) }, name))
+}
+
+/// Runs a yamux server session over `socket`, handing every stream the client opens to
+/// `on_stream`, until the session ends.
+pub async fn serve_yamux<S>(socket: S, on_stream: impl Fn(yamux::Stream))
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut conn = yamux::Connection::new(socket, yamux::Config::default(), yamux::Mode::Server);
+    loop {
+        match futures_util::future::poll_fn(|cx| conn.poll_next_inbound(cx)).await {
+            Some(Ok(stream)) => on_stream(stream),
+            Some(Err(e)) => {
+                tracing::debug!(error = %e, "yamux session ended");
+                break;
+            }
+            None => break,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,11 +9,10 @@ use std::time::Duration;
 use domain::app::App;
 use domain::provisioners::proto::{provisioner as sdk, provisionerd as pd};
 use domain::provisioners::Daemon;
-use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use prost::Message;
 use tokio_util::compat::Compat;
 
-use super::drpc::{self, Kind, Packet, Reader, Writer};
+use super::drpc::{self, Call, Kind, Packet};
 use super::wakeup::JobWakeup;
 
 const SERVICE: &str = "/provisionerd.ProvisionerDaemon/";
@@ -51,19 +50,11 @@ where
             }
         })
     };
-    let mut conn = yamux::Connection::new(socket, yamux::Config::default(), yamux::Mode::Server);
-    loop {
-        match futures_util::future::poll_fn(|cx| conn.poll_next_inbound(cx)).await {
-            Some(Ok(stream)) => {
-                actix_web::rt::spawn(serve_stream(stream, session.clone()));
-            }
-            Some(Err(e)) => {
-                tracing::debug!(daemon = %session.daemon.name, error = %e, "provisioner daemon session ended");
-                break;
-            }
-            None => break,
-        }
-    }
+    let s = session.clone();
+    drpc::serve_yamux(socket, move |stream| {
+        actix_web::rt::spawn(serve_stream(stream, s.clone()));
+    })
+    .await;
     heartbeat.abort();
 }
 
@@ -81,63 +72,8 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-struct Rpc {
-    reader: Reader<futures_util::io::ReadHalf<Stream>>,
-    writer: Writer<futures_util::io::WriteHalf<Stream>>,
-}
-
-impl Rpc {
-    /// The next message packet of the call; `None` when the client closed or sent no more.
-    async fn next_message(&mut self) -> Option<Vec<u8>> {
-        loop {
-            match self.reader.next().await {
-                Ok(Some(Packet { kind: Kind::Message, data, .. })) => return Some(data),
-                Ok(Some(Packet { kind: Kind::InvokeMetadata, .. })) => continue,
-                _ => return None,
-            }
-        }
-    }
-
-    async fn reply<M: Message>(&mut self, result: Result<M, String>) {
-        let _ = match result {
-            Ok(m) => match self.writer.send(Kind::Message, &m.encode_to_vec()).await {
-                Ok(()) => self.writer.send(Kind::CloseSend, &[]).await,
-                Err(e) => Err(e),
-            },
-            Err(text) => self.writer.send(Kind::Error, &drpc::error_data(&text)).await,
-        };
-    }
-
-    /// Waits (briefly) for the client to close its side, then closes ours.
-    async fn finish(mut self) {
-        let _ = tokio::time::timeout(Duration::from_secs(10), async {
-            while let Ok(Some(p)) = self.reader.next().await {
-                if p.kind == Kind::Close {
-                    break;
-                }
-            }
-        })
-        .await;
-        let _ = self.writer.close().await;
-    }
-}
-
-async fn serve_stream(mut stream: Stream, session: Arc<DaemonSession>) {
-    // Acknowledge the stream now: yamux sends the ACK with the first frame written.
-    if stream.write(&[]).await.is_err() {
-        return;
-    }
-    let (r, w) = stream.split();
-    let mut reader = Reader::new(r);
-    let invoke = loop {
-        match reader.next().await {
-            Ok(Some(p)) if p.kind == Kind::Invoke => break p,
-            Ok(Some(p)) if p.kind == Kind::InvokeMetadata => continue,
-            _ => return,
-        }
-    };
-    let mut rpc = Rpc { reader, writer: Writer::new(w, invoke.stream) };
-    let name = String::from_utf8_lossy(&invoke.data).into_owned();
+async fn serve_stream(stream: Stream, session: Arc<DaemonSession>) {
+    let Some((mut rpc, name)) = drpc::accept(stream).await else { return };
     let method = name.strip_prefix(SERVICE).unwrap_or("");
     match method {
         "AcquireJob" => {
@@ -163,7 +99,7 @@ async fn serve_stream(mut stream: Stream, session: Arc<DaemonSession>) {
 }
 
 async fn unary<Req, Resp>(
-    rpc: &mut Rpc,
+    rpc: &mut Call,
     session: &Arc<DaemonSession>,
     f: impl FnOnce(&App, &Daemon, Req) -> domain::Result<Resp> + Send + 'static,
 ) where
@@ -196,7 +132,7 @@ async fn acquire_within(session: &Arc<DaemonSession>, within: Duration) -> Resul
 
 /// Blocks until a job is claimed or the daemon sends `CancelAcquire`; answers exactly one
 /// `AcquiredJob` (empty when cancelled).
-async fn acquire_with_cancel(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
+async fn acquire_with_cancel(rpc: &mut Call, session: &Arc<DaemonSession>) {
     let mut woken = session.wakeup.subscribe();
     loop {
         woken.borrow_and_update();
@@ -217,7 +153,7 @@ async fn acquire_with_cancel(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
     }
 }
 
-async fn upload_file(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
+async fn upload_file(rpc: &mut Call, session: &Arc<DaemonSession>) {
     let mut header: Option<sdk::DataUpload> = None;
     let mut data = Vec::new();
     let mut failed = None;
@@ -245,7 +181,7 @@ async fn upload_file(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
     rpc.reply(result).await;
 }
 
-async fn download_file(rpc: &mut Rpc, session: &Arc<DaemonSession>) {
+async fn download_file(rpc: &mut Call, session: &Arc<DaemonSession>) {
     let Some(bytes) = rpc.next_message().await else { return };
     let req = match pd::FileRequest::decode(bytes.as_slice()) {
         Ok(r) => r,

@@ -1,7 +1,9 @@
 //! Workspaces, builds, agents, autofill parameters, external agent credentials, and the agent
 //! bootstrap (`init-script`, `/bin`).
 
+pub mod agentrpc;
 pub mod bootstrap;
+pub mod connectionlog;
 
 use actix_web::web::{self, Path, ServiceConfig};
 use actix_web::{get, post, HttpRequest, HttpResponse};
@@ -32,7 +34,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_build)
         .service(build_logs)
         .service(build_resources)
+        .service(agentrpc::agent_rpc)
         .service(get_agent)
+        .service(connectionlog::connection_logs)
         .service(autofill_parameters)
         .service(external_agent_credentials)
         .service(bootstrap::init_script)
