@@ -51,7 +51,7 @@ fn readme_oauth2_block_works_postgres() {
 /// The README's templates block, run as written.
 fn templates_block() -> String {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
-    let section = readme.split("## Templates and provisioners").nth(1).expect("templates section");
+    let section = readme.split("## Templates, workspaces and provisioners").nth(1).expect("templates section");
     let block = section.split("```sh\n").nth(1).expect("shell block");
     block.split("\n```").next().expect("end of block").to_string()
 }
@@ -69,6 +69,6 @@ dual_test!(readme_templates_block_works, |srv| {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "templates block failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("\"name\":\"region\""), "the version's parameter: {stdout}");
-    assert!(stdout.contains("\nhello\n"), "the template: {stdout}");
+    assert!(stdout.contains("dev running ['dev']"), "the workspace: {stdout}");
     assert!(stdout.contains("\"name\":\"ci-runners\""), "the key's self-lookup: {stdout}");
 });
