@@ -300,7 +300,9 @@ impl App {
     }
 
     fn proxy_view(&self, proxy: WorkspaceProxy) -> ProxyView {
-        let status = self.proxy_health.get(proxy.id);
+        // A deleted proxy is no longer checked; a check that was running when it was deleted
+        // must not make it look checked.
+        let status = if proxy.deleted { ProxyStatus::unknown() } else { self.proxy_health.get(proxy.id) };
         ProxyView { proxy, status }
     }
 

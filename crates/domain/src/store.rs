@@ -120,14 +120,18 @@ pub trait ProvisionerStore {
     fn jobs_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::provisioners::Job>>;
     /// The oldest pending (unstarted, uncancelled) jobs of an organization for one of these
     /// provisioner types, at most `limit`.
-    fn pending_jobs(&self, org: Uuid, provisioners: &[String], limit: i64) -> Result<Vec<crate::provisioners::Job>>;
+    fn pending_jobs(&self, org: Uuid, provisioners: &[String], limit: i64, offset: i64) -> Result<Vec<crate::provisioners::Job>>;
     /// When each pending job of an organization was queued, oldest first.
     fn pending_job_times(&self, org: Uuid) -> Result<Vec<(Uuid, OffsetDateTime)>>;
     /// Gives a pending job to `worker`, only if it is still pending: `false` when another
     /// daemon took it first.
     fn claim_job(&self, id: Uuid, worker: Uuid, at: OffsetDateTime) -> Result<bool>;
-    /// Writes a job's progress columns (timestamps, error, worker).
-    fn update_job(&self, job: &crate::provisioners::Job) -> Result<()>;
+    /// Records a sign of life from the daemon holding an unfinished job: `false` when the job
+    /// is no longer that daemon's or has finished.
+    fn touch_job(&self, id: Uuid, worker: Uuid, at: OffsetDateTime) -> Result<bool>;
+    /// Marks an unfinished, uncancelled job cancelled (and finished, when no daemon has it):
+    /// `false` when it had finished or was cancelled already.
+    fn cancel_job(&self, id: Uuid, at: OffsetDateTime) -> Result<bool>;
     /// Finishes a job only if it is unfinished: `false` when it already was.
     fn complete_job(&self, job: &crate::provisioners::Job) -> Result<bool>;
     /// Unfinished jobs of these workers, and the last finished job of each.
@@ -152,8 +156,12 @@ pub trait TemplateStore {
     fn file_by_hash(&self, hash: &str, created_by: Uuid) -> Result<Option<crate::templates::File>>;
     /// Stores a template; a live name taken in the organization is a conflict.
     fn insert_template(&self, t: &crate::templates::Template) -> Result<()>;
-    /// Overwrites a template's mutable columns.
+    /// Overwrites a template's mutable columns. Read-modify-write callers hold
+    /// [`TemplateStore::lock_template`] in a transaction first.
     fn update_template(&self, t: &crate::templates::Template) -> Result<()>;
+    /// Inside a transaction, holds the template's row until it ends (PostgreSQL; SQLite
+    /// transactions already hold the write lock).
+    fn lock_template(&self, id: Uuid) -> Result<()>;
     /// A template by id (deleted ones too).
     fn template_by_id(&self, id: Uuid) -> Result<Option<crate::templates::Template>>;
     /// A live template by name, case-insensitively.
@@ -168,6 +176,8 @@ pub trait TemplateStore {
     fn update_template_version(&self, v: &crate::templates::TemplateVersion) -> Result<()>;
     /// A version by id.
     fn template_version_by_id(&self, id: Uuid) -> Result<Option<crate::templates::TemplateVersion>>;
+    /// Versions by id.
+    fn template_versions_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::templates::TemplateVersion>>;
     /// A version by its import job.
     fn template_version_by_job(&self, job: Uuid) -> Result<Option<crate::templates::TemplateVersion>>;
     /// A version of a template by name, case-insensitively.
@@ -188,6 +198,8 @@ pub trait TemplateStore {
     fn insert_job_resources(&self, resources: &[crate::templates::JobResource]) -> Result<()>;
     /// A job's resources.
     fn job_resources(&self, job: Uuid) -> Result<Vec<crate::templates::JobResource>>;
+    /// The resources of several jobs.
+    fn job_resources_of_jobs(&self, jobs: &[Uuid]) -> Result<Vec<crate::templates::JobResource>>;
 }
 
 /// Workspaces, builds, their parameter values and agents.
@@ -200,8 +212,10 @@ pub trait WorkspaceStore {
     fn workspace_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Workspace>>;
     /// A live workspace of an owner by name, case-insensitively.
     fn workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<crate::workspaces::Workspace>>;
-    /// Live workspaces matching the filter, by owner then name.
-    fn list_workspaces(&self, filter: &crate::workspaces::WorkspaceFilter) -> Result<Vec<crate::workspaces::Workspace>>;
+    /// Live workspaces matching the filter, by owner then name, one page and the total.
+    fn list_workspaces(&self, filter: &crate::workspaces::WorkspaceFilter, page: &Page) -> Result<Paged<crate::workspaces::Workspace>>;
+    /// Workspaces by id (deleted ones too).
+    fn workspaces_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::workspaces::Workspace>>;
     /// Number of live workspaces of a template.
     fn count_template_workspaces(&self, template: Uuid) -> Result<i64>;
     /// Stores a build.
@@ -210,6 +224,8 @@ pub trait WorkspaceStore {
     fn update_build(&self, b: &crate::workspaces::Build) -> Result<()>;
     /// A build by id.
     fn build_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Build>>;
+    /// Builds by id.
+    fn builds_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::workspaces::Build>>;
     /// A build by its job.
     fn build_by_job(&self, job: Uuid) -> Result<Option<crate::workspaces::Build>>;
     /// A workspace's build by number.
@@ -228,8 +244,12 @@ pub trait WorkspaceStore {
     fn agents_of_jobs(&self, jobs: &[Uuid]) -> Result<Vec<crate::workspaces::Agent>>;
     /// An agent by id.
     fn agent_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Agent>>;
-    /// Writes an agent's connection times, lifecycle state and data.
+    /// Writes an agent's lifecycle state and data (not its connection times).
     fn update_agent(&self, agent: &crate::workspaces::Agent) -> Result<()>;
+    /// Records that an agent is connected now (its first connection too, once).
+    fn set_agent_connected(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Records that an agent disconnected now.
+    fn set_agent_disconnected(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
     /// An agent by its token.
     fn agent_by_token(&self, token: Uuid) -> Result<Option<crate::workspaces::Agent>>;
     /// Quota credits an owner's live workspaces in an organization consume: the daily cost of

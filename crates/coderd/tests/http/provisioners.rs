@@ -269,6 +269,17 @@ dual_test!(serve_checks_who_connects, |srv| {
             .await,
         );
         assert_eq!(r.status, 400, "{}", r.body);
+        // A browser on another site cannot open it with the user's cookie.
+        let r = refused(
+            Daemon::connect(
+                addr,
+                "default",
+                "provisioner=terraform",
+                &[("Cookie", &format!("coder_session_token={owner}")), ("Origin", "https://evil.example")],
+            )
+            .await,
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
         let r = refused(Daemon::connect(addr, "default", "provisioner=ansible", &[("Coder-Provisioner-Daemon-Key", &key)]).await);
         assert_eq!(r.status, 400);
         assert!(r.body.contains("Unknown provisioner type"), "{}", r.body);

@@ -230,6 +230,11 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     let by_name = srv.get("/api/v2/users/dev1/workspace/FIRST").token(&owner).send();
     assert_eq!(by_name.json["id"], ws.as_str());
 
+    // A template with workspaces cannot be deleted.
+    let r = srv.delete(&format!("/api/v2/templates/{template}")).token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "All workspaces must be deleted before a template can be removed.");
+
     // Stop (frees the quota), then delete.
     let b = srv.post(&format!("/api/v2/workspaces/{ws}/builds")).token(&member).json(json!({"transition": "stop"})).send();
     assert_eq!(b.status, 201, "{}", b.body);

@@ -228,6 +228,8 @@ impl App {
         let last: HashMap<Uuid, Job> = last.into_iter().filter_map(|j| j.worker_id.map(|w| (w, j))).collect();
         let include_offline = q.offline || q.status.contains(&DaemonStatus::Offline);
         let keys: HashMap<Uuid, String> = self.repo().provisioner_keys_of_org(org.id)?.into_iter().map(|k| (k.id, k.name)).collect();
+        let all_jobs: Vec<&Job> = open.values().chain(last.values()).collect();
+        let summaries = self.job_summaries(&all_jobs)?;
         let mut out = Vec::new();
         for d in daemons {
             if !q.ids.is_empty() && !q.ids.contains(&d.id) {
@@ -239,7 +241,7 @@ impl App {
                 }
             }
             if let (Some(age), Some(seen)) = (q.max_age, d.last_seen_at) {
-                if seen < now - age {
+                if now.checked_sub(age).is_some_and(|oldest| seen < oldest) {
                     continue;
                 }
             }
@@ -260,8 +262,8 @@ impl App {
                 KEY_ID_PSK => "psk".to_string(),
                 id => keys.get(&id).cloned().unwrap_or_default(),
             };
-            let current_job = open.get(&d.id).map(|j| self.job_summary(j)).transpose()?;
-            let previous_job = last.get(&d.id).map(|j| self.job_summary(j)).transpose()?;
+            let current_job = open.get(&d.id).and_then(|j| summaries.get(&j.id)).cloned();
+            let previous_job = last.get(&d.id).and_then(|j| summaries.get(&j.id)).cloned();
             out.push(DaemonView { daemon: d, key_name, status, current_job, previous_job });
             if q.limit > 0 && out.len() >= q.limit {
                 break;
@@ -278,22 +280,40 @@ impl App {
         }
     }
 
-    fn job_summary(&self, job: &Job) -> Result<JobSummary> {
-        let template = match job.template_version_id() {
-            Some(v) => self.repo().template_version_by_id(v)?.and_then(|v| v.template_id),
-            None => None,
-        };
-        let template = match template {
-            Some(t) => self.repo().template_by_id(t)?,
-            None => None,
-        };
-        Ok(JobSummary {
-            id: job.id,
-            status: job.status(),
-            template_name: template.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
-            template_icon: template.as_ref().map(|t| t.icon.clone()).unwrap_or_default(),
-            template_display_name: template.as_ref().map(|t| t.display_name.clone()).unwrap_or_default(),
-        })
+    /// Summaries of jobs with their templates' names and icons, one query per relation.
+    fn job_summaries(&self, jobs: &[&Job]) -> Result<HashMap<Uuid, JobSummary>> {
+        let version_ids: Vec<Uuid> = jobs.iter().filter_map(|j| j.template_version_id()).collect();
+        let versions = self.repo().template_versions_by_ids(&version_ids)?;
+        let build_ids: Vec<Uuid> = jobs.iter().filter_map(|j| j.workspace_build_id()).collect();
+        let builds = self.repo().builds_by_ids(&build_ids)?;
+        let workspace_ids: Vec<Uuid> = builds.iter().map(|b| b.workspace_id).collect();
+        let workspaces = self.repo().workspaces_by_ids(&workspace_ids)?;
+        let mut template_ids: Vec<Uuid> = versions.iter().filter_map(|v| v.template_id).collect();
+        template_ids.extend(workspaces.iter().map(|w| w.template_id));
+        let templates = self.repo().templates_by_ids(&template_ids)?;
+        Ok(jobs
+            .iter()
+            .map(|job| {
+                let template_id = match (job.template_version_id(), job.workspace_build_id()) {
+                    (Some(v), _) => versions.iter().find(|x| x.id == v).and_then(|x| x.template_id),
+                    (_, Some(b)) => builds
+                        .iter()
+                        .find(|x| x.id == b)
+                        .and_then(|b| workspaces.iter().find(|w| w.id == b.workspace_id))
+                        .map(|w| w.template_id),
+                    _ => None,
+                };
+                let template = template_id.and_then(|t| templates.iter().find(|x| x.id == t));
+                let summary = JobSummary {
+                    id: job.id,
+                    status: job.status(),
+                    template_name: template.map(|t| t.name.clone()).unwrap_or_default(),
+                    template_icon: template.map(|t| t.icon.clone()).unwrap_or_default(),
+                    template_display_name: template.map(|t| t.display_name.clone()).unwrap_or_default(),
+                };
+                (job.id, summary)
+            })
+            .collect())
     }
 
     /// Authorizes and registers a daemon connecting to `serve`; the organization comes from the

@@ -129,22 +129,33 @@ impl App {
     /// and tags), or `None`. Claiming is conditional, so a job another daemon took first is
     /// skipped; the job comes with everything the daemon needs to run it.
     pub fn acquire_job(&self, daemon: &Daemon) -> Result<Option<pd::AcquiredJob>> {
-        let candidates = self.repo().pending_jobs(daemon.organization_id, &daemon.provisioners, CANDIDATES)?;
-        for job in candidates {
-            if !tags::daemon_may_take(&daemon.tags, &job.tags) {
-                continue;
-            }
-            if !self.repo().claim_job(job.id, daemon.id, clock::now())? {
-                continue;
-            }
-            match self.acquired_payload(&job) {
-                Ok(payload) => return Ok(Some(payload)),
-                Err(e) => {
-                    self.finish_job(job.id, Some(format!("failed to acquire job: {}", e.message)), String::new())?;
+        // A daemon whose key (and so its row) was deleted takes no more work.
+        if self.repo().daemon_by_id(daemon.id)?.is_none() {
+            return Err(Error::unauthorized("This provisioner daemon is no longer registered; its key may have been deleted."));
+        }
+        let mut offset = 0;
+        loop {
+            let candidates = self.repo().pending_jobs(daemon.organization_id, &daemon.provisioners, CANDIDATES, offset)?;
+            let exhausted = (candidates.len() as i64) < CANDIDATES;
+            for job in candidates {
+                if !tags::daemon_may_take(&daemon.tags, &job.tags) {
+                    continue;
+                }
+                if !self.repo().claim_job(job.id, daemon.id, clock::now())? {
+                    continue;
+                }
+                match self.acquired_payload(&job) {
+                    Ok(payload) => return Ok(Some(payload)),
+                    Err(e) => {
+                        self.finish_job(job.id, Some(format!("failed to acquire job: {}", e.message)), String::new())?;
+                    }
                 }
             }
+            if exhausted {
+                return Ok(None);
+            }
+            offset += CANDIDATES;
         }
-        Ok(None)
     }
 
     fn acquired_payload(&self, job: &Job) -> Result<pd::AcquiredJob> {
@@ -268,10 +279,10 @@ impl App {
             })
             .collect();
         in_transaction(self.repo(), |tx| {
+            if !tx.touch_job(job.id, daemon.id, now)? {
+                return Err(job_error("job already completed"));
+            }
             tx.insert_job_logs(&logs)?;
-            let mut j = job.clone();
-            j.updated_at = now;
-            tx.update_job(&j)?;
             if !req.readme.is_empty() && job.job_type == JobType::TemplateVersionImport {
                 if let Some(mut v) = tx.template_version_by_job(job.id)? {
                     v.readme = String::from_utf8_lossy(&req.readme).into_owned();
@@ -281,13 +292,26 @@ impl App {
             }
             Ok(())
         })?;
-        Ok(pd::UpdateJobResponse { canceled: job.canceled_at.is_some(), variable_values: Vec::new() })
+        // Read after the update, so a cancel that arrived meanwhile is reported.
+        let canceled = self.repo().job_by_id(job.id)?.is_some_and(|j| j.canceled_at.is_some());
+        Ok(pd::UpdateJobResponse { canceled, variable_values: Vec::new() })
     }
 
     /// `FailJob`.
     pub fn fail_job(&self, daemon: &Daemon, req: pd::FailedJob) -> Result<()> {
         let job = self.held_job(daemon, &req.job_id)?;
         let error = if req.error.is_empty() { "the provisioner failed without saying why".to_string() } else { req.error };
+        // A failed build keeps the state the provisioner reached, so later builds know what
+        // it created.
+        if let Some(pd::failed_job::Type::WorkspaceBuild(b)) = &req.r#type {
+            if !b.state.is_empty() {
+                if let Some(mut build) = self.repo().build_by_job(job.id)? {
+                    build.provisioner_state = b.state.clone();
+                    build.updated_at = clock::now();
+                    self.repo().update_build(&build)?;
+                }
+            }
+        }
         self.finish_job(job.id, Some(error), req.error_code)
     }
 
@@ -357,7 +381,7 @@ impl App {
                     tx.put_template_version_parameters(version.id, &params)?;
                     tx.insert_presets(&presets)?;
                     tx.insert_job_resources(&resources)?;
-                    let mut v = version.clone();
+                    let mut v = tx.template_version_by_id(version.id)?.ok_or_else(|| job_error("the job's template version is gone"))?;
                     v.has_external_agent = has_external_agent;
                     v.updated_at = now;
                     tx.update_template_version(&v)?;
@@ -488,21 +512,18 @@ impl App {
     /// Cancels a job: a pending one is finished at once, a running one is marked so its
     /// daemon stops at its next update.
     pub fn cancel_job(&self, id: Uuid) -> Result<()> {
-        let mut job = self.repo().job_by_id(id)?.ok_or_else(Error::not_found)?;
+        let job = self.repo().job_by_id(id)?.ok_or_else(Error::not_found)?;
         if job.completed_at.is_some() {
             return Err(Error::bad_request("Job has already completed!"));
         }
         if job.canceled_at.is_some() {
             return Err(Error::bad_request("Job has already been marked as canceled!"));
         }
-        let now = clock::now();
-        job.canceled_at = Some(now);
-        job.updated_at = now;
-        if job.worker_id.is_none() {
-            job.completed_at = Some(now);
-        }
         in_transaction(self.repo(), |tx| {
-            tx.update_job(&job)?;
+            if !tx.cancel_job(id, clock::now())? {
+                // It finished or was cancelled between the read and the update.
+                return Err(Error::bad_request("Job has already completed!"));
+            }
             tx.announce_jobs_queued()
         })
     }

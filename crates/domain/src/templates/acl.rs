@@ -7,12 +7,11 @@ use uuid::Uuid;
 
 use super::Template;
 use crate::app::{Actor, App};
-use crate::clock;
 use crate::error::{Error, Result, Validations};
 use crate::groups::GroupView;
 use crate::licensing::Feature;
 use crate::rbac::action;
-use crate::store::{in_transaction, Page, UserFilter};
+use crate::store::{Page, UserFilter};
 use crate::user::{User, UserStatus};
 use crate::users::UserView;
 
@@ -168,8 +167,7 @@ impl App {
             groups.push((gid, role));
         }
         v.finish("Invalid request to update template ACL")?;
-        in_transaction(self.repo(), |tx| {
-            let mut t = tx.template_by_id(t.id)?.ok_or_else(Error::not_found)?;
+        self.edit_template(t.id, |t| {
             for (id, role) in &users {
                 match role {
                     Some(r) => t.user_acl.insert(*id, r.actions()),
@@ -182,9 +180,9 @@ impl App {
                     None => t.group_acl.remove(id),
                 };
             }
-            t.updated_at = clock::now();
-            tx.update_template(&t)
+            Ok(())
         })
+        .map(|_| ())
     }
 
     /// `GET /templates/{template}/acl/available`: users (the users list's search and paging)

@@ -391,7 +391,14 @@ impl App {
         };
         in_transaction(self.repo(), |tx| {
             tx.insert_template(&template).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
-            let mut version = version.clone();
+            let mut version = tx.template_version_by_id(version.id)?.ok_or_else(Error::not_found)?;
+            if version.template_id.is_some() {
+                return Err(Error::invalid_field(
+                    format!("Template version {} is already part of a template", version.id),
+                    "template_version_id",
+                    "Template version is already part of a template",
+                ));
+            }
             version.template_id = Some(template.id);
             version.updated_at = now;
             tx.update_template_version(&version)
@@ -431,9 +438,22 @@ impl App {
         self.template_view(t)
     }
 
+    /// Changes a live template under its row lock, from a fresh read, so concurrent edits of
+    /// other fields (its ACL, its active version) are not overwritten.
+    pub(crate) fn edit_template(&self, id: Uuid, edit: impl FnOnce(&mut Template) -> Result<()>) -> Result<Template> {
+        in_transaction(self.repo(), |tx| {
+            tx.lock_template(id)?;
+            let mut t = tx.template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
+            edit(&mut t)?;
+            t.updated_at = clock::now();
+            tx.update_template(&t)?;
+            Ok(t)
+        })
+    }
+
     /// `PATCH /templates/{template}`.
     pub fn patch_template(&self, actor: &Actor, param: &str, patch: TemplatePatch) -> Result<TemplateView> {
-        let mut t = self.readable_template(actor, param)?;
+        let t = self.readable_template(actor, param)?;
         let mut v = Validations::new();
         if let Some(name) = patch.name.as_deref().filter(|n| !n.is_empty()) {
             if let Err(e) = crate::validation::name_valid(name) {
@@ -459,39 +479,51 @@ impl App {
             if self.repo().template_by_name(t.organization_id, name)?.is_some_and(|o| o.id != t.id) {
                 return Err(taken(name));
             }
-            t.name = name.clone();
         }
-        if let Some(x) = patch.display_name {
-            t.display_name = x;
-        }
-        if let Some(x) = patch.description {
-            t.description = x;
-        }
-        if let Some(x) = patch.icon {
-            t.icon = x;
-        }
-        if patch.disable_everyone_group_access {
-            t.group_acl.remove(&t.organization_id);
-        }
-        apply_settings(&mut t.settings, patch.settings);
-        t.updated_at = clock::now();
-        self.repo().update_template(&t).map_err(|e| if e.kind == ErrorKind::Conflict { taken(&t.name) } else { e })?;
+        let new_name = renamed.clone();
+        let t = self
+            .edit_template(t.id, move |t| {
+                if let Some(name) = new_name {
+                    t.name = name;
+                }
+                if let Some(x) = patch.display_name {
+                    t.display_name = x;
+                }
+                if let Some(x) = patch.description {
+                    t.description = x;
+                }
+                if let Some(x) = patch.icon {
+                    t.icon = x;
+                }
+                if patch.disable_everyone_group_access {
+                    let org = t.organization_id;
+                    t.group_acl.remove(&org);
+                }
+                apply_settings(&mut t.settings, patch.settings);
+                Ok(())
+            })
+            .map_err(|e| if e.kind == ErrorKind::Conflict { taken(renamed.as_deref().unwrap_or_default()) } else { e })?;
         self.template_view(t)
     }
 
     /// `DELETE /templates/{template}`: a soft delete, so its name is free again.
     pub fn delete_template(&self, actor: &Actor, param: &str) -> Result<()> {
-        let mut t = self.readable_template(actor, param)?;
+        let t = self.readable_template(actor, param)?;
         self.require_template(actor, &t, action::DELETE)?;
-        t.deleted = true;
-        t.updated_at = clock::now();
-        self.repo().update_template(&t)
+        if self.repo().count_template_workspaces(t.id)? > 0 {
+            return Err(Error::bad_request("All workspaces must be deleted before a template can be removed."));
+        }
+        self.edit_template(t.id, |t| {
+            t.deleted = true;
+            Ok(())
+        })
+        .map(|_| ())
     }
 
     /// `PATCH /templates/{template}/versions`: makes a successfully imported version of the
     /// template the active one.
     pub fn set_active_version(&self, actor: &Actor, param: &str, version_id: Uuid) -> Result<()> {
-        let mut t = self.readable_template(actor, param)?;
+        let t = self.readable_template(actor, param)?;
         let version: TemplateVersion = self
             .repo()
             .template_version_by_id(version_id)?
@@ -508,9 +540,11 @@ impl App {
             return Err(Error::bad_request("The provided template version is archived."));
         }
         self.require_template(actor, &t, action::UPDATE)?;
-        t.active_version_id = version.id;
-        t.updated_at = clock::now();
-        self.repo().update_template(&t)
+        self.edit_template(t.id, |t| {
+            t.active_version_id = version.id;
+            Ok(())
+        })
+        .map(|_| ())
     }
 }
 

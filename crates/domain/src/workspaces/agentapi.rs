@@ -131,21 +131,12 @@ impl App {
 
     /// Marks the agent connected (first and latest connection).
     pub fn agent_connected(&self, agent_id: Uuid) -> Result<()> {
-        let Some(mut a) = self.repo().agent_by_id(agent_id)? else { return Ok(()) };
-        let now = clock::now();
-        a.first_connected_at.get_or_insert(now);
-        a.last_connected_at = Some(now);
-        a.updated_at = now;
-        self.save_agent(&a)
+        self.repo().set_agent_connected(agent_id, clock::now())
     }
 
     /// Marks the agent disconnected.
     pub fn agent_disconnected(&self, agent_id: Uuid) -> Result<()> {
-        let Some(mut a) = self.repo().agent_by_id(agent_id)? else { return Ok(()) };
-        let now = clock::now();
-        a.disconnected_at = Some(now);
-        a.updated_at = now;
-        self.save_agent(&a)
+        self.repo().set_agent_disconnected(agent_id, clock::now())
     }
 
     /// `UpdateLifecycle`: records the state (and when it started or became ready); echoes it.

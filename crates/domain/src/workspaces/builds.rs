@@ -41,6 +41,10 @@ pub struct BuildView {
     pub resources: Vec<JobResource>,
     /// Their agents.
     pub agents: Vec<Agent>,
+    /// The build's workspace.
+    pub workspace: Workspace,
+    /// The workspace owner's username.
+    pub owner_name: String,
 }
 
 impl BuildView {
@@ -73,6 +77,13 @@ impl App {
         users.dedup();
         let users = self.repo().users_by_ids(&users)?;
         let agents = self.repo().agents_of_jobs(&job_ids)?;
+        let resources = self.repo().job_resources_of_jobs(&job_ids)?;
+        let version_ids: Vec<Uuid> = builds.iter().map(|b| b.template_version_id).collect();
+        let versions = self.repo().template_versions_by_ids(&version_ids)?;
+        let workspace_ids: Vec<Uuid> = builds.iter().map(|b| b.workspace_id).collect();
+        let workspaces = self.repo().workspaces_by_ids(&workspace_ids)?;
+        let owner_ids: Vec<Uuid> = workspaces.iter().map(|w| w.owner_id).collect();
+        let owners = self.repo().users_by_ids(&owner_ids)?;
         let mut out = Vec::with_capacity(builds.len());
         for b in builds {
             let job = jobs
@@ -80,13 +91,18 @@ impl App {
                 .find(|j| j.job.id == b.job_id)
                 .cloned()
                 .ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
-            let version = self.repo().template_version_by_id(b.template_version_id)?;
-            let resources = self.repo().job_resources(b.job_id)?;
+            let workspace = workspaces
+                .iter()
+                .find(|w| w.id == b.workspace_id)
+                .cloned()
+                .ok_or_else(|| Error::internal("Internal error.", "build without workspace"))?;
             out.push(BuildView {
                 initiator: users.iter().find(|u| u.id == b.initiator_id).cloned(),
-                template_version_name: version.map(|v| v.name).unwrap_or_default(),
+                template_version_name: versions.iter().find(|v| v.id == b.template_version_id).map(|v| v.name.clone()).unwrap_or_default(),
                 agents: agents.iter().filter(|a| a.job_id == b.job_id).cloned().collect(),
-                resources,
+                resources: resources.iter().filter(|r| r.job_id == b.job_id).cloned().collect(),
+                owner_name: owners.iter().find(|u| u.id == workspace.owner_id).map(|u| u.username.clone()).unwrap_or_default(),
+                workspace,
                 job,
                 build: b,
             });
@@ -128,6 +144,13 @@ impl App {
                 )))
             }
         }
+        if template.settings.require_active_version
+            && version.id != template.active_version_id
+            && !rbac::authorize(&actor.subject, action::UPDATE, &Self::template_object(template))
+        {
+            return Err(Error::new(ErrorKind::Forbidden, "The template requires its active version for new builds.")
+                .with_detail(format!("Build with the active version {} instead.", template.active_version_id)));
+        }
         let params = self.repo().template_version_parameters(version.id)?;
         let previous_values = match previous {
             Some(p) => self.repo().build_parameters(p.id)?,
@@ -152,7 +175,7 @@ impl App {
             job_type: JobType::WorkspaceBuild,
             input: serde_json::json!({"workspace_build_id": build_id.to_string()}),
             worker_id: None,
-            tags: import.tags.clone(),
+            tags: crate::provisioners::tags::mutate(Some(workspace.owner_id), [&import.tags]),
         };
         let build = Build {
             id: build_id,

@@ -34,6 +34,8 @@ impl App {
         let build = self.repo().build_by_job(job.id)?.ok_or_else(|| Error::bad_request("quota is committed for workspace builds only"))?;
         let workspace = self.repo().workspace_by_id(build.workspace_id)?.ok_or_else(Error::not_found)?;
         in_transaction(self.repo(), |tx| {
+            // One owner's builds commit one at a time, so two cannot both fit the same credits.
+            tx.lock_user(workspace.owner_id)?;
             let consumed = tx.quota_consumed(workspace.owner_id, workspace.organization_id)?;
             if !self.feature_enabled(Feature::TemplateRbac) {
                 let mut b = build.clone();

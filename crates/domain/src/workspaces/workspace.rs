@@ -8,6 +8,7 @@ use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::organization::Organization;
 use crate::rbac::{self, action, resource, Object};
+use crate::store::Page;
 use crate::templates::Template;
 use crate::user::User;
 
@@ -274,16 +275,25 @@ impl App {
             }
         }
         v.finish("Invalid workspace search query.")?;
-        let visible: Vec<Workspace> = self
-            .repo()
-            .list_workspaces(&filter)?
-            .into_iter()
-            .filter(|w| rbac::authorize(&actor.subject, action::READ, &workspace_object(w)))
-            .collect();
-        let mut views = self.workspace_views(visible)?;
-        if let Some(s) = status {
-            views.retain(|w| w.latest_build.status() == s);
+        if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::WORKSPACE)) {
+            let orgs = actor
+                .organization_ids
+                .iter()
+                .copied()
+                .filter(|o| rbac::authorize(&actor.subject, action::READ, &Object::of(resource::WORKSPACE).in_org(*o)))
+                .collect();
+            filter.visible_orgs = Some(orgs);
+            filter.visible_owner = Some(actor.user.id);
         }
+        let Some(status) = status else {
+            let page = Page { after_id: None, limit: limit as i64, offset: offset as i64 };
+            let found = self.repo().list_workspaces(&filter, &page)?;
+            return Ok((self.workspace_views(found.items)?, found.count));
+        };
+        // The status lives on each workspace's latest build: filter those, then page.
+        let all = self.repo().list_workspaces(&filter, &Page::default())?.items;
+        let mut views = self.workspace_views(all)?;
+        views.retain(|w| w.latest_build.status() == status);
         let count = views.len() as i64;
         let page: Vec<WorkspaceView> = views.into_iter().skip(offset).take(if limit == 0 { usize::MAX } else { limit }).collect();
         Ok((page, count))

@@ -339,7 +339,7 @@ impl ProvisionerStore for DbRepo<'_> {
         convert_all(rows)
     }
 
-    fn pending_jobs(&self, org: Uuid, provisioners: &[String], limit: i64) -> Result<Vec<Job>> {
+    fn pending_jobs(&self, org: Uuid, provisioners: &[String], limit: i64, offset: i64) -> Result<Vec<Job>> {
         let rows: Vec<JobRow> = self.with(|c| {
             provisioner_jobs::table
                 .filter(provisioner_jobs::organization_id.eq(org.to_string()))
@@ -348,6 +348,7 @@ impl ProvisionerStore for DbRepo<'_> {
                 .filter(provisioner_jobs::provisioner.eq_any(provisioners))
                 .order((provisioner_jobs::created_at.asc(), provisioner_jobs::id.asc()))
                 .limit(limit)
+                .offset(offset)
                 .select(JobRow::as_select())
                 .load(c)
         })?;
@@ -386,22 +387,53 @@ impl ProvisionerStore for DbRepo<'_> {
         Ok(n == 1)
     }
 
-    fn update_job(&self, job: &Job) -> Result<()> {
-        let r = JobRow::from(job);
-        self.with(|c| {
-            diesel::update(provisioner_jobs::table.find(&r.id))
-                .set((
-                    provisioner_jobs::updated_at.eq(r.updated_at),
-                    provisioner_jobs::started_at.eq(r.started_at),
-                    provisioner_jobs::canceled_at.eq(r.canceled_at),
-                    provisioner_jobs::completed_at.eq(r.completed_at),
-                    provisioner_jobs::error.eq(&r.error),
-                    provisioner_jobs::error_code.eq(&r.error_code),
-                    provisioner_jobs::worker_id.eq(&r.worker_id),
-                ))
-                .execute(c)
-                .map(|_| ())
-        })
+    fn touch_job(&self, id: Uuid, worker: Uuid, at: OffsetDateTime) -> Result<bool> {
+        let n = self.with(|c| {
+            diesel::update(
+                provisioner_jobs::table
+                    .find(id.to_string())
+                    .filter(provisioner_jobs::worker_id.eq(worker.to_string()))
+                    .filter(provisioner_jobs::completed_at.is_null()),
+            )
+            .set(provisioner_jobs::updated_at.eq(to_db_time(at)))
+            .execute(c)
+        })?;
+        Ok(n == 1)
+    }
+
+    fn cancel_job(&self, id: Uuid, at: OffsetDateTime) -> Result<bool> {
+        let at = to_db_time(at);
+        let id = id.to_string();
+        // Two conditional updates, each atomic: a job no daemon has is finished at once; one a
+        // daemon has is only marked, and its daemon finishes it.
+        let n = self.with(|c| {
+            let pending = diesel::update(
+                provisioner_jobs::table
+                    .find(&id)
+                    .filter(provisioner_jobs::completed_at.is_null())
+                    .filter(provisioner_jobs::canceled_at.is_null())
+                    .filter(provisioner_jobs::worker_id.is_null()),
+            )
+            .set((
+                provisioner_jobs::canceled_at.eq(Some(at)),
+                provisioner_jobs::completed_at.eq(Some(at)),
+                provisioner_jobs::updated_at.eq(at),
+            ))
+            .execute(c)?;
+            if pending == 1 {
+                return Ok(1);
+            }
+            diesel::update(
+                provisioner_jobs::table
+                    .find(&id)
+                    .filter(provisioner_jobs::completed_at.is_null())
+                    .filter(provisioner_jobs::canceled_at.is_null())
+                    .filter(provisioner_jobs::worker_id.is_not_null()),
+            )
+            .set((provisioner_jobs::canceled_at.eq(Some(at)), provisioner_jobs::updated_at.eq(at)))
+            .execute(c)
+        })?;
+        Ok(n == 1)
     }
 
     fn complete_job(&self, job: &Job) -> Result<bool> {
@@ -410,7 +442,6 @@ impl ProvisionerStore for DbRepo<'_> {
             diesel::update(provisioner_jobs::table.find(&r.id).filter(provisioner_jobs::completed_at.is_null()))
                 .set((
                     provisioner_jobs::updated_at.eq(r.updated_at),
-                    provisioner_jobs::canceled_at.eq(r.canceled_at),
                     provisioner_jobs::completed_at.eq(r.completed_at),
                     provisioner_jobs::error.eq(&r.error),
                     provisioner_jobs::error_code.eq(&r.error_code),

@@ -8,6 +8,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::DbRepo;
+use crate::conn::DbConn;
 use crate::rows::*;
 use crate::schema::functions::lower;
 use crate::schema::*;
@@ -260,6 +261,16 @@ impl TemplateStore for DbRepo<'_> {
         })
     }
 
+    fn lock_template(&self, id: Uuid) -> Result<()> {
+        self.with(|c| match c {
+            DbConn::Pg(pg) => diesel::sql_query("SELECT id FROM templates WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::Text, _>(id.to_string())
+                .execute(pg)
+                .map(|_| ()),
+            DbConn::Sqlite(_) => Ok(()),
+        })
+    }
+
     fn template_by_id(&self, id: Uuid) -> Result<Option<Template>> {
         let row: Option<TemplateRow> =
             self.with(|c| templates::table.find(id.to_string()).select(TemplateRow::as_select()).first(c).optional())?;
@@ -328,6 +339,16 @@ impl TemplateStore for DbRepo<'_> {
         let row: Option<VersionRow> =
             self.with(|c| template_versions::table.find(id.to_string()).select(VersionRow::as_select()).first(c).optional())?;
         row.map(TemplateVersion::try_from).transpose()
+    }
+
+    fn template_versions_by_ids(&self, ids: &[Uuid]) -> Result<Vec<TemplateVersion>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let rows: Vec<VersionRow> =
+            self.with(|c| template_versions::table.filter(template_versions::id.eq_any(&ids)).select(VersionRow::as_select()).load(c))?;
+        convert_all(rows)
     }
 
     fn template_version_by_job(&self, job: Uuid) -> Result<Option<TemplateVersion>> {
@@ -478,9 +499,17 @@ impl TemplateStore for DbRepo<'_> {
     }
 
     fn job_resources(&self, job: Uuid) -> Result<Vec<JobResource>> {
+        self.job_resources_of_jobs(&[job])
+    }
+
+    fn job_resources_of_jobs(&self, jobs: &[Uuid]) -> Result<Vec<JobResource>> {
+        if jobs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = jobs.iter().map(Uuid::to_string).collect();
         let rows: Vec<ResourceRow> = self.with(|c| {
             provisioner_job_resources::table
-                .filter(provisioner_job_resources::job_id.eq(job.to_string()))
+                .filter(provisioner_job_resources::job_id.eq_any(&ids))
                 .order((provisioner_job_resources::created_at.asc(), provisioner_job_resources::id.asc()))
                 .select(ResourceRow::as_select())
                 .load(c)

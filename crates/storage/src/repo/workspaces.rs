@@ -1,7 +1,7 @@
 //! Workspaces, builds, build parameters and agents.
 
 use diesel::prelude::*;
-use domain::store::{Page, WorkspaceStore};
+use domain::store::{Page, Paged, WorkspaceStore};
 use domain::workspaces::{Agent, Build, Transition, Workspace, WorkspaceFilter};
 use domain::{Error, Result};
 use time::PrimitiveDateTime;
@@ -248,24 +248,51 @@ impl WorkspaceStore for DbRepo<'_> {
         row.map(Workspace::try_from).transpose()
     }
 
-    fn list_workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>> {
+    fn list_workspaces(&self, f: &WorkspaceFilter, page: &Page) -> Result<Paged<Workspace>> {
+        macro_rules! filtered {
+            () => {{
+                let mut q = workspaces::table.filter(workspaces::deleted.eq(false)).into_boxed();
+                if let Some(o) = f.owner_id {
+                    q = q.filter(workspaces::owner_id.eq(o.to_string()));
+                }
+                if let Some(o) = f.organization_id {
+                    q = q.filter(workspaces::organization_id.eq(o.to_string()));
+                }
+                if !f.template_ids.is_empty() {
+                    let ids: Vec<String> = f.template_ids.iter().map(Uuid::to_string).collect();
+                    q = q.filter(workspaces::template_id.eq_any(ids));
+                }
+                if let Some(n) = &f.name {
+                    q = q.filter(lower(workspaces::name).like(like_pattern(n)).escape('\\'));
+                }
+                if let Some(orgs) = &f.visible_orgs {
+                    let orgs: Vec<String> = orgs.iter().map(Uuid::to_string).collect();
+                    let me = f.visible_owner.map(|o| o.to_string()).unwrap_or_default();
+                    q = q.filter(workspaces::organization_id.eq_any(orgs).or(workspaces::owner_id.eq(me)));
+                }
+                q
+            }};
+        }
+        let count: i64 = self.with(|c| filtered!().count().get_result(c))?;
         let rows: Vec<WorkspaceRow> = self.with(|c| {
-            let mut q = workspaces::table.filter(workspaces::deleted.eq(false)).into_boxed();
-            if let Some(o) = f.owner_id {
-                q = q.filter(workspaces::owner_id.eq(o.to_string()));
-            }
-            if let Some(o) = f.organization_id {
-                q = q.filter(workspaces::organization_id.eq(o.to_string()));
-            }
-            if !f.template_ids.is_empty() {
-                let ids: Vec<String> = f.template_ids.iter().map(Uuid::to_string).collect();
-                q = q.filter(workspaces::template_id.eq_any(ids));
-            }
-            if let Some(n) = &f.name {
-                q = q.filter(lower(workspaces::name).like(like_pattern(n)).escape('\\'));
-            }
-            q.order((workspaces::owner_id.asc(), lower(workspaces::name).asc())).select(WorkspaceRow::as_select()).load(c)
+            let limit = if page.limit > 0 { page.limit } else { i64::MAX };
+            filtered!()
+                .order((workspaces::owner_id.asc(), lower(workspaces::name).asc(), workspaces::id.asc()))
+                .limit(limit)
+                .offset(page.offset)
+                .select(WorkspaceRow::as_select())
+                .load(c)
         })?;
+        Ok(Paged { items: convert_all(rows)?, count })
+    }
+
+    fn workspaces_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Workspace>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let rows: Vec<WorkspaceRow> =
+            self.with(|c| workspaces::table.filter(workspaces::id.eq_any(&ids)).select(WorkspaceRow::as_select()).load(c))?;
         convert_all(rows)
     }
 
@@ -305,6 +332,16 @@ impl WorkspaceStore for DbRepo<'_> {
         let row: Option<BuildRow> =
             self.with(|c| workspace_builds::table.find(id.to_string()).select(BuildRow::as_select()).first(c).optional())?;
         row.map(Build::try_from).transpose()
+    }
+
+    fn builds_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Build>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let rows: Vec<BuildRow> =
+            self.with(|c| workspace_builds::table.filter(workspace_builds::id.eq_any(&ids)).select(BuildRow::as_select()).load(c))?;
+        convert_all(rows)
     }
 
     fn build_by_job(&self, job: Uuid) -> Result<Option<Build>> {
@@ -419,11 +456,32 @@ impl WorkspaceStore for DbRepo<'_> {
                 .set((
                     workspace_agents::updated_at.eq(r.updated_at),
                     workspace_agents::lifecycle_state.eq(&r.lifecycle_state),
-                    workspace_agents::first_connected_at.eq(r.first_connected_at),
-                    workspace_agents::last_connected_at.eq(r.last_connected_at),
-                    workspace_agents::disconnected_at.eq(r.disconnected_at),
                     workspace_agents::data.eq(&r.data),
                 ))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+
+    fn set_agent_connected(&self, id: Uuid, at: time::OffsetDateTime) -> Result<()> {
+        let at = to_db_time(at);
+        let id = id.to_string();
+        self.with(|c| {
+            diesel::update(workspace_agents::table.find(&id).filter(workspace_agents::first_connected_at.is_null()))
+                .set(workspace_agents::first_connected_at.eq(Some(at)))
+                .execute(c)?;
+            diesel::update(workspace_agents::table.find(&id))
+                .set((workspace_agents::last_connected_at.eq(Some(at)), workspace_agents::updated_at.eq(at)))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+
+    fn set_agent_disconnected(&self, id: Uuid, at: time::OffsetDateTime) -> Result<()> {
+        let at = to_db_time(at);
+        self.with(|c| {
+            diesel::update(workspace_agents::table.find(id.to_string()))
+                .set((workspace_agents::disconnected_at.eq(Some(at)), workspace_agents::updated_at.eq(at)))
                 .execute(c)
                 .map(|_| ())
         })

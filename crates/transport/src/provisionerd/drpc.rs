@@ -242,6 +242,12 @@ impl Call {
         };
     }
 
+    /// Answers a unary call with a message and `CloseSend`, reporting whether it was sent.
+    pub async fn send_reply<M: prost::Message>(&mut self, m: M) -> std::io::Result<()> {
+        self.writer.send(Kind::Message, &m.encode_to_vec()).await?;
+        self.writer.send(Kind::CloseSend, &[]).await
+    }
+
     /// Answers with an error carrying a dRPC code (12 is "unimplemented").
     pub async fn reply_error_code(&mut self, code: u64, text: &str) {
         let mut data = code.to_be_bytes().to_vec();

@@ -137,7 +137,7 @@ async fn acquire_with_cancel(rpc: &mut Call, session: &Arc<DaemonSession>) {
     loop {
         woken.borrow_and_update();
         match blocking(session, |app, d| app.acquire_job(d)).await {
-            Ok(Some(job)) => return rpc.reply(Ok(job)).await,
+            Ok(Some(job)) => return send_job(rpc, session, job).await,
             Ok(None) => {}
             Err(e) => return rpc.reply::<pd::AcquiredJob>(Err(e)).await,
         }
@@ -153,14 +153,41 @@ async fn acquire_with_cancel(rpc: &mut Call, session: &Arc<DaemonSession>) {
     }
 }
 
+/// Sends an acquired job; if the daemon is gone, fails the job at once rather than leaving it
+/// to the hang detector.
+async fn send_job(rpc: &mut Call, session: &Arc<DaemonSession>, job: pd::AcquiredJob) {
+    let job_id = job.job_id.clone();
+    if rpc.send_reply(job).await.is_err() {
+        let failed =
+            pd::FailedJob { job_id, error: "the provisioner daemon disconnected before it received the job".into(), ..Default::default() };
+        let _ = blocking(session, move |app, d| app.fail_job(d, failed)).await;
+    }
+}
+
 async fn upload_file(rpc: &mut Call, session: &Arc<DaemonSession>) {
     let mut header: Option<sdk::DataUpload> = None;
     let mut data = Vec::new();
     let mut failed = None;
+    let limit = domain::templates::files::MAX_FILE_BYTES;
     while let Some(bytes) = rpc.next_message().await {
         match sdk::FileUpload::decode(bytes.as_slice()).map(|f| f.r#type) {
+            Ok(Some(sdk::file_upload::Type::DataUpload(h))) if h.file_size < 0 || h.file_size as usize > limit => {
+                failed = Some(format!("file size {} exceeds the limit of {limit} bytes", h.file_size));
+                break;
+            }
             Ok(Some(sdk::file_upload::Type::DataUpload(h))) => header = Some(h),
-            Ok(Some(sdk::file_upload::Type::ChunkPiece(c))) => data.extend_from_slice(&c.data),
+            Ok(Some(sdk::file_upload::Type::ChunkPiece(_))) if header.is_none() => {
+                failed = Some("a chunk arrived before the data_upload header".into());
+                break;
+            }
+            Ok(Some(sdk::file_upload::Type::ChunkPiece(c))) => {
+                let declared = header.as_ref().map(|h| h.file_size as usize).unwrap_or(0);
+                if data.len() + c.data.len() > declared {
+                    failed = Some("the chunks exceed the declared file size".into());
+                    break;
+                }
+                data.extend_from_slice(&c.data);
+            }
             Ok(Some(sdk::file_upload::Type::Error(e))) => failed = Some(e.error),
             Ok(None) => {}
             Err(e) => failed = Some(format!("unmarshal upload: {e}")),

@@ -11,6 +11,35 @@ use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 pub const MAX_MESSAGE: usize = 4 << 20;
 const BUFFER: usize = 512 * 1024;
 
+/// Refuses a cross-origin WebSocket upgrade, as Coder's WebSocket library does: a browser on
+/// another site could otherwise open one with the user's session cookie. Clients that are not
+/// browsers send no `Origin`.
+pub fn check_origin(req: &actix_web::HttpRequest, access_url: &str) -> Result<(), crate::error::ApiError> {
+    let Some(origin) = req.headers().get(actix_web::http::header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return Ok(());
+    };
+    let origin_host = url::Url::parse(origin).ok().and_then(|u| {
+        u.host_str().map(|h| match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        })
+    });
+    let request_host = req.connection_info().host().to_string();
+    let access_host = url::Url::parse(access_url).ok().and_then(|u| {
+        u.host_str().map(|h| match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        })
+    });
+    match origin_host {
+        Some(h) if h.eq_ignore_ascii_case(&request_host) || access_host.is_some_and(|a| a.eq_ignore_ascii_case(&h)) => Ok(()),
+        _ => Err(crate::error::ApiError(
+            domain::Error::new(domain::ErrorKind::Forbidden, "Cross-origin WebSocket requests are not allowed.")
+                .with_detail(format!("origin {origin:?} is not this deployment")),
+        )),
+    }
+}
+
 /// Pumps between the WebSocket and the returned byte stream until either side ends.
 pub fn byte_stream(session: Session, messages: actix_ws::MessageStream) -> Compat<DuplexStream> {
     let (ours, theirs) = tokio::io::duplex(BUFFER);

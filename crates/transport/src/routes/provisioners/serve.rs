@@ -32,7 +32,7 @@ use crate::state::{blocking, State};
         (status = 101, description = "Switching Protocols: the WebSocket carrying the daemon's yamux session"),
         (status = 400, description = "Malformed tag, missing or unknown provisioner, bad version, both a session and daemon credentials, or not a WebSocket request", body = Response),
         (status = 401, description = "Neither a session nor daemon credentials", body = Response),
-        (status = 403, description = "Not allowed to run daemons with these tags here, or the deployment is not licensed for external provisioner daemons", body = Response),
+        (status = 403, description = "Not allowed to run daemons with these tags here, a cross-origin request, or the deployment is not licensed for external provisioner daemons", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
     security(("CoderSessionToken" = []), ("CoderProvisionerKey" = []), ("CoderProvisionerPSK" = [])),
@@ -46,6 +46,7 @@ pub async fn serve(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    websocket::check_origin(&req, &state.info.access_url)?;
     let daemon_auth = match (header(&req, KEY_HEADER), header(&req, PSK_HEADER)) {
         (Some(key), _) => blocking(&state, move |app| app.authenticate_provisioner_key(&key)).await.ok().map(DaemonAuth::Key),
         (None, Some(psk)) if state.app.provisioner_psk_matches(&psk) => Some(DaemonAuth::Psk),

@@ -25,11 +25,13 @@ use crate::state::{blocking, State};
         (status = 101, description = "Switching Protocols: the WebSocket carrying the agent's yamux session (dRPC `coder.agent.v2.Agent`)"),
         (status = 400, description = "An unsupported API version, or not a WebSocket request", body = Response),
         (status = 401, description = "No agent token, a malformed one, or one of no current agent", body = Response),
+        (status = 403, description = "A cross-origin request", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/workspaceagents/me/rpc")]
 pub async fn agent_rpc(state: web::Data<State>, req: HttpRequest, body: web::Payload) -> ApiResult<HttpResponse> {
+    websocket::check_origin(&req, &state.info.access_url)?;
     let token = crate::auth::token_from_request(&req);
     let session = blocking(&state, move |app| app.authenticate_agent(token.as_deref())).await?;
     let pairs = query::pairs(&req);

@@ -185,15 +185,8 @@ pub async fn workspace_by_name(state: web::Data<State>, actor: Authed, path: Pat
     Ok(HttpResponse::Ok().json(Workspace::from(&w)))
 }
 
-async fn build_json(state: &web::Data<State>, v: domain::workspaces::builds::BuildView) -> ApiResult<WorkspaceBuild> {
-    let ws_id = v.build.workspace_id;
-    let (w, owner) = blocking(state, move |app| {
-        let w = app.repo().workspace_by_id(ws_id)?.ok_or_else(Error::not_found)?;
-        let owner = app.repo().user_by_id(w.owner_id)?.map(|u| u.username).unwrap_or_default();
-        Ok((w, owner))
-    })
-    .await?;
-    Ok(WorkspaceBuild::of(&v, &w, &owner))
+fn build_json(v: &domain::workspaces::builds::BuildView) -> WorkspaceBuild {
+    WorkspaceBuild::of(v, &v.workspace, &v.owner_name)
 }
 
 /// Create workspace build
@@ -228,7 +221,7 @@ pub async fn create_build(state: web::Data<State>, actor: Authed, id: Path<Strin
         rich_parameter_values: b.rich_parameter_values.into_iter().map(|p| (p.name, p.value)).collect(),
     };
     let v = blocking(&state, move |app| app.create_build(&actor.0, &id, req)).await?;
-    Ok(HttpResponse::Created().json(build_json(&state, v).await?))
+    Ok(HttpResponse::Created().json(build_json(&v)))
 }
 
 /// Get workspace builds by workspace ID
@@ -252,11 +245,7 @@ pub async fn create_build(state: web::Data<State>, actor: Authed, id: Path<Strin
 pub async fn list_builds(state: web::Data<State>, actor: Authed, id: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let page = query::page(&query::pairs(&req))?;
     let list = blocking(&state, move |app| app.workspace_builds(&actor.0, &id, page)).await?;
-    let mut out = Vec::with_capacity(list.len());
-    for v in list {
-        out.push(build_json(&state, v).await?);
-    }
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(list.iter().map(build_json).collect::<Vec<_>>()))
 }
 
 /// Get workspace build
@@ -275,7 +264,7 @@ pub async fn list_builds(state: web::Data<State>, actor: Authed, id: Path<String
 #[get("/api/v2/workspacebuilds/{workspacebuild}")]
 pub async fn get_build(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
     let v = blocking(&state, move |app| app.get_build(&actor.0, &id)).await?;
-    Ok(HttpResponse::Ok().json(build_json(&state, v).await?))
+    Ok(HttpResponse::Ok().json(build_json(&v)))
 }
 
 /// Get workspace build logs
