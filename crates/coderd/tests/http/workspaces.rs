@@ -218,9 +218,18 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     let r = srv.post("/api/v2/users/me/workspaces").token(&member).json(json!({"template_version_id": tfid, "name": "early"})).send();
     r.expect_error(406);
 
-    // Others do not see the member's workspace; the owner does.
+    // Others do not see the member's workspace, its builds, agents or parameters; the owner does.
     let (other, _) = srv.create_user(&owner, "dev2");
     srv.get(&format!("/api/v2/workspaces/{ws}")).token(&other).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspaces/{ws}/builds")).token(&other).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspacebuilds/{build_id}")).token(&other).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspaceagents/{agent_id}")).token(&other).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspaces/{ws}/external-agent/ext/credentials")).token(&other).send().expect_error(404);
+    srv.post(&format!("/api/v2/workspaces/{ws}/builds")).token(&other).json(json!({"transition": "stop"})).send().expect_error(404);
+    let r = srv.get(&format!("/api/v2/users/dev1/autofill-parameters?template_id={template}")).token(&other).send();
+    assert!(r.status == 403 || r.status == 404, "{}", r.body);
+    let owners_view = srv.get(&format!("/api/v2/users/dev1/autofill-parameters?template_id={template}")).token(&owner).send();
+    assert_eq!(owners_view.status, 200, "{}", owners_view.body);
     let listed = srv.get("/api/v2/workspaces").token(&other).send();
     assert_eq!(listed.json["count"], 0);
     let all = srv.get("/api/v2/workspaces?q=owner:dev1").token(&owner).send();
@@ -392,6 +401,7 @@ dual_test!(an_agent_connects_and_reports_sessions, |srv| {
     assert_eq!(count(&format!("connected_before:\"{hour_ago}\"")), 0);
     assert_eq!(count("organization:coder"), 1);
     assert_eq!(count("username:owner"), 0);
+    assert_eq!(count("user_email:owner@example.com"), 0);
     for bad in ["free text", "type:", "type:telnet", "status:maybe", "workspace_id:nope", "connected_after:yesterday", "colour:red"] {
         let r = srv
             .get(&format!("/api/v2/connectionlog?q={}", url::form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>()))
@@ -415,4 +425,20 @@ dual_test!(connection_logs_need_the_license, |srv| {
     let r = srv.get("/api/v2/connectionlog").token(&owner).send();
     r.expect_error(403);
     assert_eq!(r.json["message"], "Connection Log is a Premium feature. Contact sales!");
+});
+
+dual_test!(external_agents_need_the_license, |srv| {
+    let (owner, _, _) = srv.setup_owner_unlicensed();
+    let (template, _) = template(srv, &owner);
+    let r = srv.post("/api/v2/users/me/workspaces").token(&owner).json(json!({"template_id": template, "name": "ext"})).send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    let ws = r.json["id"].as_str().unwrap().to_string();
+    // Without template_rbac there is no quota: the costly build runs.
+    let w = settled(srv, &owner, &ws);
+    assert_eq!(w["latest_build"]["status"], "running", "{w}");
+    let q = srv.get("/api/v2/organizations/default/members/me/workspace-quota").token(&owner).send();
+    assert_eq!(q.json, json!({"credits_consumed": 5, "budget": -1}), "{}", q.body);
+    let r = srv.get(&format!("/api/v2/workspaces/{ws}/external-agent/ext/credentials")).token(&owner).send();
+    r.expect_error(403);
+    assert_eq!(r.json["message"], "Workspace External Agent is a Premium feature. Contact sales!");
 });
