@@ -105,7 +105,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="coderd-bench-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    args = [BIN, "server", "--http-address", f"127.0.0.1:{port}", "--log-level", "warn"]
+    args = [BIN, "server", "--http-address", f"127.0.0.1:{port}", "--log-level", "warn", "--dangerous-disable-rate-limits"]
     if BACKEND == "postgres":
         host, pgport = os.environ["BENCH_PG_HOST"], os.environ["BENCH_PG_PORT"]
         db = f"bench_{int(time.time())}"

@@ -241,6 +241,15 @@ pub struct ServerArgs {
     #[arg(long = "agent-binaries-dir", env = "CODER_AGENT_BINARIES_DIR")]
     pub agent_binaries_dir: Option<std::path::PathBuf>,
 
+    /// Requests a minute each user (or anonymous IP) may make to each API endpoint; -1 (or 0)
+    /// turns the limit off.
+    #[arg(long = "rate-limit-api", env = "CODER_RATE_LIMIT_API", default_value_t = 512, allow_hyphen_values = true)]
+    pub rate_limit_api: i64,
+
+    /// Turns every rate limit off, logins' included (for load tests).
+    #[arg(long = "dangerous-disable-rate-limits", env = "CODER_DANGEROUS_DISABLE_RATE_LIMITS")]
+    pub dangerous_disable_rate_limits: bool,
+
     /// OIDC login: the client id at the provider (OIDC is on when it is set).
     #[arg(long, env = "CODER_OIDC_CLIENT_ID", default_value = "")]
     pub oidc_client_id: String,

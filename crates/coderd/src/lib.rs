@@ -172,7 +172,9 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     transport::provisionerd::builtin::spawn(app.clone(), jobs.clone(), hostname(), args.provisioner_daemons, builtin_types(args)?);
-    let state = web::Data::new(State { app: app.clone(), info, oidc, github, jobs, agent_binaries: args.agent_binaries_dir.clone() });
+    let rate_limits = transport::ratelimit::RateLimits::new(args.rate_limit_api, args.dangerous_disable_rate_limits);
+    let state =
+        web::Data::new(State { app: app.clone(), info, oidc, github, jobs, agent_binaries: args.agent_binaries_dir.clone(), rate_limits });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let server = HttpServer::new(move || {
         actix_web::App::new()
@@ -180,6 +182,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .wrap(ErrorHandlers::new().default_handler(transport::error::envelope_errors))
             .wrap(from_fn(transport::middleware::entitlement_warnings))
             .wrap(from_fn(transport::middleware::resource_metadata_challenge))
+            .wrap(from_fn(transport::ratelimit::rate_limit))
             .wrap(from_fn(transport::middleware::request_log))
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))

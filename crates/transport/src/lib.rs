@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod provisionerd;
 pub mod query;
+pub mod ratelimit;
 pub mod routes;
 pub mod state;
 

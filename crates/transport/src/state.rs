@@ -31,6 +31,8 @@ pub struct State {
     pub github: Option<std::sync::Arc<crate::externallogin::github::GithubProvider>>,
     /// Where agent binaries are served from (`CODER_AGENT_BINARIES_DIR`), if anywhere.
     pub agent_binaries: Option<std::path::PathBuf>,
+    /// The API and login rate limits.
+    pub rate_limits: crate::ratelimit::RateLimits,
     /// Wakes daemons waiting for work when a job is queued.
     pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }

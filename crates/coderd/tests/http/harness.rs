@@ -36,6 +36,10 @@ pub struct TestServer {
 pub fn server_args(extra: &[&str]) -> ServerArgs {
     let mut argv =
         vec!["coderd", "server", "--http-address", "127.0.0.1:0", "--postgres-conn-max-open", "4", "--shutdown-grace-period", "1s"];
+    // Tests make many requests quickly; the rate limit tests ask for their limits.
+    if !extra.iter().any(|a| a.starts_with("--rate-limit-api")) {
+        argv.push("--dangerous-disable-rate-limits");
+    }
     argv.extend_from_slice(extra);
     match Cli::try_parse_from(argv).expect("test flags parse").command {
         Command::Server(a) => a,

@@ -20,6 +20,7 @@ mod personal;
 mod plans;
 mod provisioners;
 mod proxies;
+mod ratelimit;
 mod readme;
 mod scim;
 mod spec;
