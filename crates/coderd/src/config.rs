@@ -250,6 +250,14 @@ pub struct ServerArgs {
     #[arg(long = "dangerous-disable-rate-limits", env = "CODER_DANGEROUS_DISABLE_RATE_LIMITS")]
     pub dangerous_disable_rate_limits: bool,
 
+    /// Serves Prometheus metrics at `/metrics` on `--prometheus-address`.
+    #[arg(long = "prometheus-enable", env = "CODER_PROMETHEUS_ENABLE")]
+    pub prometheus_enable: bool,
+
+    /// Where Prometheus metrics are served when enabled.
+    #[arg(long = "prometheus-address", env = "CODER_PROMETHEUS_ADDRESS", default_value = "127.0.0.1:2112")]
+    pub prometheus_address: SocketAddr,
+
     /// OIDC login: the client id at the provider (OIDC is on when it is set).
     #[arg(long, env = "CODER_OIDC_CLIENT_ID", default_value = "")]
     pub oidc_client_id: String,

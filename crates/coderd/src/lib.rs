@@ -145,6 +145,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let github = externallogin::github_provider(args, &access_url).map(Arc::new);
     let repo = open_store(&args.database)?;
     let feed = repo.feed().clone();
+    let pool = repo.pool();
     let app = App::new(Arc::new(repo), settings);
     feed.subscribe(app.auth_cache.clone());
     let wakeups = Arc::new(background::Wakeups::default());
@@ -176,14 +177,50 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let state =
         web::Data::new(State { app: app.clone(), info, oidc, github, jobs, agent_binaries: args.agent_binaries_dir.clone(), rate_limits });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+    let metrics = if args.prometheus_enable {
+        let gauge: Option<transport::metrics::PoolGauge> = pool.map(|p| {
+            let f: transport::metrics::PoolGauge = Arc::new(move || {
+                let s = p.state();
+                (s.connections, s.idle_connections, p.max_size())
+            });
+            f
+        });
+        let m = Arc::new(transport::metrics::Metrics::new(gauge).map_err(|e| format!("cannot register metrics: {e}"))?);
+        let listener = std::net::TcpListener::bind(args.prometheus_address)
+            .map_err(|e| format!("cannot listen on {} for metrics: {e}", args.prometheus_address))?;
+        let (m2, app2) = (m.clone(), app.clone());
+        let metrics_server = HttpServer::new(move || {
+            let (m, a) = (m2.clone(), app2.clone());
+            actix_web::App::new().route(
+                "/metrics",
+                web::get().to(move || {
+                    let (m, a) = (m.clone(), a.clone());
+                    async move { actix_web::HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(m.render(&a)) }
+                }),
+            )
+        })
+        .workers(1)
+        .listen(listener)
+        .map_err(|e| format!("cannot serve metrics: {e}"))?
+        .run();
+        actix_web::rt::spawn(metrics_server);
+        Some(web::Data::new(m))
+    } else {
+        None
+    };
     let server = HttpServer::new(move || {
-        actix_web::App::new()
-            .app_data(state.clone())
+        let app = actix_web::App::new();
+        let app = match &metrics {
+            Some(m) => app.app_data(m.clone()),
+            None => app,
+        };
+        app.app_data(state.clone())
             .wrap(ErrorHandlers::new().default_handler(transport::error::envelope_errors))
             .wrap(from_fn(transport::middleware::entitlement_warnings))
             .wrap(from_fn(transport::middleware::resource_metadata_challenge))
             .wrap(from_fn(transport::ratelimit::rate_limit))
             .wrap(from_fn(transport::middleware::request_log))
+            .wrap(from_fn(transport::metrics::observe))
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))
     })

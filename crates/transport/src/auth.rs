@@ -59,6 +59,7 @@ impl FromRequest for Authed {
         let req = req.clone();
         Box::pin(async move {
             let actor = authenticate(token, state).await?;
+            req.extensions_mut().insert(AuthedUser(actor.0.user.id));
             if rbac::authorize(&actor.0.subject, rbac::action::READ, &rbac::Object::of(rbac::resource::DEPLOYMENT_CONFIG)) {
                 req.extensions_mut().insert(SeesEntitlementWarnings);
             }
@@ -66,6 +67,10 @@ impl FromRequest for Authed {
         })
     }
 }
+
+/// The user a request authenticated as, for the access log.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthedUser(pub uuid::Uuid);
 
 /// The caller when the request carries a valid session, else `None` (a missing, malformed or
 /// revoked token alike), for endpoints that word their own refusal.

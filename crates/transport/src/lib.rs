@@ -11,6 +11,7 @@ pub mod error;
 pub mod externallogin;
 pub mod gate;
 pub mod html;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod provisionerd;

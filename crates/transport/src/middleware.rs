@@ -12,7 +12,8 @@ use actix_web::HttpMessage;
 pub const REQUEST_ID: &str = "x-request-id";
 
 /// Tags each request with an id (the client's `X-Request-Id` if it sent a sane one), returns it
-/// in the response, and logs method, path, status and duration once the response is ready.
+/// in the response, and logs method, path, route template, user, status and duration once the
+/// response is ready.
 pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = req
         .headers()
@@ -23,17 +24,19 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let method = req.method().clone();
     let path = req.path().to_string();
+    let route = req.match_pattern().unwrap_or_default();
     let start = Instant::now();
     let mut res = next.call(req).await?;
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(HeaderName::from_static(REQUEST_ID), v);
     }
+    let user_id = res.request().extensions().get::<crate::auth::AuthedUser>().map(|u| u.0.to_string()).unwrap_or_default();
     let status = res.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     if status >= 500 {
-        tracing::error!(request_id = %id, %method, %path, status, ms, "request");
+        tracing::error!(request_id = %id, %method, %path, %route, %user_id, status, ms, "request");
     } else {
-        tracing::info!(request_id = %id, %method, %path, status, ms, "request");
+        tracing::info!(request_id = %id, %method, %path, %route, %user_id, status, ms, "request");
     }
     Ok(res)
 }

@@ -12,6 +12,7 @@ mod foundation;
 mod groups;
 mod keys;
 mod licensing;
+mod metrics;
 mod oauth2;
 mod oauth2_clients;
 mod oauth2_protocol;

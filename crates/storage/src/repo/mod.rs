@@ -70,6 +70,14 @@ impl DbRepo<'static> {
         Self { src: Source::Pool(pool), feed: Arc::new(Feed::new()), sqlite_writer, backend }
     }
 
+    /// The connection pool, for its gauges (`None` inside a transaction).
+    pub fn pool(&self) -> Option<DbPool> {
+        match &self.src {
+            Source::Pool(p) => Some(p.clone()),
+            Source::Tx(_) => None,
+        }
+    }
+
     /// The feed of committed changes this store publishes; subscribe caches to it.
     pub fn feed(&self) -> &Arc<Feed> {
         &self.feed
