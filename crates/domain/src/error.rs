@@ -27,6 +27,8 @@ pub enum ErrorKind {
     TooEarly,
     /// Something failed on our side; the client cannot fix it (500).
     Internal,
+    /// A dependency (the database) is unreachable; retrying later may work (503).
+    Unavailable,
 }
 
 /// A field-level complaint, shown by Coder's UI next to the form field it names.

@@ -94,7 +94,9 @@ pub fn open_pool(url: &str, size: u32) -> Result<DbPool, String> {
     Pool::builder()
         .max_size(size.max(1))
         .min_idle(Some(size.clamp(1, 2)))
-        .connection_timeout(std::time::Duration::from_secs(30))
+        // A request waits at most this long for a connection; past it the database counts as
+        // unavailable (503) rather than the request hanging.
+        .connection_timeout(std::time::Duration::from_secs(5))
         .connection_customizer(Box::new(SessionSetup))
         .build(manager)
         .map_err(|e| format!("cannot connect to the database: {e}"))

@@ -88,6 +88,7 @@ impl From<crate::Error> for ScimError {
             K::TooLarge => 413,
             K::TooEarly => 425,
             K::Internal => 500,
+            K::Unavailable => 503,
         };
         let scim_type = match e.kind {
             K::BadRequest => Some("invalidValue"),

@@ -92,8 +92,16 @@ fn db_err(e: DieselError) -> Error {
             Error::conflict("A resource with these values already exists.").with_detail(info.message().to_string())
         }
         DieselError::NotFound => Error::not_found(),
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
+            Error::new(domain::ErrorKind::Unavailable, "The database is unavailable.").with_detail(info.message().to_string())
+        }
         other => Error::internal("Internal error.", format!("database: {other}")),
     }
+}
+
+/// No connection could be had from the pool in time: the database is down or saturated.
+fn unavailable(e: diesel::r2d2::PoolError) -> Error {
+    Error::new(domain::ErrorKind::Unavailable, "The database is unavailable.").with_detail(format!("database pool: {e}"))
 }
 
 fn like_pattern(s: &str) -> String {
@@ -124,7 +132,7 @@ impl DbRepo<'_> {
     fn with<R>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<R>) -> Result<R> {
         match &self.src {
             Source::Pool(pool) => {
-                let mut conn = pool.get().map_err(|e| Error::internal("Internal error.", format!("database pool: {e}")))?;
+                let mut conn = pool.get().map_err(unavailable)?;
                 f(&mut conn).map_err(db_err)
             }
             Source::Tx(tx) => {
@@ -174,7 +182,7 @@ impl Repo for DbRepo<'_> {
             Source::Pool(pool) => pool,
         };
         let _writer = self.sqlite_writer.as_ref().map(|w| w.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut conn = pool.get().map_err(|e| Error::internal("Internal error.", format!("database pool: {e}")))?;
+        let mut conn = pool.get().map_err(unavailable)?;
         let begin = match &*conn {
             DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
             DbConn::Pg(_) => "BEGIN",
