@@ -218,6 +218,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .wrap(ErrorHandlers::new().default_handler(transport::error::envelope_errors))
             .wrap(from_fn(transport::middleware::entitlement_warnings))
             .wrap(from_fn(transport::middleware::resource_metadata_challenge))
+            .wrap(from_fn(transport::csrf::csrf))
             .wrap(from_fn(transport::ratelimit::rate_limit))
             .wrap(from_fn(transport::middleware::request_log))
             .wrap(from_fn(transport::metrics::observe))

@@ -5,6 +5,7 @@
 
 pub mod agentapi;
 pub mod auth;
+pub mod csrf;
 pub mod de;
 pub mod dto;
 pub mod error;

@@ -6,6 +6,7 @@ mod idpsync;
 mod pg;
 
 mod concurrency;
+mod csrf;
 mod deployment;
 mod externallogin;
 mod foundation;
