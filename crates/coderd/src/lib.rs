@@ -230,6 +230,12 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     // only queue on the pool, costing memory and context switches; so the pool bounds them.
     .worker_max_blocking_threads((args.database.pool_size as usize).div_ceil(workers).max(2))
     .shutdown_timeout(args.shutdown_grace_period.as_secs())
+    // Slow clients cannot hold a worker: the request head must arrive within this time (else
+    // 408), idle keep-alive connections close, and so do connections that linger after a
+    // response.
+    .client_request_timeout(std::time::Duration::from_secs(10))
+    .keep_alive(std::time::Duration::from_secs(60))
+    .client_disconnect_timeout(std::time::Duration::from_secs(5))
     .listen(listener)
     .map_err(|e| format!("cannot serve on {addr}: {e}"))?
     .run();

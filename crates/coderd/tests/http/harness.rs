@@ -81,6 +81,25 @@ impl TestServer {
         Some(srv)
     }
 
+    /// Starts a server on a PostgreSQL database reached at `url` (a test database `pg_name`,
+    /// dropped afterwards), for tests that put something between the server and the database.
+    pub fn start_postgres_at(url: String, pg_name: String, extra: &[&str]) -> TestServer {
+        let mut args = server_args(extra);
+        args.database.postgres_url = Some(url);
+        let mut srv = Self {
+            addr: "0.0.0.0:0".parse().unwrap(),
+            db: Db::Postgres,
+            args,
+            handle: None,
+            thread: None,
+            sqlite_dir: None,
+            pg_name: Some(pg_name),
+            agent: agent(),
+        };
+        srv.boot();
+        srv
+    }
+
     /// A second server on the same database, as another replica of the deployment would be.
     pub fn replica(&self) -> TestServer {
         let mut srv = TestServer {

@@ -14,16 +14,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Health check
 ///
-/// Liveness probe: answers a plain `OK`, as Coder does.
+/// Liveness probe: answers a plain `OK`, as Coder does, once a small read of the database
+/// succeeds; while the database is unreachable it answers 503.
 #[utoipa::path(
     operation_id = "health-check",
     security(()),
     tag = "General",
-    responses((status = 200, description = "The server is up", body = String, content_type = "text/plain", example = json!("OK"))),
+    responses(
+        (status = 200, description = "The server is up", body = String, content_type = "text/plain", example = json!("OK")),
+        (status = 503, description = "The database is unreachable", body = String, content_type = "text/plain", example = json!("database unavailable")),
+    ),
 )]
 #[get("/healthz")]
-pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")
+pub async fn healthz(state: web::Data<State>) -> HttpResponse {
+    let probe = crate::state::blocking_raw(&state, |app| app.repo().get_site_config("deployment_id").map(|_| ())).await;
+    match probe {
+        Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK"),
+        Ok(Err(e)) | Err(crate::error::ApiError(e)) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("database unavailable: {}", e.message)),
+    }
 }
 
 /// Build info
