@@ -258,6 +258,11 @@ pub struct ServerArgs {
     #[arg(long = "prometheus-address", env = "CODER_PROMETHEUS_ADDRESS", default_value = "127.0.0.1:2112")]
     pub prometheus_address: SocketAddr,
 
+    /// How long a request may take to be handled, reading its body included; past it the
+    /// answer is 408 (a client trickling its body cannot hold the request open).
+    #[arg(long = "http-request-timeout", env = "CODER_HTTP_REQUEST_TIMEOUT", default_value = "5m", value_parser = duration::parse)]
+    pub http_request_timeout: Duration,
+
     /// OIDC login: the client id at the provider (OIDC is on when it is set).
     #[arg(long, env = "CODER_OIDC_CLIENT_ID", default_value = "")]
     pub oidc_client_id: String,

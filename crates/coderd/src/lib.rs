@@ -174,8 +174,16 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     transport::provisionerd::builtin::spawn(app.clone(), jobs.clone(), hostname(), args.provisioner_daemons, builtin_types(args)?);
     let rate_limits = transport::ratelimit::RateLimits::new(args.rate_limit_api, args.dangerous_disable_rate_limits);
-    let state =
-        web::Data::new(State { app: app.clone(), info, oidc, github, jobs, agent_binaries: args.agent_binaries_dir.clone(), rate_limits });
+    let state = web::Data::new(State {
+        app: app.clone(),
+        info,
+        oidc,
+        github,
+        jobs,
+        agent_binaries: args.agent_binaries_dir.clone(),
+        rate_limits,
+        request_timeout: args.http_request_timeout,
+    });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let metrics = if args.prometheus_enable {
         let gauge: Option<transport::metrics::PoolGauge> = pool.map(|p| {
@@ -218,6 +226,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .wrap(ErrorHandlers::new().default_handler(transport::error::envelope_errors))
             .wrap(from_fn(transport::middleware::entitlement_warnings))
             .wrap(from_fn(transport::middleware::resource_metadata_challenge))
+            .wrap(from_fn(transport::middleware::deadline))
             .wrap(from_fn(transport::csrf::csrf))
             .wrap(from_fn(transport::ratelimit::rate_limit))
             .wrap(from_fn(transport::middleware::request_log))

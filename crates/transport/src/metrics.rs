@@ -1,6 +1,7 @@
 //! Prometheus metrics with Coder's names: requests processed (by status, method and route
-//! template), request latencies, requests in flight, the license's user counts, and the
-//! database pool's connections. Served on their own address (`CODER_PROMETHEUS_ADDRESS`) when
+//! template), request latencies, requests in flight, the license's user counts (Coder's
+//! `coderd_license_*` gauges), and the database pool (the names of Go's `sql.DBStats` collector,
+//! which Coder exports). Served on their own address (`CODER_PROMETHEUS_ADDRESS`) when
 //! `CODER_PROMETHEUS_ENABLE` is set.
 
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 /// Reports the database pool: (open connections, idle connections, the most allowed).
 pub type PoolGauge = Arc<dyn Fn() -> (u32, u32, u32) + Send + Sync>;
@@ -21,8 +22,10 @@ pub struct Metrics {
     requests: IntCounterVec,
     latencies: HistogramVec,
     concurrent: IntGauge,
-    license: IntGaugeVec,
-    pool: IntGaugeVec,
+    license_active: IntGauge,
+    license_limit: IntGauge,
+    license_enabled: IntGauge,
+    pool: [IntGauge; 4],
     pool_state: Option<PoolGauge>,
 }
 
@@ -48,36 +51,39 @@ impl Metrics {
         )?;
         let concurrent =
             IntGauge::with_opts(Opts::new("api_concurrent_requests", "The number of concurrent API requests.").namespace("coderd"))?;
-        let license = IntGaugeVec::new(
-            Opts::new("license", "License user counts: active_users, limit_users, user_limit_enabled.").namespace("coderd"),
-            &["kind"],
-        )?;
-        let pool = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Database pool connections by state (open, idle, in_use, max).").namespace("coderd"),
-            &["state"],
-        )?;
+        let gauge = |name: &str, help: &str| IntGauge::with_opts(Opts::new(name, help));
+        let license_active = gauge("coderd_license_active_users", "The number of active users.")?;
+        let license_limit = gauge("coderd_license_limit_users", "The user seats limit based on the active Coder license.")?;
+        let license_enabled = gauge("coderd_license_user_limit_enabled", "Returns 1 if the current license enforces the user limit.")?;
+        let pool = [
+            gauge("go_sql_open_connections", "The number of established connections both in use and idle.")?,
+            gauge("go_sql_idle_connections", "The number of idle connections.")?,
+            gauge("go_sql_in_use_connections", "The number of connections currently in use.")?,
+            gauge("go_sql_max_open_connections", "Maximum number of open connections to the database.")?,
+        ];
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latencies.clone()))?;
         registry.register(Box::new(concurrent.clone()))?;
-        registry.register(Box::new(license.clone()))?;
-        registry.register(Box::new(pool.clone()))?;
-        Ok(Self { registry, requests, latencies, concurrent, license, pool, pool_state })
+        for g in [&license_active, &license_limit, &license_enabled].into_iter().chain(pool.iter()) {
+            registry.register(Box::new(g.clone()))?;
+        }
+        Ok(Self { registry, requests, latencies, concurrent, license_active, license_limit, license_enabled, pool, pool_state })
     }
 
     /// The exposition text, with the gauges that are read at scrape time brought up to date.
     pub fn render(&self, app: &domain::app::App) -> String {
         let users = app.entitlements().features.get(&domain::licensing::Feature::UserLimit).cloned();
         if let Some(u) = users {
-            self.license.with_label_values(&["active_users"]).set(u.actual.unwrap_or(0));
-            self.license.with_label_values(&["limit_users"]).set(u.limit.unwrap_or(0));
-            self.license.with_label_values(&["user_limit_enabled"]).set(i64::from(u.enabled));
+            self.license_active.set(u.actual.unwrap_or(0));
+            self.license_limit.set(u.limit.unwrap_or(0));
+            self.license_enabled.set(i64::from(u.enabled));
         }
         if let Some(state) = &self.pool_state {
             let (open, idle, max) = state();
-            self.pool.with_label_values(&["open"]).set(i64::from(open));
-            self.pool.with_label_values(&["idle"]).set(i64::from(idle));
-            self.pool.with_label_values(&["in_use"]).set(i64::from(open.saturating_sub(idle)));
-            self.pool.with_label_values(&["max"]).set(i64::from(max));
+            self.pool[0].set(i64::from(open));
+            self.pool[1].set(i64::from(idle));
+            self.pool[2].set(i64::from(open.saturating_sub(idle)));
+            self.pool[3].set(i64::from(max));
         }
         let mut out = Vec::new();
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);

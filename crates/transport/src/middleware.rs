@@ -85,3 +85,26 @@ pub async fn resource_metadata_challenge(
     }
     Ok(res)
 }
+
+/// Gives every request a deadline for its handling (reading its body included), so a client
+/// that sends its body a byte at a time cannot hold the request open; past it the answer is
+/// 408. A WebSocket upgrade is answered at once, so its session is not bounded by it.
+pub async fn deadline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let limit = req.app_data::<actix_web::web::Data<crate::state::State>>().map(|s| s.request_timeout);
+    let Some(limit) = limit else { return next.call(req).await.map(|r| r.map_into_boxed_body()) };
+    match tokio::time::timeout(limit, next.call(req)).await {
+        Ok(res) => res.map(|r| r.map_into_boxed_body()),
+        Err(_) => {
+            let body = crate::error::Response {
+                message: "Request timed out.".into(),
+                detail: format!("the request was not handled within {limit:?}"),
+                validations: Vec::new(),
+            };
+            Err(actix_web::error::InternalError::from_response("request timed out", actix_web::HttpResponse::RequestTimeout().json(body))
+                .into())
+        }
+    }
+}

@@ -31,6 +31,8 @@ pub struct State {
     pub github: Option<std::sync::Arc<crate::externallogin::github::GithubProvider>>,
     /// Where agent binaries are served from (`CODER_AGENT_BINARIES_DIR`), if anywhere.
     pub agent_binaries: Option<std::path::PathBuf>,
+    /// How long a request may take to be handled, its body included.
+    pub request_timeout: std::time::Duration,
     /// The API and login rate limits.
     pub rate_limits: crate::ratelimit::RateLimits,
     /// Wakes daemons waiting for work when a job is queued.

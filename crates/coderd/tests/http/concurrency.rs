@@ -124,3 +124,28 @@ dual_test!(racing_first_users, |srv| {
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
 });
+
+dual_test!(a_hundred_racing_creates_of_one_name, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let srv: &crate::harness::TestServer = srv;
+    let race = |path: &str, body: &(dyn Fn(usize) -> serde_json::Value + Sync)| {
+        let statuses = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for i in 0..100 {
+                let (owner, statuses) = (owner.clone(), &statuses);
+                s.spawn(move || {
+                    let r = srv.post(path).token(&owner).json(body(i)).send();
+                    statuses.lock().unwrap().push(r.status);
+                });
+            }
+        });
+        let statuses = statuses.into_inner().unwrap();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{path}: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 99, "{path}: {statuses:?}");
+    };
+    race(
+        "/api/v2/users",
+        &|i| json!({"email": format!("hundred{i}@example.com"), "username": "hundred", "login_type": "none", "organization_ids": ["00000000-0000-0000-0000-000000000000"]}),
+    );
+    race("/api/v2/organizations/default/groups", &|_| json!({"name": "hundred"}));
+});

@@ -6,6 +6,7 @@ mod idpsync;
 mod pg;
 
 mod concurrency;
+mod crash;
 mod csrf;
 mod deployment;
 mod externallogin;

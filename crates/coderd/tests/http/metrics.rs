@@ -32,8 +32,11 @@ fn metrics_serve_coders_names(db: Db) {
     for name in [
         "coderd_api_request_latencies_seconds_bucket",
         "coderd_api_concurrent_requests",
-        "coderd_license{kind=\"active_users\"}",
-        "coderd_db_pool_connections{state=\"open\"}",
+        "coderd_license_active_users",
+        "coderd_license_limit_users",
+        "coderd_license_user_limit_enabled",
+        "go_sql_open_connections",
+        "go_sql_max_open_connections",
     ] {
         assert!(text.contains(name), "{name} missing:\n{text}");
     }
