@@ -15,6 +15,7 @@ mod groups;
 mod keys;
 mod licensing;
 mod limits;
+mod logs;
 mod metrics;
 mod oauth2;
 mod oauth2_clients;
