@@ -561,6 +561,10 @@ pub trait OAuth2Store {
     /// Revokes grants with every token and access token they issued: the given grants, or
     /// every grant of `(user, app)`.
     fn revoke_oauth2_grants(&self, which: GrantSelector) -> Result<()>;
+    /// Inside a transaction, holds a grant's row until it ends (PostgreSQL; SQLite transactions
+    /// hold the write lock), so a refresh and a revocation of one grant cannot interleave;
+    /// `false` when the grant is gone.
+    fn lock_oauth2_grant(&self, id: Uuid) -> Result<bool>;
     /// Forgets what expired before `now`: codes, refresh tokens (spent ones were kept only to
     /// detect reuse), and the grants left without any refresh token.
     fn purge_expired_oauth2(&self, now: OffsetDateTime) -> Result<()>;

@@ -106,11 +106,11 @@ impl App {
         let given = single(params, "redirect_uri").map_err(|d| AuthorizeError::page("Invalid redirect URI", d))?;
         let registered = app.registered_redirect_uris();
         let redirect_uri = match given {
-            Some(uri) if registered.iter().any(|r| r == uri) => uri.to_string(),
+            Some(uri) if registered.iter().any(|r| super::uris::redirect_matches(r, uri)) => uri.to_string(),
             Some(uri) => {
                 return Err(AuthorizeError::page(
                     "Invalid redirect URI",
-                    format!("The redirect URI {uri:?} is not registered for this application; it must match a registered one exactly."),
+                    format!("The redirect URI {uri:?} is not registered for this application; it must match a registered one exactly (any port, for http on a loopback IP)."),
                 ))
             }
             None if registered.len() == 1 => registered[0].clone(),

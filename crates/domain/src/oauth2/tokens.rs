@@ -249,11 +249,16 @@ impl App {
         }
         self.check_user_active(grant.user_id)?;
         let issued = in_transaction(self.repo(), |tx| {
-            if !tx.spend_oauth2_refresh_token(token.id, clock::now())? {
-                return Ok(None);
+            // A revocation of the grant that commits first wins; one that comes later revokes
+            // what this refresh mints.
+            if !tx.lock_oauth2_grant(grant.id)? {
+                return Ok(Err(invalid()));
             }
-            self.issue_tokens(tx, &grant, &scopes).map(Some)
-        })?;
+            if !tx.spend_oauth2_refresh_token(token.id, clock::now())? {
+                return Ok(Ok(None));
+            }
+            self.issue_tokens(tx, &grant, &scopes).map(|t| Ok(Some(t)))
+        })??;
         match issued {
             Some(tokens) => Ok(tokens),
             None => {

@@ -52,6 +52,29 @@ pub fn check_redirect_uri(raw: &str, public: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a redirect URI a client presents matches a registered one: exactly, or, for `http`
+/// on a loopback IP literal, with any port (RFC 8252 §7.3: native apps listen on a port the OS
+/// picks at the time of the request).
+pub fn redirect_matches(registered: &str, given: &str) -> bool {
+    if registered == given {
+        return true;
+    }
+    let (Ok(r), Ok(g)) = (Url::parse(registered), Url::parse(given)) else { return false };
+    let loopback_ip = |u: &Url| {
+        matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+            || matches!(u.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
+    };
+    r.scheme() == "http"
+        && g.scheme() == "http"
+        && loopback_ip(&r)
+        && r.host() == g.host()
+        && r.path() == g.path()
+        && r.query() == g.query()
+        && r.username() == g.username()
+        && r.password() == g.password()
+        && g.fragment().is_none()
+}
+
 /// Checks a metadata URI (`client_uri`, `logo_uri`, ...): absolute `http` or `https`.
 pub fn check_http_uri(raw: &str) -> Result<(), String> {
     match Url::parse(raw) {
@@ -107,6 +130,15 @@ pub fn with_params(redirect_uri: &str, params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_redirects_ignore_the_port() {
+        assert!(redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:51234/cb"));
+        assert!(redirect_matches("http://[::1]:80/cb", "http://[::1]:9/cb"));
+        assert!(!redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:51234/other"));
+        assert!(!redirect_matches("https://app.example/cb", "https://app.example:8443/cb"));
+        assert!(!redirect_matches("http://localhost/cb", "http://localhost:9/cb"));
+    }
 
     #[test]
     fn redirect_uris() {

@@ -11,6 +11,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::DbRepo;
+use crate::conn::DbConn;
 use crate::rows::*;
 use crate::schema::*;
 
@@ -516,6 +517,11 @@ impl OAuth2Store for DbRepo<'_> {
                     .load(c)
             })?,
         };
+        // Lock the grants first: a refresh holds the same lock while it mints tokens, so it
+        // either finishes before (and its tokens are revoked here) or sees the grant gone.
+        for id in &ids {
+            self.lock_grant_row(id)?;
+        }
         self.revoke_access_tokens(&ids)?;
         if let GrantSelector::UserApp { user, app } = which {
             self.with(|c| {
@@ -531,6 +537,10 @@ impl OAuth2Store for DbRepo<'_> {
         self.with(|c| {
             diesel::delete(oauth2_provider_app_grants::table.filter(oauth2_provider_app_grants::id.eq_any(&ids))).execute(c).map(|_| ())
         })
+    }
+
+    fn lock_oauth2_grant(&self, id: Uuid) -> Result<bool> {
+        self.lock_grant_row(&id.to_string())
     }
 
     fn purge_expired_oauth2(&self, now: OffsetDateTime) -> Result<()> {
@@ -551,5 +561,27 @@ impl OAuth2Store for DbRepo<'_> {
             let tokens = oauth2_provider_app_tokens::table.filter(oauth2_provider_app_tokens::grant_id.eq(oauth2_provider_app_grants::id));
             diesel::delete(oauth2_provider_app_grants::table.filter(diesel::dsl::not(diesel::dsl::exists(tokens)))).execute(c).map(|_| ())
         })
+    }
+}
+
+impl DbRepo<'_> {
+    /// `SELECT ... FOR UPDATE` of a grant on PostgreSQL (SQLite's writer lock already serializes);
+    /// whether it exists.
+    fn lock_grant_row(&self, id: &str) -> Result<bool> {
+        #[derive(diesel::QueryableByName)]
+        struct Found {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            #[allow(dead_code)]
+            id: String,
+        }
+        let found: Vec<Found> = self.with(|c| match c {
+            DbConn::Pg(pg) => diesel::sql_query("SELECT id FROM oauth2_provider_app_grants WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::Text, _>(id)
+                .load(pg),
+            DbConn::Sqlite(lite) => diesel::sql_query("SELECT id FROM oauth2_provider_app_grants WHERE id = ?")
+                .bind::<diesel::sql_types::Text, _>(id)
+                .load(lite),
+        })?;
+        Ok(!found.is_empty())
     }
 }
