@@ -244,6 +244,16 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
     let keyed = srv.get("/api/v2/organizations/default/provisionerkeys/daemons").token(&owner).send();
     let runners = keyed.json.as_array().unwrap().iter().find(|k| k["key"]["name"] == "runners").unwrap();
     assert_eq!(runners["daemons"].as_array().unwrap().len(), 2);
+    // Deleting the key disconnects its daemons.
+    assert_eq!(srv.delete("/api/v2/organizations/default/provisionerkeys/runners").token(&owner).send().status, 204);
+    rt.block_on(async {
+        let start = std::time::Instant::now();
+        // The test's runtime drives the daemons' connections only while it runs.
+        while !(*a.closed.lock().unwrap() && *b.closed.lock().unwrap()) {
+            assert!(start.elapsed() < Duration::from_secs(20), "daemons of a deleted key stay connected");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
     // Members may not list daemons (they cannot read provisioner jobs).
     let (member, _) = srv.create_user(&owner, "member2");
     srv.get("/api/v2/organizations/default/provisionerdaemons").token(&member).send().expect_error(404);

@@ -35,27 +35,47 @@ pub struct DaemonSession {
 
 type Stream = yamux::Stream;
 
-/// Serves a daemon's yamux session until it ends, heartbeating the daemon meanwhile.
+/// How often a connected daemon is checked to still be registered (its key not deleted).
+const REGISTRATION_CHECK: Duration = Duration::from_secs(5);
+
+/// Serves a daemon's yamux session until it ends, heartbeating the daemon meanwhile; a daemon
+/// whose registration goes away (its key was deleted) is disconnected.
 pub async fn run<S>(socket: S, session: Arc<DaemonSession>)
 where
     S: futures_util::io::AsyncRead + futures_util::io::AsyncWrite + Unpin + 'static,
 {
-    let heartbeat = {
+    let watch = {
         let s = session.clone();
-        actix_web::rt::spawn(async move {
+        async move {
+            let mut last_heartbeat: Option<tokio::time::Instant> = None;
             loop {
                 let (app, id) = (s.app.clone(), s.daemon.id);
-                let _ = actix_web::rt::task::spawn_blocking(move || app.daemon_heartbeat(id)).await;
-                tokio::time::sleep(domain::provisioners::daemons::HEARTBEAT).await;
+                let beat = last_heartbeat.is_none_or(|t| t.elapsed() >= domain::provisioners::daemons::HEARTBEAT);
+                let registered = actix_web::rt::task::spawn_blocking(move || {
+                    if beat {
+                        app.daemon_heartbeat(id)?;
+                    }
+                    app.repo().daemon_by_id(id).map(|d| d.is_some())
+                })
+                .await;
+                if beat {
+                    last_heartbeat = Some(tokio::time::Instant::now());
+                }
+                if matches!(registered, Ok(Ok(false))) {
+                    return;
+                }
+                tokio::time::sleep(REGISTRATION_CHECK).await;
             }
-        })
+        }
     };
     let s = session.clone();
-    drpc::serve_yamux(socket, move |stream| {
+    let serve = drpc::serve_yamux(socket, move |stream| {
         actix_web::rt::spawn(serve_stream(stream, s.clone()));
-    })
-    .await;
-    heartbeat.abort();
+    });
+    tokio::select! {
+        _ = serve => {}
+        _ = watch => tracing::info!(daemon = %session.daemon.name, "provisioner daemon no longer registered; disconnecting"),
+    }
 }
 
 /// Runs `f` on the blocking pool; a failure is the RPC's error text.
