@@ -42,7 +42,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/swagger",
         web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/swagger/")).finish() }),
     );
-    cfg.service(SwaggerUi::new("/swagger/{_:.*}").url("/api/v2/openapi.json", openapi::document()));
+    // The document is rendered once, on first request, and shared by every worker: building it
+    // is the largest allocation the server makes, so it is neither repeated per worker nor paid
+    // at start-up.
+    cfg.route("/api/v2/openapi.json", web::get().to(openapi_json));
+    cfg.service(SwaggerUi::new("/swagger/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v2/openapi.json")));
+}
+
+static OPENAPI_JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+async fn openapi_json() -> HttpResponse {
+    let body: &'static str = OPENAPI_JSON.get_or_init(openapi::document_json);
+    HttpResponse::Ok().content_type("application/json").body(body)
 }
 
 /// Coder decodes any body as JSON whatever its content type (`httpapi.Read`), so this does too;
