@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod apikey;
+pub mod apiversion;
 pub mod app;
 pub mod appearance;
 pub mod auth;

@@ -124,6 +124,11 @@ pub fn dummy_password_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&random_alphanumeric(32)))
 }
 
+/// Lower-case hex of bytes (content hashes).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// SHA-256 of raw bytes (file contents, uploads).
 pub fn hash_secret_bytes(data: &[u8]) -> Vec<u8> {
     use sha2::Digest;

@@ -100,23 +100,9 @@ pub struct ServeRequest {
 /// The provisioner types daemons may run.
 pub const PROVISIONER_TYPES: [&str; 2] = ["terraform", "echo"];
 
-/// Validates a protocol version against [`super::API_VERSION`] as Coder's `apiversion` does.
+/// Validates a protocol version against [`super::API_VERSION`].
 pub fn check_api_version(v: &str) -> std::result::Result<(), String> {
-    let (major, minor) = super::API_VERSION;
-    let invalid = || format!("invalid version string: {v}");
-    let (ma, mi) = v.split_once('.').ok_or_else(invalid)?;
-    let ma: u32 = ma.parse().map_err(|_| invalid())?;
-    let mi: u32 = mi.parse().map_err(|_| invalid())?;
-    if ma > major {
-        return Err(format!("server is at version {major}.{minor}, behind requested major version {v}"));
-    }
-    if ma < major {
-        return Err(format!("version {v} is no longer supported"));
-    }
-    if mi > minor {
-        return Err(format!("server is at version {major}.{minor}, behind requested minor version {v}"));
-    }
-    Ok(())
+    crate::apiversion::check(v, super::API_VERSION)
 }
 
 /// Filters of `GET /organizations/{organization}/provisionerdaemons`.

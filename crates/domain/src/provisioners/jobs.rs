@@ -482,7 +482,7 @@ impl App {
         if hash != declared_hash {
             return Err(job_error("uploaded data does not match its declared hash"));
         }
-        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::secret::hex(&hash);
         if self.repo().file_by_hash(&hex, Uuid::nil())?.is_some() {
             return Ok(());
         }

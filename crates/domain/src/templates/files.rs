@@ -33,7 +33,7 @@ impl App {
             return Err(Error::new(ErrorKind::TooLarge, "Failed to read file from request.").with_detail("http: request body too large"));
         }
         rbac::require(&actor.subject, action::CREATE, &Object::of(resource::FILE).owned_by(actor.user.id))?;
-        let hash = hex(&Sha256::digest(&data));
+        let hash = crate::secret::hex(&Sha256::digest(&data));
         if let Some(existing) = self.repo().file_by_hash(&hash, actor.user.id)? {
             return Ok((existing.id, false));
         }
@@ -67,8 +67,4 @@ impl App {
         }
         Ok(f)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

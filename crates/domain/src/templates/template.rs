@@ -266,7 +266,7 @@ impl App {
 
     /// A live template the actor may read, by its `{template}` parameter (a UUID).
     pub fn readable_template(&self, actor: &Actor, param: &str) -> Result<Template> {
-        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let id = crate::groups::parse_uuid_param(param)?;
         let t = self.repo().template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
         if !self.template_allows(actor, &t, action::READ)? {
             return Err(Error::not_found());

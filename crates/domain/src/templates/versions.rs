@@ -108,7 +108,7 @@ impl App {
     /// A version the actor may read: through its template, or, for one without a template,
     /// with template read in its organization.
     pub fn readable_version(&self, actor: &Actor, param: &str) -> Result<(TemplateVersion, Option<Template>)> {
-        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let id = crate::groups::parse_uuid_param(param)?;
         let v = self.repo().template_version_by_id(id)?.ok_or_else(Error::not_found)?;
         let template = match v.template_id {
             Some(t) => {

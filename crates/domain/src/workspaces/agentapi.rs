@@ -36,22 +36,9 @@ fn unauthorized(message: &str, detail: impl Into<String>) -> Error {
     Error::new(ErrorKind::Unauthorized, message).with_detail(detail)
 }
 
-/// Checks the `version` an agent asks for, as Coder's `apiversion` does.
+/// Checks the `version` an agent asks for against [`AGENT_API_VERSION`].
 pub fn check_agent_api_version(v: &str) -> std::result::Result<(), String> {
-    let (major, minor) = AGENT_API_VERSION;
-    let (ma, mi) = v.split_once('.').ok_or_else(|| format!("invalid version string: {v}"))?;
-    let ma: u32 = ma.parse().map_err(|_| format!("invalid major version: {v}"))?;
-    let mi: u32 = mi.parse().map_err(|_| format!("invalid minor version: {v}"))?;
-    if ma > major {
-        return Err(format!("server is at version {major}.{minor}, behind requested major version {v}"));
-    }
-    if ma < major {
-        return Err(format!("version {v} is no longer supported"));
-    }
-    if mi > minor {
-        return Err(format!("server is at version {major}.{minor}, behind requested minor version {v}"));
-    }
-    Ok(())
+    crate::apiversion::check(v, AGENT_API_VERSION)
 }
 
 fn lifecycle_name(s: i32) -> Option<&'static str> {

@@ -1,8 +1,6 @@
 //! Agents: reading one, and the credentials of an external agent (one that runs outside the
 //! provisioned resources and is started by hand with its token).
 
-use uuid::Uuid;
-
 use super::workspace::workspace_object;
 use super::Agent;
 use crate::app::{Actor, App};
@@ -61,7 +59,7 @@ pub fn agent_status(a: &Agent, now: time::OffsetDateTime) -> &'static str {
 impl App {
     /// `GET /workspaceagents/{workspaceagent}`: the agent, if the actor may read its workspace.
     pub fn get_agent(&self, actor: &Actor, param: &str) -> Result<Agent> {
-        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let id = crate::groups::parse_uuid_param(param)?;
         let agent = self.repo().agent_by_id(id)?.ok_or_else(Error::not_found)?;
         let build = self.repo().build_by_job(agent.job_id)?.ok_or_else(Error::not_found)?;
         let w = self.repo().workspace_by_id(build.workspace_id)?.ok_or_else(Error::not_found)?;

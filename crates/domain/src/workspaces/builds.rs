@@ -250,7 +250,7 @@ impl App {
 
     /// A build the actor may read (through its workspace).
     fn readable_build(&self, actor: &Actor, param: &str) -> Result<(Build, Workspace)> {
-        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let id = crate::groups::parse_uuid_param(param)?;
         let b = self.repo().build_by_id(id)?.ok_or_else(Error::not_found)?;
         let w = self.repo().workspace_by_id(b.workspace_id)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;

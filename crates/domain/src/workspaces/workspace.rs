@@ -54,7 +54,7 @@ pub fn workspace_object(w: &Workspace) -> Object {
 impl App {
     /// A workspace the actor may read, by its `{workspace}` parameter (a UUID).
     pub fn readable_workspace(&self, actor: &Actor, param: &str) -> Result<Workspace> {
-        let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
+        let id = crate::groups::parse_uuid_param(param)?;
         let w = self.repo().workspace_by_id(id)?.filter(|w| !w.deleted).ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;
         Ok(w)

@@ -54,7 +54,7 @@ pub async fn init_script(state: web::Data<State>, path: Path<(String, String)>) 
     let (os, arch) = path.into_inner();
     let body = script(&os, &arch, &state.info.access_url)
         .ok_or_else(|| ApiError(Error::bad_request(format!("Unknown os/arch: {}/{}", os.to_lowercase(), arch.to_lowercase()))))?;
-    let digest: String = Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let digest = domain::secret::hex(&Sha256::digest(body.as_bytes()));
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header(("Content-Digest", format!("sha256:{digest}")))
