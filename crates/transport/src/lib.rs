@@ -12,6 +12,7 @@ pub mod error;
 pub mod externallogin;
 pub mod gate;
 pub mod html;
+mod memory;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -35,7 +36,7 @@ pub const MAX_JSON_BODY: usize = 1 << 20;
 /// Registers every route, the body/query/path decoders with Coder's error wording, and the
 /// OpenAPI document with Swagger UI.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.app_data(json_config()).app_data(query_config()).app_data(path_config()).app_data(web::Data::new(RouteTable::new()));
+    cfg.app_data(json_config()).app_data(query_config()).app_data(path_config());
     routes::configure(cfg);
     // Coder serves the UI at `/swagger`; the UI's own assets live under `/swagger/`.
     cfg.route(
@@ -52,7 +53,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 static OPENAPI_JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 async fn openapi_json() -> HttpResponse {
-    let body: &'static str = OPENAPI_JSON.get_or_init(openapi::document_json);
+    let body: &'static str = OPENAPI_JSON.get_or_init(|| {
+        let json = openapi::document_json();
+        memory::release_freed();
+        json
+    });
     HttpResponse::Ok().content_type("application/json").body(body)
 }
 
@@ -134,7 +139,15 @@ impl RouteTable {
 
 /// Fallback for requests no route took: 405 with `Allow` when the path exists under another
 /// method, otherwise Coder's 404 "Route not found.".
-pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+/// The table is derived from the OpenAPI document once, on the first unrouted request, and
+/// shared by every worker: building the document is the largest allocation the server makes.
+pub async fn fallback(req: HttpRequest) -> HttpResponse {
+    static TABLE: std::sync::OnceLock<RouteTable> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let table = RouteTable::new();
+        memory::release_freed();
+        table
+    });
     match table.allowed(req.path()) {
         Some(methods) if !methods.contains(req.method()) => {
             let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
