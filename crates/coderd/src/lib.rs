@@ -27,7 +27,7 @@ pub const VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));
 /// Opens the database and applies migrations.
 pub fn open_store(db: &DatabaseArgs) -> Result<storage::DbRepo<'static>, String> {
     let url = db.url()?;
-    let (repo, backend) = storage::open(&url, db.pool_size)?;
+    let (repo, backend) = storage::open(&url, db.pool_size())?;
     tracing::info!(?backend, "database ready");
     Ok(repo)
 }
@@ -237,7 +237,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     .workers(workers)
     // Database work runs on each worker's blocking pool. More threads than pooled connections
     // only queue on the pool, costing memory and context switches; so the pool bounds them.
-    .worker_max_blocking_threads((args.database.pool_size as usize).div_ceil(workers).max(2))
+    .worker_max_blocking_threads((args.database.pool_size() as usize).div_ceil(workers).max(2))
     .shutdown_timeout(args.shutdown_grace_period.as_secs())
     // Slow clients cannot hold a worker: the request head must arrive within this time (else
     // 408), idle keep-alive connections close, and so do connections that linger after a

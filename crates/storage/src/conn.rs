@@ -70,8 +70,23 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SessionSetup {
             }
             DbConn::Pg(_) => "SET random_page_cost = 1.1",
         };
+        if let DbConn::Sqlite(c) = conn {
+            coderd_fold_utils::register_impl(c, |text: String| fold(&text)).map_err(diesel::r2d2::Error::QueryError)?;
+        }
         conn.batch_execute(setup).map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+diesel::define_sql_function! {
+    /// SQLite only: the text case-folded as [`fold`] does; SQLite's own `lower` folds ASCII only.
+    /// It checks the candidates of a trigram search, which folds case over all of Unicode.
+    fn coderd_fold(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// The case-folding of substring search on SQLite: Unicode lower case, close to the trigram
+/// tokenizer's own folding, so that `Élodie` is found by `élodie` as on PostgreSQL.
+pub(crate) fn fold(text: &str) -> String {
+    text.to_lowercase()
 }
 
 /// Opens a pool of `size` connections. One connection is made first with the concrete backend,

@@ -211,6 +211,37 @@ dual_test!(list_users_search_and_pages, |srv| {
     assert_eq!(fields(&r), ["after_id"]);
 });
 
+dual_test!(substring_search_matches_exactly, |srv| {
+    let (token, _, _) = srv.setup_owner();
+    // The index picks candidates by some of the term's trigrams; a row holding those trigrams
+    // in another order must not be returned.
+    for (username, name) in [("gh", "Grace Hopper"), ("hg", "Hopper Gracece per"), ("ed", "Élodie Durand"), ("ed2", "ÉLODIE Martin")] {
+        new_user(srv, &token, json!({"email": format!("{username}@corp.example"), "username": username, "name": name, "login_type": "none", "organization_ids": [DEFAULT_ORG]}))
+            .expect(201);
+    }
+    let names = |q: &str| -> Vec<String> {
+        let r = srv.get(&format!("/api/v2/users?q={q}")).token(&token).send();
+        r.expect(200);
+        let users: Vec<String> = r.json["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap().to_string()).collect();
+        assert_eq!(r.json["count"], users.len(), "{q}");
+        users
+    };
+    assert_eq!(names("name:%22grace%20hopper%22"), ["gh"]);
+    assert_eq!(names("name:%22GRACE%20HOP%22"), ["gh"]);
+    assert_eq!(names("name:%22hopper%22"), ["gh", "hg"]);
+    assert_eq!(names("name:%22per%22"), ["gh", "hg"]);
+    assert_eq!(names("name:%22ace%20hopper%20x%22"), Vec::<String>::new());
+    assert_eq!(names("ed2%40corp"), ["ed2"]);
+    assert_eq!(names("d2%40c"), ["ed2"]);
+    assert_eq!(names("corp.example"), ["ed", "ed2", "gh", "hg"]);
+    assert_eq!(names("name:%22lodie%20durand%22"), ["ed"]);
+    // SQLite folds case over all of Unicode; PostgreSQL's lower() folds as the database's
+    // LC_CTYPE says, which in the C locale is ASCII only.
+    if srv.db == Db::Sqlite {
+        assert_eq!(names("name:%22%C3%A9lodie%22"), ["ed", "ed2"]);
+    }
+});
+
 dual_test!(authorization_of_user_management, |srv| {
     let (owner, _, _) = srv.setup_owner();
     let (member, member_json) = srv.create_user(&owner, "member1");

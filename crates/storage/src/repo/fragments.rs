@@ -71,11 +71,17 @@ pub(crate) fn org_ids(backend: Option<crate::conn::Backend>) -> Fixed<Nullable<T
     })
 }
 
-/// SQLite only: the user's row is among the matches of an FTS5 `MATCH` query on `users_search`.
+/// SQLite only: the user's row is among the candidates of an FTS5 `MATCH` query on
+/// `users_search`, and one of the columns, case-folded, contains the term (see
+/// `users::trigram_search`).
 #[derive(Debug, Clone)]
 pub(crate) struct SearchMatch {
-    /// The FTS5 query (see `fts_match`).
+    /// The FTS5 query that picks candidates.
     pub(crate) query: String,
+    /// The `users` columns searched.
+    pub(crate) columns: &'static [&'static str],
+    /// The term, case-folded as `coderd_fold` folds the columns.
+    pub(crate) folded: String,
 }
 
 impl Expression for SearchMatch {
@@ -90,6 +96,17 @@ where
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.push_sql("users.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ");
         out.push_bind_param::<Text, String>(&self.query)?;
+        out.push_sql(") AND (");
+        for (i, column) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" OR ");
+            }
+            out.push_sql("instr(coderd_fold(users.");
+            out.push_sql(column);
+            out.push_sql("), ");
+            out.push_bind_param::<Text, String>(&self.folded)?;
+            out.push_sql(") > 0");
+        }
         out.push_sql(")");
         Ok(())
     }

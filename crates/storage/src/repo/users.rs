@@ -68,11 +68,27 @@ fn split_debug_list(s: &str) -> Vec<String> {
 /// Shortest term the trigram indexes can serve; shorter ones are matched by scanning.
 const TRIGRAM: usize = 3;
 
-/// The `MATCH` expression of the SQLite trigram index for a substring of some columns: one
-/// quoted phrase (quotes doubled), which the trigram tokenizer matches as a case-insensitive
-/// substring.
-pub(crate) fn fts_match(columns: &str, term: &str) -> String {
-    format!("{{{columns}}} : \"{}\"", term.replace('"', "\"\""))
+/// The SQLite trigram-index condition for a case-insensitive substring of some columns.
+///
+/// The index picks candidates with a few of the term's trigrams: the non-overlapping ones that
+/// cover it (`grace hopper`: `gra`, `ce `, `hop`, `per`), joined by `AND`. A phrase of all its
+/// trigrams would say the same with positions, but reading and aligning ten position lists costs
+/// FTS5 more than twice as much. The candidates are then checked against the term itself,
+/// case-folded by `coderd_fold` (see `conn::register_functions`), so the rows are exactly those
+/// that contain it.
+pub(crate) fn trigram_search(columns: &'static [&'static str], term: &str) -> super::fragments::SearchMatch {
+    let chars: Vec<char> = term.chars().collect();
+    let mut starts: Vec<usize> = (0..chars.len().saturating_sub(TRIGRAM - 1)).step_by(TRIGRAM).collect();
+    let last = chars.len() - TRIGRAM;
+    if starts.last() != Some(&last) {
+        starts.push(last);
+    }
+    let grams = starts
+        .iter()
+        .map(|&i| format!("\"{}\"", chars[i..i + TRIGRAM].iter().collect::<String>().replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    super::fragments::SearchMatch { query: format!("{{{}}} : ({grams})", columns.join(" ")), columns, folded: crate::conn::fold(term) }
 }
 
 /// Applies a [`UserFilter`] to a boxed `users` query. A macro, so that the same source builds
@@ -90,7 +106,7 @@ macro_rules! filter_users {
         let mut q = $query.filter(diesel::dsl::not(users::deleted));
         if let Some(s) = &f.search {
             if backend == crate::conn::Backend::Sqlite && s.chars().count() >= TRIGRAM {
-                q = q.filter(super::fragments::SearchMatch { query: fts_match("username email", s) });
+                q = q.filter(trigram_search(&["username", "email"], s));
             } else {
                 let pat = like_pattern(s);
                 q = q.filter(lower(users::username).like(pat.clone()).escape('\\').or(lower(users::email).like(pat).escape('\\')));
@@ -98,7 +114,7 @@ macro_rules! filter_users {
         }
         if let Some(n) = &f.name {
             if backend == crate::conn::Backend::Sqlite && n.chars().count() >= TRIGRAM {
-                q = q.filter(super::fragments::SearchMatch { query: fts_match("name", n) });
+                q = q.filter(trigram_search(&["name"], n));
             } else {
                 q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
             }
