@@ -7,7 +7,7 @@
 # Every result is printed with its target; scripts/bench/run.py says how each is measured.
 #
 # usage: scripts/bench.sh [sqlite|postgres|both]      (default: both)
-#        BENCH_USERS=100000 BENCH_SECONDS=10 scripts/bench.sh
+#        BENCH_USERS=100000 BENCH_SECONDS=10 BENCH_SERVER_ARGS="--flag value" scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

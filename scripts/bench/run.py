@@ -26,6 +26,8 @@ import urllib.request
 BACKEND = sys.argv[1]
 USERS = int(os.environ.get("BENCH_USERS", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+# Extra `coderd server` flags, to compare settings (e.g. "--postgres-conn-max-open 4").
+SERVER_ARGS = os.environ.get("BENCH_SERVER_ARGS", "").split()
 CONNS = 64
 BIN = "target/release/coderd"
 BARE = "target/release/examples/bare"
@@ -105,7 +107,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="coderd-bench-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    args = [BIN, "server", "--http-address", f"127.0.0.1:{port}", "--log-level", "warn", "--dangerous-disable-rate-limits"]
+    args = [BIN, "server", "--http-address", f"127.0.0.1:{port}", "--log-level", "warn", "--dangerous-disable-rate-limits"] + SERVER_ARGS
     if BACKEND == "postgres":
         host, pgport = os.environ["BENCH_PG_HOST"], os.environ["BENCH_PG_PORT"]
         db = f"bench_{int(time.time())}"

@@ -1,5 +1,7 @@
 //! Groups, their members, their AI budgets, and the workspace quota they add up to.
 
+use std::collections::{HashMap, HashSet};
+
 use uuid::Uuid;
 
 use crate::app::{Actor, App};
@@ -131,32 +133,73 @@ impl App {
         }
     }
 
-    fn count_members(&self, group: &Group) -> Result<i64> {
-        if group.is_everyone() {
-            self.repo().count_org_members(group.organization_id)
-        } else {
-            self.repo().count_group_members(group.id)
-        }
-    }
-
     /// Whether the actor may see every member of groups in `org` (else only themselves).
     fn sees_all_members(actor: &Actor, org: Uuid) -> bool {
         rbac::authorize(&actor.subject, action::READ, &Object::of(resource::GROUP_MEMBER).in_org(org))
     }
 
     pub(crate) fn view_group(&self, actor: &Actor, group: Group, with_members: bool) -> Result<GroupView> {
-        let organization = self.repo().organization_by_id(group.organization_id)?.ok_or_else(Error::not_found)?;
-        let total_member_count = self.count_members(&group)?;
-        let members = if with_members {
-            let mut filter = Self::member_filter(&group);
-            if !Self::sees_all_members(actor, group.organization_id) {
-                filter.only_user = Some(actor.user.id);
+        self.view_groups(actor, vec![group], with_members)?.pop().ok_or_else(Error::not_found)
+    }
+
+    /// Views of several groups in a fixed number of queries, whatever their number: one per
+    /// distinct organization (its row, and for its Everyone group the counter and, with members,
+    /// its members page), one for the explicit groups' membership rows and one for those users.
+    pub(crate) fn view_groups(&self, actor: &Actor, groups: Vec<Group>, with_members: bool) -> Result<Vec<GroupView>> {
+        let mut orgs: HashMap<Uuid, Organization> = HashMap::new();
+        let mut everyone: HashMap<Uuid, (i64, Vec<User>)> = HashMap::new();
+        for g in &groups {
+            if !orgs.contains_key(&g.organization_id) {
+                let org = self.repo().organization_by_id(g.organization_id)?.ok_or_else(Error::not_found)?;
+                orgs.insert(org.id, org);
             }
-            self.repo().list_users(&filter, &Page::default())?.items
-        } else {
-            Vec::new()
-        };
-        Ok(GroupView { group, organization, members, total_member_count })
+            if g.is_everyone() && !everyone.contains_key(&g.organization_id) {
+                let count = self.repo().count_org_members(g.organization_id)?;
+                let members = if with_members { self.visible_members(actor, g)? } else { Vec::new() };
+                everyone.insert(g.organization_id, (count, members));
+            }
+        }
+        let explicit: Vec<Uuid> = groups.iter().filter(|g| !g.is_everyone()).map(|g| g.id).collect();
+        let pairs = if explicit.is_empty() { Vec::new() } else { self.repo().members_of_groups(&explicit)? };
+        let mut user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
+        user_ids.sort();
+        user_ids.dedup();
+        // Live users only, in username order: the order of a members page.
+        let users = if user_ids.is_empty() { Vec::new() } else { self.repo().users_by_ids(&user_ids)? };
+        let mut member_sets: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+        for (g, u) in pairs {
+            member_sets.entry(g).or_default().insert(u);
+        }
+        let none = HashSet::new();
+        groups
+            .into_iter()
+            .map(|group| {
+                let organization = orgs[&group.organization_id].clone();
+                let (total_member_count, members) = if group.is_everyone() {
+                    everyone[&group.organization_id].clone()
+                } else {
+                    let set = member_sets.get(&group.id).unwrap_or(&none);
+                    let live: Vec<&User> = users.iter().filter(|u| set.contains(&u.id)).collect();
+                    let sees_all = Self::sees_all_members(actor, group.organization_id);
+                    let members = if with_members {
+                        live.iter().filter(|u| sees_all || u.id == actor.user.id).map(|u| (*u).clone()).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    (live.len() as i64, members)
+                };
+                Ok(GroupView { group, organization, members, total_member_count })
+            })
+            .collect()
+    }
+
+    /// The members of a group the actor may see: all of them, or only the actor.
+    fn visible_members(&self, actor: &Actor, group: &Group) -> Result<Vec<User>> {
+        let mut filter = Self::member_filter(group);
+        if !Self::sees_all_members(actor, group.organization_id) {
+            filter.only_user = Some(actor.user.id);
+        }
+        Ok(self.repo().list_users(&filter, &Page::default())?.items)
     }
 
     /// A group by id that the actor may read.
@@ -276,9 +319,9 @@ impl App {
                     continue;
                 }
             }
-            out.push(self.view_group(actor, group, true)?);
+            out.push(group);
         }
-        Ok(out)
+        self.view_groups(actor, out, true)
     }
 
     /// `POST /organizations/{organization}/groups`.

@@ -596,5 +596,9 @@ pub mod functions {
     extern "SQL" {
         /// Lower-cases text, for case-insensitive matching that works on both backends.
         fn lower(x: Text) -> Text;
+        /// PostgreSQL only: the 1-based position of `needle` in `text`, 0 when absent. Unlike
+        /// `LIKE` it is no index condition, so it checks candidates without adding the whole
+        /// term's trigrams to a trigram index scan.
+        fn strpos(text: Text, needle: Text) -> diesel::sql_types::Integer;
     }
 }

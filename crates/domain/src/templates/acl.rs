@@ -115,12 +115,18 @@ impl App {
                 (UserView { user: u, organization_ids }, role)
             })
             .collect();
-        let mut groups = Vec::new();
-        for (id, actions) in &t.group_acl {
-            if let Some(g) = self.repo().group_by_id(*id)? {
-                groups.push((self.view_group(actor, g, true)?, TemplateRole::of_actions(actions)));
-            }
-        }
+        // ACL groups belong to the template's organization: one query for them, and their views
+        // in a fixed number more (`view_groups`).
+        let acl_groups: Vec<_> =
+            self.repo().list_groups(Some(t.organization_id))?.into_iter().filter(|g| t.group_acl.contains_key(&g.id)).collect();
+        let groups = self
+            .view_groups(actor, acl_groups, true)?
+            .into_iter()
+            .map(|view| {
+                let role = TemplateRole::of_actions(&t.group_acl[&view.group.id]);
+                (view, role)
+            })
+            .collect();
         Ok(TemplateAcl { users, groups })
     }
 
@@ -201,11 +207,12 @@ impl App {
             if !term.is_empty() && !g.name.to_lowercase().contains(&term) && !g.display_name.to_lowercase().contains(&term) {
                 continue;
             }
-            groups.push(self.view_group(actor, g, false)?);
+            groups.push(g);
             if page.limit > 0 && groups.len() as i64 >= page.limit {
                 break;
             }
         }
+        let groups = self.view_groups(actor, groups, false)?;
         Ok(AclAvailable { users, groups })
     }
 }

@@ -11,7 +11,7 @@ use super::fragments::{counter_sum, org_ids, window_count};
 use super::{like_pattern, DbRepo};
 use crate::conn::DbConn;
 use crate::rows::*;
-use crate::schema::functions::lower;
+use crate::schema::functions::{lower, strpos};
 use crate::schema::*;
 
 /// Turns diesel's debug form of a PostgreSQL statement (`SQL -- binds: [..]`) into one SQL line
@@ -77,18 +77,41 @@ const TRIGRAM: usize = 3;
 /// case-folded by `coderd_fold` (see `conn::register_functions`), so the rows are exactly those
 /// that contain it.
 pub(crate) fn trigram_search(columns: &'static [&'static str], term: &str) -> super::fragments::SearchMatch {
+    let grams = covering_trigrams(term).iter().map(|g| format!("\"{}\"", g.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+    super::fragments::SearchMatch { query: format!("{{{}}} : ({grams})", columns.join(" ")), columns, folded: crate::conn::fold(term) }
+}
+
+/// The non-overlapping trigrams that cover a term of at least three characters, the last one
+/// ending with it: `grace hopper` gives `gra`, `ce `, `hop`, `per`.
+fn covering_trigrams(term: &str) -> Vec<String> {
     let chars: Vec<char> = term.chars().collect();
     let mut starts: Vec<usize> = (0..chars.len().saturating_sub(TRIGRAM - 1)).step_by(TRIGRAM).collect();
-    let last = chars.len() - TRIGRAM;
-    if starts.last() != Some(&last) {
-        starts.push(last);
+    if let Some(last) = chars.len().checked_sub(TRIGRAM) {
+        if starts.last() != Some(&last) {
+            starts.push(last);
+        }
     }
-    let grams = starts
-        .iter()
-        .map(|&i| format!("\"{}\"", chars[i..i + TRIGRAM].iter().collect::<String>().replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    super::fragments::SearchMatch { query: format!("{{{}}} : ({grams})", columns.join(" ")), columns, folded: crate::conn::fold(term) }
+    starts.iter().map(|&i| chars[i..i + TRIGRAM].iter().collect()).collect()
+}
+
+/// PostgreSQL: the `LIKE` patterns of the covering trigrams (see [`trigram_search`]), lower-cased.
+/// `pg_trgm` draws trigrams from the alphanumeric runs of a pattern only, so a piece with none
+/// would make its condition match everything (a full index scan); such pieces are left out.
+/// Empty when nothing is left: the whole term's `LIKE` is used then.
+fn pg_trigram_patterns(term: &str) -> Vec<String> {
+    covering_trigrams(&term.to_lowercase()).iter().filter(|g| g.chars().any(char::is_alphanumeric)).map(|g| like_pattern(g)).collect()
+}
+
+/// PostgreSQL: a column holds every covering trigram of the term (the index condition; see
+/// [`pg_trigram_patterns`]), boxed so that the conditions of several columns can be joined.
+macro_rules! pg_trigram_condition {
+    ($column:expr, $patterns:expr, $db:ty) => {{
+        let mut conds = $patterns.iter().map(|p: &String| lower($column).like(p.clone()).escape('\\'));
+        let first = conds.next().expect("at least one pattern");
+        conds.fold(Box::new(first) as Box<dyn BoxableExpression<users::table, $db, SqlType = diesel::sql_types::Bool>>, |acc, e| {
+            Box::new(acc.and(e))
+        })
+    }};
 }
 
 /// Applies a [`UserFilter`] to a boxed `users` query. A macro, so that the same source builds
@@ -104,17 +127,36 @@ macro_rules! filter_users {
         let f: &UserFilter = $filter;
         let backend: crate::conn::Backend = $backend;
         let mut q = $query.filter(diesel::dsl::not(users::deleted));
+        let long = |term: &str| term.chars().count() >= TRIGRAM;
+        let pg_patterns = |term: &str| {
+            if backend == crate::conn::Backend::Postgres && long(term) {
+                pg_trigram_patterns(term)
+            } else {
+                Vec::new()
+            }
+        };
         if let Some(s) = &f.search {
-            if backend == crate::conn::Backend::Sqlite && s.chars().count() >= TRIGRAM {
+            let patterns = pg_patterns(s);
+            if backend == crate::conn::Backend::Sqlite && long(s) {
                 q = q.filter(trigram_search(&["username", "email"], s));
+            } else if !patterns.is_empty() {
+                // PostgreSQL: the `pg_trgm` indexes find candidates by the covering trigrams (a
+                // few posting lists instead of every trigram's), `strpos` keeps the exact matches.
+                let folded = s.to_lowercase();
+                q = q
+                    .filter(pg_trigram_condition!(users::username, patterns, $db).or(pg_trigram_condition!(users::email, patterns, $db)))
+                    .filter(strpos(lower(users::username), folded.clone()).gt(0).or(strpos(lower(users::email), folded).gt(0)));
             } else {
                 let pat = like_pattern(s);
                 q = q.filter(lower(users::username).like(pat.clone()).escape('\\').or(lower(users::email).like(pat).escape('\\')));
             }
         }
         if let Some(n) = &f.name {
-            if backend == crate::conn::Backend::Sqlite && n.chars().count() >= TRIGRAM {
+            let patterns = pg_patterns(n);
+            if backend == crate::conn::Backend::Sqlite && long(n) {
                 q = q.filter(trigram_search(&["name"], n));
+            } else if !patterns.is_empty() {
+                q = q.filter(pg_trigram_condition!(users::name, patterns, $db)).filter(strpos(lower(users::name), n.to_lowercase()).gt(0));
             } else {
                 q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
             }
@@ -635,5 +677,27 @@ impl UserStore for DbRepo<'_> {
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covering_trigrams_cover_the_term_without_overlap_but_the_last() {
+        assert_eq!(covering_trigrams("grace hopper"), ["gra", "ce ", "hop", "per"]);
+        assert_eq!(covering_trigrams("hopper-12"), ["hop", "per", "-12"]);
+        assert_eq!(covering_trigrams("abcd"), ["abc", "bcd"]);
+        assert_eq!(covering_trigrams("abc"), ["abc"]);
+        assert_eq!(covering_trigrams("ab"), Vec::<String>::new());
+        assert_eq!(covering_trigrams("élodie"), ["élo", "die"]);
+    }
+
+    #[test]
+    fn postgres_patterns_leave_out_pieces_pg_trgm_draws_nothing_from() {
+        assert_eq!(pg_trigram_patterns("Grace Hopper"), ["%gra%", "%ce %", "%hop%", "%per%"]);
+        assert_eq!(pg_trigram_patterns("a---%"), ["%a--%"]);
+        assert!(pg_trigram_patterns("---").is_empty());
     }
 }
