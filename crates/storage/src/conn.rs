@@ -65,7 +65,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SessionSetup {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
         let setup = match conn {
             DbConn::Sqlite(_) => {
-                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                  PRAGMA cache_size = -1024; PRAGMA mmap_size = 0;"
             }
             DbConn::Pg(_) => "SET random_page_cost = 1.1",
@@ -103,7 +103,14 @@ pub fn open_pool(url: &str, size: u32) -> Result<DbPool, String> {
         Backend::Postgres => PgConnection::establish(&url)
             .map(drop)
             .map_err(|e| format!("cannot connect to PostgreSQL: {}", e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")))?,
-        Backend::Sqlite => SqliteConnection::establish(&url).map(drop).map_err(|e| format!("cannot open SQLite database {url}: {e}"))?,
+        // WAL is a property of the database file: set once here, not on every new connection
+        // (where it takes a lock, and fails while another process holds a long write).
+        Backend::Sqlite => SqliteConnection::establish(&url)
+            .and_then(|mut c| {
+                c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+            })
+            .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?,
     }
     let manager = ConnectionManager::<DbConn>::new(url);
     Pool::builder()

@@ -122,3 +122,57 @@ impl<QS> SelectableExpression<QS> for SearchMatch {}
 impl<GB> ValidGrouping<GB> for SearchMatch {
     type IsAggregate = is_aggregate::Never;
 }
+
+/// The total of a users page taken from a trigger-kept counter, as a scalar subquery beside each
+/// row, so that the page and its count are one statement (one round trip on PostgreSQL). `NULL`
+/// where the count comes from elsewhere.
+#[derive(Debug, Clone)]
+pub(crate) enum PageTotal {
+    /// No counter answers this filter.
+    Absent,
+    /// Live users with one of these statuses (all when empty): `user_counts`.
+    Users(Vec<String>),
+    /// Live members of this organization: `organization_member_counts`.
+    Members(String),
+}
+
+impl Expression for PageTotal {
+    type SqlType = Nullable<BigInt>;
+}
+
+impl<DB> QueryFragment<DB> for PageTotal
+where
+    DB: Backend + HasSqlType<Text>,
+    String: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        match self {
+            PageTotal::Absent => out.push_sql("CAST(NULL AS BIGINT)"),
+            PageTotal::Users(statuses) => {
+                out.push_sql("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts");
+                for (i, status) in statuses.iter().enumerate() {
+                    out.push_sql(if i == 0 { " WHERE status IN (" } else { ", " });
+                    out.push_bind_param::<Text, String>(status)?;
+                }
+                out.push_sql(if statuses.is_empty() { ")" } else { "))" });
+            }
+            PageTotal::Members(org) => {
+                out.push_sql("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM organization_member_counts WHERE organization_id = ");
+                out.push_bind_param::<Text, String>(org)?;
+                out.push_sql(")");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for PageTotal {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<QS> AppearsOnTable<QS> for PageTotal {}
+impl<QS> SelectableExpression<QS> for PageTotal {}
+impl<GB> ValidGrouping<GB> for PageTotal {
+    type IsAggregate = is_aggregate::Never;
+}

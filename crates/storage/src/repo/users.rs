@@ -7,7 +7,7 @@ use domain::Result;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::fragments::{counter_sum, org_ids, window_count};
+use super::fragments::{counter_sum, org_ids, window_count, PageTotal};
 use super::{like_pattern, DbRepo};
 use crate::conn::DbConn;
 use crate::rows::*;
@@ -229,14 +229,14 @@ macro_rules! users_page {
 /// A PostgreSQL page in two steps: the ids of the page (an index-only scan of
 /// `users_username_live`, which covers `id`), then those rows with their organization ids.
 macro_rules! pg_deferred_page {
-    ($filter:expr, $page:expr, $after:expr, $backend:expr, $orgs:expr) => {{
+    ($filter:expr, $page:expr, $after:expr, $backend:expr, $orgs:expr, $total:expr) => {{
         use diesel::pg::Pg;
         let ids = users_page!(users::table.into_boxed::<Pg>(), $filter, $page, $after, $backend, Pg).select(users::id);
-        users::table
-            .into_boxed::<Pg>()
-            .filter(users::id.eq_any(ids))
-            .order(lower(users::username).asc())
-            .select((UserRow::as_select(), $orgs))
+        users::table.into_boxed::<Pg>().filter(users::id.eq_any(ids)).order(lower(users::username).asc()).select((
+            UserRow::as_select(),
+            $orgs,
+            $total,
+        ))
     }};
 }
 
@@ -346,6 +346,24 @@ pub(crate) fn counted_members(c: &mut DbConn, org: Uuid) -> QueryResult<i64> {
     member_count_query!(org).get_result(c)
 }
 
+/// The counter subquery that gives a page its total, where one answers the filter.
+fn page_total(source: &CountSource) -> PageTotal {
+    match source {
+        CountSource::Statuses(statuses) => PageTotal::Users(statuses.iter().map(|s| s.to_string()).collect()),
+        CountSource::Organization(org) => PageTotal::Members(org.to_string()),
+        CountSource::Query => PageTotal::Absent,
+    }
+}
+
+/// The count of a users list as a statement of its own: from a counter, or the filtered rows.
+fn separate_count(c: &mut DbConn, filter: &UserFilter, source: CountSource, backend: crate::conn::Backend) -> QueryResult<i64> {
+    match source {
+        CountSource::Statuses(statuses) => counted_users(c, statuses),
+        CountSource::Organization(org) => counted_members(c, org),
+        CountSource::Query => filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c),
+    }
+}
+
 impl DbRepo<'_> {
     /// The rows of a users page (with their organization ids when `with_orgs`) and the count.
     #[allow(clippy::type_complexity)]
@@ -367,28 +385,26 @@ impl DbRepo<'_> {
                 };
                 return Ok((rows.into_iter().map(|(r, o, _)| (r, o)).collect(), count));
             }
-            let count: i64 = match source {
-                CountSource::Statuses(statuses) => counted_users(c, statuses)?,
-                CountSource::Organization(org) => counted_members(c, org)?,
-                CountSource::Query => {
-                    filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?
-                }
-            };
+            // The page carries its total when a counter answers it; otherwise, or when the page
+            // is empty, the count is a statement of its own.
+            let total = page_total(&source);
             let Some(after) = Self::after_username(c, page)? else {
-                return Ok((Vec::new(), count));
+                return Ok((Vec::new(), separate_count(c, filter, source, backend)?));
             };
-            if let (true, DbConn::Pg(pg)) = (deferred_join(backend, page), &mut *c) {
+            let rows: Vec<(UserRow, Option<String>, Option<i64>)> = match (deferred_join(backend, page), &mut *c) {
                 // PostgreSQL computes a row's columns (and the organization ids' subquery) for
                 // every row an OFFSET skips: pick the page's ids first, through the covering
                 // index, then read just those rows.
-                let rows: Vec<(UserRow, Option<String>)> = pg_deferred_page!(filter, page, after, backend, orgs).load(pg)?;
-                return Ok((rows, count));
-            }
-            let rows: Vec<(UserRow, Option<String>)> =
-                users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
-                    .select((UserRow::as_select(), orgs))
-                    .load(c)?;
-            Ok((rows, count))
+                (true, DbConn::Pg(pg)) => pg_deferred_page!(filter, page, after, backend, orgs, total).load(pg)?,
+                _ => users_page!(users::table.into_boxed(), filter, page, after, backend, crate::conn::MultiBackend)
+                    .select((UserRow::as_select(), orgs, total))
+                    .load(c)?,
+            };
+            let count = match rows.first().and_then(|(_, _, n)| *n) {
+                Some(n) => n,
+                None => separate_count(c, filter, source, backend)?,
+            };
+            Ok((rows.into_iter().map(|(r, o, _)| (r, o)).collect(), count))
         })
     }
 
@@ -424,8 +440,11 @@ impl DbRepo<'_> {
                         let count = filter_users!(users::table.into_boxed::<Sqlite>(), filter, backend, Sqlite).count();
                         plans.push(("count".to_string(), super::plans::sqlite_plan(c, count)?));
                     }
-                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, after, backend, Sqlite)
-                        .select((UserRow::as_select(), org_ids(Some(backend))));
+                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, after, backend, Sqlite).select((
+                        UserRow::as_select(),
+                        org_ids(Some(backend)),
+                        page_total(&count_source(filter)),
+                    ));
                     plans.push(("page".to_string(), super::plans::sqlite_plan(c, q)?));
                 }
                 DbConn::Pg(c) => {
@@ -434,11 +453,15 @@ impl DbRepo<'_> {
                         let count = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
                         plans.push(("count".to_string(), super::plans::pg_plan(c, count)?));
                     }
+                    let total = page_total(&count_source(filter));
                     let plan = if deferred_join(backend, page) {
-                        super::plans::pg_plan(c, pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend))))?
+                        super::plans::pg_plan(c, pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend)), total))?
                     } else {
-                        let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg)
-                            .select((UserRow::as_select(), org_ids(Some(backend))));
+                        let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
+                            UserRow::as_select(),
+                            org_ids(Some(backend)),
+                            total,
+                        ));
                         super::plans::pg_plan(c, q)?
                     };
                     plans.push(("page".to_string(), plan));
@@ -483,31 +506,25 @@ impl DbRepo<'_> {
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
                 return Ok(out);
             }
-            match count_source(filter) {
-                CountSource::Statuses(statuses) => {
-                    let q = user_count_query!(statuses, Pg);
-                    out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
-                }
-                CountSource::Organization(org) => {
-                    let q = member_count_query!(org);
-                    out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
-                }
-                CountSource::Query => {
-                    let q = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
-                    out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
-                }
+            if matches!(count_source(filter), CountSource::Query) {
+                let q = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
+                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
             if let Some(after) = page.after_id {
                 let q = users::table.find(after.to_string()).select(lower(users::username));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
             let after = Self::after_username(c, page)?.flatten();
+            let total = page_total(&count_source(filter));
             if deferred_join(backend, page) {
-                let q = pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend)));
+                let q = pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend)), total);
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             } else {
-                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg)
-                    .select((UserRow::as_select(), org_ids(Some(backend))));
+                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
+                    UserRow::as_select(),
+                    org_ids(Some(backend)),
+                    total,
+                ));
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
             Ok(out)
