@@ -25,6 +25,8 @@ pub enum ErrorKind {
     TooLarge,
     /// What was asked for is not ready yet; ask again later (425).
     TooEarly,
+    /// The target existed and was deleted (410), where Coder tells that apart from 404.
+    Gone,
     /// Something failed on our side; the client cannot fix it (500).
     Internal,
     /// A dependency (the database) is unreachable; retrying later may work (503).

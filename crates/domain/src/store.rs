@@ -212,6 +212,9 @@ pub trait WorkspaceStore {
     fn workspace_by_id(&self, id: Uuid) -> Result<Option<crate::workspaces::Workspace>>;
     /// A live workspace of an owner by name, case-insensitively.
     fn workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<crate::workspaces::Workspace>>;
+    /// The most recently created deleted workspace of an owner by name, case-insensitively
+    /// (`include_deleted`).
+    fn deleted_workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<crate::workspaces::Workspace>>;
     /// Live workspaces matching the filter, by owner then name, one page and the total.
     fn list_workspaces(&self, filter: &crate::workspaces::WorkspaceFilter, page: &Page) -> Result<Paged<crate::workspaces::Workspace>>;
     /// Workspaces by id (deleted ones too).

@@ -67,6 +67,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::Gone => StatusCode::GONE,
         ErrorKind::TooEarly => StatusCode::from_u16(425).unwrap_or(StatusCode::BAD_REQUEST),
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -260,10 +260,35 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     let d = srv.post(&format!("/api/v2/workspaces/{ws}/builds")).token(&member).json(json!({"transition": "delete"})).send();
     assert_eq!(d.status, 201, "{}", d.body);
     let start = std::time::Instant::now();
-    while srv.get(&format!("/api/v2/workspaces/{ws}")).token(&member).send().status != 404 {
+    let gone = loop {
+        let r = srv.get(&format!("/api/v2/workspaces/{ws}")).token(&member).send();
+        if r.status != 200 {
+            break r;
+        }
         assert!(start.elapsed() < std::time::Duration::from_secs(30), "workspace not deleted");
         std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    };
+    // A deleted workspace is 410, and still readable on request, as in Coder.
+    gone.expect_error(410);
+    assert_eq!(
+        gone.json["message"],
+        format!("Workspace \"{ws}\" was deleted, you can view this workspace by specifying '?include_deleted=true' and trying again.")
+    );
+    let r = srv.get(&format!("/api/v2/workspaces/{ws}?include_deleted=true")).token(&member).send();
+    r.expect(200);
+    assert_eq!(r.json["latest_build"]["transition"], "delete");
+    let r = srv.get(&format!("/api/v2/workspaces/{ws}?include_deleted=maybe")).token(&member).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Invalid boolean value \"maybe\" for \"include_deleted\" query param.");
+    assert_eq!(r.json["validations"][0]["field"], "deleted");
+    let by_name = format!("/api/v2/users/me/workspace/{}", w["name"].as_str().unwrap());
+    srv.get(&by_name).token(&member).send().expect_error(404);
+    let r = srv.get(&format!("{by_name}?include_deleted=true")).token(&member).send();
+    r.expect(200);
+    assert_eq!(r.json["id"], ws.as_str());
+    let r = srv.get(&format!("{by_name}?include_deleted=2")).token(&member).send();
+    r.expect_error(400);
+    assert_eq!(r.json["validations"][0]["field"], "include_deleted");
     let _ = version;
 });
 

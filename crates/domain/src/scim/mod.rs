@@ -86,6 +86,7 @@ impl From<crate::Error> for ScimError {
             K::Conflict => 409,
             K::NotAcceptable => 406,
             K::TooLarge => 413,
+            K::Gone => 410,
             K::TooEarly => 425,
             K::Internal => 500,
             K::Unavailable => 503,

@@ -229,15 +229,32 @@ impl App {
     }
 
     /// `GET /workspaces/{workspace}`.
-    pub fn get_workspace(&self, actor: &Actor, param: &str) -> Result<WorkspaceView> {
-        let w = self.readable_workspace(actor, param)?;
+    /// A deleted workspace is 410 unless `include_deleted`, as in Coder.
+    pub fn get_workspace(&self, actor: &Actor, param: &str, include_deleted: bool) -> Result<WorkspaceView> {
+        let id = crate::groups::parse_uuid_param(param)?;
+        let w = self.repo().workspace_by_id(id)?.ok_or_else(Error::not_found)?;
+        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        if w.deleted && !include_deleted {
+            return Err(Error::new(
+                ErrorKind::Gone,
+                format!(
+                    "Workspace {:?} was deleted, you can view this workspace by specifying '?include_deleted=true' and trying again.",
+                    w.id.to_string()
+                ),
+            ));
+        }
         self.workspace_view(w)
     }
 
-    /// `GET /users/{user}/workspace/{workspacename}`.
-    pub fn workspace_by_owner_and_name(&self, actor: &Actor, user_param: &str, name: &str) -> Result<WorkspaceView> {
+    /// `GET /users/{user}/workspace/{workspacename}`. With `include_deleted`, a name no live
+    /// workspace has finds the latest deleted one of that name.
+    pub fn workspace_by_owner_and_name(&self, actor: &Actor, user_param: &str, name: &str, include_deleted: bool) -> Result<WorkspaceView> {
         let owner = self.find_user(actor, user_param)?;
-        let w = self.repo().workspace_by_owner_and_name(owner.id, name)?.ok_or_else(Error::not_found)?;
+        let mut w = self.repo().workspace_by_owner_and_name(owner.id, name)?;
+        if w.is_none() && include_deleted {
+            w = self.repo().deleted_workspace_by_owner_and_name(owner.id, name)?;
+        }
+        let w = w.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;
         self.workspace_view(w)
     }

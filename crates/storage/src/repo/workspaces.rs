@@ -248,6 +248,21 @@ impl WorkspaceStore for DbRepo<'_> {
         row.map(Workspace::try_from).transpose()
     }
 
+    fn deleted_workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<Workspace>> {
+        let name = name.to_lowercase();
+        let row: Option<WorkspaceRow> = self.with(|c| {
+            workspaces::table
+                .filter(workspaces::owner_id.eq(owner.to_string()))
+                .filter(lower(workspaces::name).eq(name))
+                .filter(workspaces::deleted.eq(true))
+                .order(workspaces::created_at.desc())
+                .select(WorkspaceRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(Workspace::try_from).transpose()
+    }
+
     fn list_workspaces(&self, f: &WorkspaceFilter, page: &Page) -> Result<Paged<Workspace>> {
         macro_rules! filtered {
             () => {{

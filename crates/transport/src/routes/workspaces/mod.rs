@@ -148,18 +148,24 @@ pub async fn list_workspaces(state: web::Data<State>, actor: Authed, req: HttpRe
 #[utoipa::path(
     operation_id = "get-workspace-metadata-by-id",
     tag = "Workspaces",
-    params(("workspace" = uuid::Uuid, Path, description = "Workspace ID")),
+    params(
+        ("workspace" = uuid::Uuid, Path, description = "Workspace ID"),
+        ("include_deleted" = Option<bool>, Query, description = "Return data instead of HTTP 410 if the workspace is deleted"),
+    ),
     responses(
         (status = 200, description = "OK", body = Workspace),
-        (status = 400, description = "Not a UUID", body = Response),
+        (status = 400, description = "Not a UUID, or `include_deleted` is not a boolean", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such workspace, or not visible", body = Response),
+        (status = 410, description = "The workspace was deleted (ask with `include_deleted=true`)", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/workspaces/{workspace}")]
-pub async fn get_workspace(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
-    let w = blocking(&state, move |app| app.get_workspace(&actor.0, &id)).await?;
+pub async fn get_workspace(state: web::Data<State>, actor: Authed, id: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    // Coder names the field `deleted` here and `include_deleted` on the by-name route.
+    let include_deleted = include_deleted(&req, "deleted")?;
+    let w = blocking(&state, move |app| app.get_workspace(&actor.0, &id, include_deleted)).await?;
     Ok(HttpResponse::Ok().json(Workspace::from(&w)))
 }
 
@@ -170,19 +176,38 @@ pub async fn get_workspace(state: web::Data<State>, actor: Authed, id: Path<Stri
     params(
         ("user" = String, Path, description = "Username, UUID, or me"),
         ("workspacename" = String, Path, description = "Workspace name"),
+        ("include_deleted" = Option<bool>, Query, description = "Return the latest deleted workspace of that name when no live one has it"),
     ),
     responses(
         (status = 200, description = "OK", body = Workspace),
+        (status = 400, description = "`include_deleted` is not a boolean", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user or workspace, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/users/{user}/workspace/{workspacename}")]
-pub async fn workspace_by_name(state: web::Data<State>, actor: Authed, path: Path<(String, String)>) -> ApiResult<HttpResponse> {
+pub async fn workspace_by_name(
+    state: web::Data<State>,
+    actor: Authed,
+    path: Path<(String, String)>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let include_deleted = include_deleted(&req, "include_deleted")?;
     let (user, name) = path.into_inner();
-    let w = blocking(&state, move |app| app.workspace_by_owner_and_name(&actor.0, &user, &name)).await?;
+    let w = blocking(&state, move |app| app.workspace_by_owner_and_name(&actor.0, &user, &name, include_deleted)).await?;
     Ok(HttpResponse::Ok().json(Workspace::from(&w)))
+}
+
+/// The `include_deleted` parameter, with Coder's message for a value that is no boolean (its
+/// validation names `field`).
+fn include_deleted(req: &HttpRequest, field: &str) -> Result<bool, ApiError> {
+    query::strict_boolean(&query::pairs(req), "include_deleted").map(|b| b.unwrap_or(false)).map_err(|raw| {
+        ApiError(
+            Error::bad_request(format!("Invalid boolean value {raw:?} for \"include_deleted\" query param."))
+                .with_validation(field, "Must be a valid boolean"),
+        )
+    })
 }
 
 fn build_json(v: &domain::workspaces::builds::BuildView) -> WorkspaceBuild {
