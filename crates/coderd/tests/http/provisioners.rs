@@ -83,6 +83,31 @@ dual_test!(keys_need_the_license, |srv| {
     assert_eq!(r.json["message"], "External Provisioner Daemons is a Premium feature. Contact sales!");
 });
 
+/// What a `?follow` WebSocket delivered: the log lines, then how the server closed it.
+pub type Followed = (Vec<Value>, Option<(u16, String)>);
+
+/// Opens a `?follow` log stream as the owner and collects it in the background until it closes.
+pub async fn follow_logs(addr: std::net::SocketAddr, path: &str, token: &str) -> tokio::task::JoinHandle<Followed> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
+    req.headers_mut().insert("Coder-Session-Token", token.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("follow connects");
+    tokio::spawn(async move {
+        let mut lines = Vec::new();
+        while let Some(msg) = ws.next().await {
+            match msg {
+                Ok(Message::Text(t)) => lines.push(serde_json::from_str(&t).expect("a JSON log line")),
+                Ok(Message::Close(frame)) => return (lines, frame.map(|f| (u16::from(f.code), f.reason.to_string()))),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        (lines, None)
+    })
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
@@ -168,7 +193,10 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
 
     let winner = if loser == 'a' { &mut a } else { &mut b };
     let graph = graph_with_parameters();
-    let done = rt.block_on(async {
+    let (done, followed) = rt.block_on(async {
+        // A client follows the running job's logs: lines arrive as the daemon sends them, and
+        // the stream closes normally once the job has finished.
+        let follower = follow_logs(addr, &format!("/api/v2/templateversions/{version}/logs?follow"), &owner).await;
         let logs = vec![
             pd::Log { source: 1, level: 2, created_at: 1_700_000_000_000, stage: "Planning".into(), output: "planning".into() },
             pd::Log { source: 1, level: 3, created_at: 1_700_000_000_001, stage: "Planning".into(), output: "careful".into() },
@@ -193,9 +221,14 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
         // A job cannot be completed twice, and only by its daemon.
         let again: Result<pd::Empty, String> = winner.unary("CompleteJob", &complete).await;
         assert!(again.is_err());
-        done
+        let followed = tokio::time::timeout(Duration::from_secs(10), follower).await.expect("the stream ends").unwrap();
+        (done, followed)
     });
     done.expect("complete");
+    let (lines, close) = followed;
+    let outputs: Vec<&str> = lines.iter().map(|l| l["output"].as_str().unwrap()).collect();
+    assert_eq!(outputs, ["planning", "careful"]);
+    assert_eq!(close, Some((1000, "done".to_string())));
 
     let v = srv.get(&format!("/api/v2/templateversions/{version}")).token(&owner).send();
     assert_eq!(v.json["job"]["status"], "succeeded", "{}", v.body);
@@ -207,6 +240,17 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
     let after = logs.json[0]["id"].as_i64().unwrap();
     let rest = srv.get(&format!("/api/v2/templateversions/{version}/logs?after={after}")).token(&owner).send();
     assert_eq!(rest.json.as_array().unwrap().len(), 1);
+    // Following a finished job sends the lines after `after`, then closes.
+    let (lines, close) = rt.block_on(async {
+        follow_logs(addr, &format!("/api/v2/templateversions/{version}/logs?follow=true&after={after}"), &owner).await.await.unwrap()
+    });
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["output"], "careful");
+    assert_eq!(close, Some((1000, "done".to_string())));
+    // Access is checked before the upgrade.
+    let (member, _) = srv.create_user(&owner, "member2");
+    srv.get(&format!("/api/v2/templateversions/{version}/logs?follow")).token(&member).send().expect_error(404);
+    srv.get(&format!("/api/v2/templateversions/{version}/logs?follow&after=x")).token(&owner).send().expect_error(400);
     let params = srv.get(&format!("/api/v2/templateversions/{version}/rich-parameters")).token(&owner).send();
     assert_eq!(params.json[0]["name"], "region", "{}", params.body);
     assert_eq!(params.json[0]["default_value"], "eu");
@@ -255,7 +299,6 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
         }
     });
     // Members may not list daemons (they cannot read provisioner jobs).
-    let (member, _) = srv.create_user(&owner, "member2");
     srv.get("/api/v2/organizations/default/provisionerdaemons").token(&member).send().expect_error(404);
     drop((a, b));
 });

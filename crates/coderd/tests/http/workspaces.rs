@@ -146,6 +146,14 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     assert_eq!(w["latest_build"]["daily_cost"], 5);
     assert_eq!(w["latest_build"]["has_external_agent"], true);
     assert_eq!(w["outdated"], false);
+    // The finished build's logs, followed: every line, then a normal close.
+    let build_id = w["latest_build"]["id"].as_str().unwrap().to_string();
+    let all = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/logs")).token(&member).send();
+    let (lines, close) = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        crate::provisioners::follow_logs(srv.addr, &format!("/api/v2/workspacebuilds/{build_id}/logs?follow"), &member).await.await.unwrap()
+    });
+    assert_eq!(Value::Array(lines), all.json);
+    assert_eq!(close, Some((1000, "done".to_string())));
     let resources = w["latest_build"]["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 2, "{w}");
     let dev = resources.iter().find(|r| r["name"] == "dev").unwrap();
@@ -155,7 +163,6 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     let agent = srv.get(&format!("/api/v2/workspaceagents/{agent_id}")).token(&member).send();
     assert_eq!(agent.status, 200, "{}", agent.body);
     assert_eq!(agent.json["operating_system"], "linux");
-    let build_id = w["latest_build"]["id"].as_str().unwrap().to_string();
     let logs = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/logs")).token(&member).send();
     assert_eq!(logs.status, 200);
     let res = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/resources")).token(&member).send();

@@ -125,6 +125,14 @@ pub fn resource_json(job: Uuid, transition: &str, r: &sdk::Resource, created_at:
 }
 
 impl App {
+    /// A job's log lines after `after`, and whether the job had finished before they were read
+    /// (so that a follower that sees `true` has every line). For streams of logs
+    /// (`?follow`), whose access was checked when they started.
+    pub fn job_logs_since(&self, job: Uuid, after: Option<i64>) -> Result<(Vec<JobLog>, bool)> {
+        let finished = self.repo().job_by_id(job)?.is_none_or(|j| j.completed_at.is_some());
+        Ok((self.repo().job_logs(job, after, None)?, finished))
+    }
+
     /// Takes the oldest pending job this daemon may run (its organization, provisioner types
     /// and tags), or `None`. Claiming is conditional, so a job another daemon took first is
     /// skipped; the job comes with everything the daemon needs to run it.

@@ -326,6 +326,11 @@ impl App {
         self.repo().job_logs(v.job_id, after, None)
     }
 
+    /// The import job of a version the actor may read, whose logs `?follow` streams.
+    pub fn template_version_job(&self, actor: &Actor, param: &str) -> Result<Uuid> {
+        Ok(self.readable_version(actor, param)?.0.job_id)
+    }
+
     /// `GET /templateversions/{templateversion}/rich-parameters`: 425 until the import finished.
     pub fn template_version_parameters(&self, actor: &Actor, param: &str) -> Result<Vec<Parameter>> {
         let (v, _) = self.readable_version(actor, param)?;

@@ -269,6 +269,11 @@ impl App {
         self.repo().job_logs(b.job_id, after, None)
     }
 
+    /// The job of a build the actor may read, whose logs `?follow` streams.
+    pub fn build_job(&self, actor: &Actor, param: &str) -> Result<Uuid> {
+        Ok(self.readable_build(actor, param)?.0.job_id)
+    }
+
     /// `GET /workspacebuilds/{workspacebuild}/resources`.
     pub fn build_resources(&self, actor: &Actor, param: &str) -> Result<BuildView> {
         self.get_build(actor, param)

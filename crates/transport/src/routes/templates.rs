@@ -19,6 +19,7 @@ use crate::dto::{
 use crate::error::{ApiError, ApiResult, Response};
 use crate::gate::{Gate, TemplateRbac, WorkspacePrebuilds};
 use crate::query;
+use crate::routes::provisioners::joblogs;
 use crate::state::{blocking, State};
 
 /// Registers the routes of this module.
@@ -162,35 +163,33 @@ pub async fn get_version(state: web::Data<State>, actor: Authed, id: Path<String
     params(
         ("templateversion" = uuid::Uuid, Path, description = "Template version ID"),
         ("after" = Option<i64>, Query, description = "Only lines after this log id"),
+        ("follow" = Option<bool>, Query, description = "Stream the lines over a WebSocket (one JSON message each) until the job finishes"),
     ),
     responses(
+        (status = 101, description = "Switching to a WebSocket of log lines (`follow`)"),
         (status = 200, description = "OK", body = Vec<ProvisionerJobLog>),
         (status = 400, description = "Not a UUID, or `after` is not an integer", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "A WebSocket from another origin", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/templateversions/{templateversion}/logs")]
-pub async fn version_logs(state: web::Data<State>, actor: Authed, id: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    let after = after_param(&req)?;
+pub async fn version_logs(
+    state: web::Data<State>,
+    actor: Authed,
+    id: Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let after = joblogs::after_param(&req)?;
+    if joblogs::follow_requested(&req) {
+        let job = blocking(&state, move |app| app.template_version_job(&actor.0, &id)).await?;
+        return joblogs::follow(state, &req, body, job, after);
+    }
     let logs = blocking(&state, move |app| app.template_version_logs(&actor.0, &id, after)).await?;
     Ok(HttpResponse::Ok().json(logs.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
-}
-
-/// The `after` parameter of the log endpoints (`follow` is refused: poll with `after`).
-pub fn after_param(req: &HttpRequest) -> ApiResult<Option<i64>> {
-    let pairs = query::pairs(req);
-    if pairs.iter().any(|(k, _)| k == "follow") {
-        return Err(ApiError(Error::bad_request("Following logs is not supported; poll with \"after\" instead.")));
-    }
-    match pairs.iter().rev().find(|(k, _)| k == "after").map(|(_, v)| v.clone()) {
-        None => Ok(None),
-        Some(v) if v.is_empty() => Ok(None),
-        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
-            ApiError(Error::bad_request("Query param \"after\" must be an integer.").with_validation("after", "Must be an integer"))
-        }),
-    }
 }
 
 /// Get rich parameters by template version

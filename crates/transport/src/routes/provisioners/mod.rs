@@ -1,5 +1,6 @@
 //! Provisioner keys, the daemons list, and `serve`, where external daemons connect.
 
+pub mod joblogs;
 pub mod serve;
 
 use actix_web::web::{self, Path, ServiceConfig};

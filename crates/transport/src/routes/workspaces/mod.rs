@@ -299,18 +299,32 @@ pub async fn get_build(state: web::Data<State>, actor: Authed, id: Path<String>)
     params(
         ("workspacebuild" = uuid::Uuid, Path, description = "Workspace build ID"),
         ("after" = Option<i64>, Query, description = "Only lines after this log id"),
+        ("follow" = Option<bool>, Query, description = "Stream the lines over a WebSocket (one JSON message each) until the job finishes"),
     ),
     responses(
+        (status = 101, description = "Switching to a WebSocket of log lines (`follow`)"),
         (status = 200, description = "OK", body = Vec<ProvisionerJobLog>),
         (status = 400, description = "Not a UUID, or `after` is not an integer", body = Response),
         (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "A WebSocket from another origin", body = Response),
         (status = 404, description = "No such build, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/workspacebuilds/{workspacebuild}/logs")]
-pub async fn build_logs(state: web::Data<State>, actor: Authed, id: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    let after = crate::routes::templates::after_param(&req)?;
+pub async fn build_logs(
+    state: web::Data<State>,
+    actor: Authed,
+    id: Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    use crate::routes::provisioners::joblogs;
+    let after = joblogs::after_param(&req)?;
+    if joblogs::follow_requested(&req) {
+        let job = blocking(&state, move |app| app.build_job(&actor.0, &id)).await?;
+        return joblogs::follow(state, &req, body, job, after);
+    }
     let logs = blocking(&state, move |app| app.build_logs(&actor.0, &id, after)).await?;
     Ok(HttpResponse::Ok().json(logs.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
 }
