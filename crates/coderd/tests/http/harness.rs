@@ -255,6 +255,8 @@ pub struct Resp {
     pub body: String,
     pub json: Value,
     pub headers: Vec<(String, String)>,
+    /// The body as it came (binary bodies leave `body` empty).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -344,9 +346,10 @@ impl<'a> Req<'a> {
         let mut resp = agent.run(req).unwrap_or_else(|e| panic!("{} {url}: {e}", self.method));
         let status = resp.status().as_u16();
         let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
-        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        let bytes = resp.body_mut().read_to_vec().unwrap_or_default();
+        let body = String::from_utf8(bytes.clone()).unwrap_or_default();
         let json = serde_json::from_str(&body).unwrap_or(Value::Null);
-        Resp { status, body, json, headers }
+        Resp { status, body, json, headers, bytes }
     }
 }
 

@@ -329,3 +329,70 @@ dual_test!(acl_and_invalidation_need_their_licenses, |srv| {
     r.expect_error(403);
     assert_eq!(r.json["message"], "Workspace Prebuilds is a Premium feature. Contact sales!");
 });
+
+/// The entries of a tar archive as a zip archive, as a browser would upload them.
+fn tar_as_zip(tar_bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut archive = tar::Archive::new(tar_bytes);
+    for e in archive.entries().unwrap() {
+        let mut e = e.unwrap();
+        let name = e.path().unwrap().display().to_string();
+        let mut body = Vec::new();
+        e.read_to_end(&mut body).unwrap();
+        z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(&body).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// The names and contents of a tar archive's entries.
+fn tar_entries(tar_bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = tar::Archive::new(tar_bytes);
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let mut body = Vec::new();
+            e.read_to_end(&mut body).unwrap();
+            (e.path().unwrap().display().to_string(), body)
+        })
+        .collect()
+}
+
+dual_test!(zip_uploads_are_stored_as_tar_and_import, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let tar_bytes = echo_tar(with_preset());
+    let zip_bytes = tar_as_zip(&tar_bytes);
+    let r = srv.post("/api/v2/files").token(&owner).bytes(zip_bytes.clone(), "application/zip").send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json["hash"].as_str().unwrap().to_string();
+    // The Windows content type is the same archive: the same stored file.
+    let again = srv.post("/api/v2/files").token(&owner).bytes(zip_bytes, "application/x-zip-compressed").send();
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.json["hash"], id.as_str());
+
+    let stored = srv.get(&format!("/api/v2/files/{id}")).token(&owner).send();
+    assert_eq!(stored.header("content-type"), Some("application/x-tar"));
+    let got = srv.get(&format!("/api/v2/files/{id}")).token(&owner).send().bytes;
+    assert_eq!(tar_entries(&got), tar_entries(&tar_bytes));
+    let as_zip = srv.get(&format!("/api/v2/files/{id}?format=zip")).token(&owner).send().bytes;
+    assert_eq!(&as_zip[..2], b"PK");
+    let r = srv.get(&format!("/api/v2/files/{id}?format=rar")).token(&owner).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Unsupported conversion format.");
+
+    // The zip imports like the tar it holds.
+    let v = create_version(srv, &owner, &id, json!({}));
+    let version = v["id"].as_str().unwrap().to_string();
+    assert_eq!(wait_imported(srv, &owner, &version)["job"]["status"], "succeeded");
+
+    let r = srv.post("/api/v2/files").token(&owner).bytes(b"PK not really".to_vec(), "application/zip").send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Incomplete .zip archive file.");
+    let r = srv.post("/api/v2/files").token(&owner).bytes(b"x".to_vec(), "application/gzip").send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Unsupported content type header \"application/gzip\".");
+});

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::File;
+use super::{archive, File};
 use crate::app::{Actor, App};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
@@ -25,14 +25,16 @@ impl App {
     /// `POST /files`: the file's id, and whether it is new (201) or the caller had uploaded the
     /// same bytes before (200).
     pub fn upload_file(&self, actor: &Actor, content_type: &str, data: Vec<u8>) -> Result<(Uuid, bool)> {
-        if content_type != TAR {
+        if ![TAR, archive::ZIP, archive::WINDOWS_ZIP].contains(&content_type) {
             return Err(Error::bad_request(format!("Unsupported content type header {content_type:?}."))
-                .with_detail("Only application/x-tar archives are accepted."));
+                .with_detail("Archives are application/x-tar or application/zip."));
         }
         if data.len() > MAX_FILE_BYTES {
             return Err(Error::new(ErrorKind::TooLarge, "Failed to read file from request.").with_detail("http: request body too large"));
         }
         rbac::require(&actor.subject, action::CREATE, &Object::of(resource::FILE).owned_by(actor.user.id))?;
+        // Stored as tar, whatever was uploaded; the hash is the tar's.
+        let data = if content_type == TAR { data } else { archive::zip_to_tar(&data, MAX_FILE_BYTES)? };
         let hash = crate::secret::hex(&Sha256::digest(&data));
         if let Some(existing) = self.repo().file_by_hash(&hash, actor.user.id)? {
             return Ok((existing.id, false));
@@ -66,5 +68,17 @@ impl App {
             return Err(Error::not_found());
         }
         Ok(f)
+    }
+
+    /// `GET /files/{fileID}?format=`: the file's content type and bytes, as stored (no format)
+    /// or converted to zip (`zip`), with Coder's messages otherwise.
+    pub fn get_file_as(&self, actor: &Actor, param: &str, format: &str) -> Result<(String, Vec<u8>)> {
+        let f = self.get_file(actor, param)?;
+        match format {
+            "" => Ok((f.mimetype, f.data)),
+            "zip" if f.mimetype == TAR => Ok((archive::ZIP.to_string(), archive::tar_to_zip(&f.data)?)),
+            "zip" => Err(Error::bad_request("Only .tar files can be converted to .zip format")),
+            _ => Err(Error::bad_request("Unsupported conversion format.")),
+        }
     }
 }

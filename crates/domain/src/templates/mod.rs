@@ -6,6 +6,7 @@
 //! template's own ACL (users and groups, with `use` or `admin`).
 
 pub mod acl;
+pub mod archive;
 pub mod files;
 pub mod presets;
 pub mod template;

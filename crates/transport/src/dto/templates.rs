@@ -867,3 +867,16 @@ pub struct InvalidatePresetsResponse {
 #[derive(Debug, Clone, ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct TarArchive(pub Vec<u8>);
+
+/// A conversion `GET /files/{fileID}` can apply.
+#[derive(Debug, Clone, Copy, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum FileFormat {
+    /// The stored tar archive as zip.
+    Zip,
+}
+
+/// A zip archive of template source, as raw bytes (converted to tar when uploaded).
+#[derive(Debug, Clone, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ZipArchive(pub Vec<u8>);

@@ -12,9 +12,9 @@ use futures_util::StreamExt;
 
 use crate::auth::Authed;
 use crate::dto::{
-    AclAvailable, CreateTemplateRequest, CreateTemplateVersionRequest, InvalidatePresetsResponse, InvalidatedPreset, Preset,
+    AclAvailable, CreateTemplateRequest, CreateTemplateVersionRequest, FileFormat, InvalidatePresetsResponse, InvalidatedPreset, Preset,
     ProvisionerJobLog, TarArchive, Template, TemplateAcl, TemplateVersion, TemplateVersionParameter, UpdateActiveTemplateVersion,
-    UpdateTemplateAcl, UpdateTemplateMeta, UploadResponse,
+    UpdateTemplateAcl, UpdateTemplateMeta, UploadResponse, ZipArchive,
 };
 use crate::error::{ApiError, ApiResult, Response};
 use crate::gate::{Gate, TemplateRbac, WorkspacePrebuilds};
@@ -57,11 +57,14 @@ fn message(text: &str) -> Response {
 #[utoipa::path(
     operation_id = "upload-file",
     tag = "Files",
-    request_body(content = TarArchive, content_type = "application/x-tar", description = "A tar archive of template source, at most 100 MiB"),
+    request_body(
+        description = "A tar or zip archive of template source, at most 100 MiB (a zip also expanded as tar); a zip is stored as tar",
+        content((TarArchive = "application/x-tar"), (ZipArchive = "application/zip"), (ZipArchive = "application/x-zip-compressed")),
+    ),
     responses(
         (status = 200, description = "The caller had uploaded the same bytes before: that file", body = UploadResponse),
         (status = 201, description = "Created", body = UploadResponse),
-        (status = 400, description = "Not `application/x-tar`", body = Response),
+        (status = 400, description = "Neither tar nor zip, or a broken zip", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 413, description = "Larger than 100 MiB", body = Response),
     ),
@@ -89,19 +92,26 @@ pub async fn upload_file(state: web::Data<State>, actor: Authed, req: HttpReques
 #[utoipa::path(
     operation_id = "get-file-by-id",
     tag = "Files",
-    params(("fileID" = uuid::Uuid, Path, description = "File ID")),
+    params(
+        ("fileID" = uuid::Uuid, Path, description = "File ID"),
+        ("format" = inline(Option<FileFormat>), Query, description = "`zip` converts the stored tar archive to zip"),
+    ),
     responses(
-        (status = 200, description = "The archive", content_type = "application/x-tar", body = TarArchive, example = json!("<tar bytes>")),
-        (status = 400, description = "Not a UUID", body = Response),
+        (status = 200, description = "The archive", content(
+            (TarArchive = "application/x-tar", example = json!("<tar bytes>")),
+            (ZipArchive = "application/zip", example = json!("<zip bytes>")),
+        )),
+        (status = 400, description = "Not a UUID, or an unsupported format", body = Response),
         (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such file, or not yours", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
 #[get("/api/v2/files/{fileID}")]
-pub async fn get_file(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
-    let f = blocking(&state, move |app| app.get_file(&actor.0, &id)).await?;
-    Ok(HttpResponse::Ok().content_type(f.mimetype).body(f.data))
+pub async fn get_file(state: web::Data<State>, actor: Authed, id: Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let format = query::string(&query::pairs(&req), "format");
+    let (mimetype, data) = blocking(&state, move |app| app.get_file_as(&actor.0, &id, &format)).await?;
+    Ok(HttpResponse::Ok().content_type(mimetype).body(data))
 }
 
 /// Create template version by organization
