@@ -176,3 +176,40 @@ impl<QS> SelectableExpression<QS> for PageTotal {}
 impl<GB> ValidGrouping<GB> for PageTotal {
     type IsAggregate = is_aggregate::Never;
 }
+
+/// Where a keyset page starts: the lower-cased username of the `after_id` row, as a scalar
+/// subquery of the page statement (no round trip of its own). `NULL` when that row does not
+/// exist, so the page is empty, as in Coder.
+#[derive(Debug, Clone)]
+pub(crate) struct AfterKey {
+    /// The `after_id` user's id.
+    pub(crate) id: String,
+}
+
+impl Expression for AfterKey {
+    type SqlType = Text;
+}
+
+impl<DB> QueryFragment<DB> for AfterKey
+where
+    DB: Backend + HasSqlType<Text>,
+    String: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(SELECT lower(after_row.username) FROM users AS after_row WHERE after_row.id = ");
+        out.push_bind_param::<Text, String>(&self.id)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl QueryId for AfterKey {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<QS> AppearsOnTable<QS> for AfterKey {}
+impl<QS> SelectableExpression<QS> for AfterKey {}
+impl<GB> ValidGrouping<GB> for AfterKey {
+    type IsAggregate = is_aggregate::Never;
+}

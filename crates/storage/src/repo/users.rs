@@ -7,7 +7,7 @@ use domain::Result;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::fragments::{counter_sum, org_ids, window_count, PageTotal};
+use super::fragments::{counter_sum, org_ids, window_count, AfterKey, PageTotal};
 use super::{like_pattern, DbRepo};
 use crate::conn::DbConn;
 use crate::rows::*;
@@ -210,8 +210,8 @@ macro_rules! filter_users {
     }};
 }
 
-/// The page query of the users list: the filter, the keyset start (`after`: the lower-cased
-/// username of the `after_id` row), username order (unique among live users, so the partial
+/// The page query of the users list: the filter, the keyset start (`after`: an [`AfterKey`],
+/// the lower-cased username of the `after_id` row), username order (unique among live users, so the partial
 /// index `users_username_live` serves it without a sort), limit and offset.
 macro_rules! users_page {
     ($query:expr, $filter:expr, $page:expr, $after:expr, $backend:expr, $db:ty) => {{
@@ -346,6 +346,11 @@ pub(crate) fn counted_members(c: &mut DbConn, org: Uuid) -> QueryResult<i64> {
     member_count_query!(org).get_result(c)
 }
 
+/// The keyset start of a page with `after_id`.
+fn after_key(page: &Page) -> Option<AfterKey> {
+    page.after_id.map(|id| AfterKey { id: id.to_string() })
+}
+
 /// The counter subquery that gives a page its total, where one answers the filter.
 fn page_total(source: &CountSource) -> PageTotal {
     match source {
@@ -376,7 +381,7 @@ impl DbRepo<'_> {
                 // One statement: the page with the total beside each row, so that a search
                 // evaluates its filter once. An empty page (past the end) counts separately.
                 let rows: Vec<(UserRow, Option<String>, i64)> =
-                    users_page!(users::table.into_boxed(), filter, page, None::<String>, backend, crate::conn::MultiBackend)
+                    users_page!(users::table.into_boxed(), filter, page, None::<AfterKey>, backend, crate::conn::MultiBackend)
                         .select((UserRow::as_select(), orgs, window_count()))
                         .load(c)?;
                 let count = match rows.first() {
@@ -388,9 +393,7 @@ impl DbRepo<'_> {
             // The page carries its total when a counter answers it; otherwise, or when the page
             // is empty, the count is a statement of its own.
             let total = page_total(&source);
-            let Some(after) = Self::after_username(c, page)? else {
-                return Ok((Vec::new(), separate_count(c, filter, source, backend)?));
-            };
+            let after = after_key(page);
             let rows: Vec<(UserRow, Option<String>, Option<i64>)> = match (deferred_join(backend, page), &mut *c) {
                 // PostgreSQL computes a row's columns (and the organization ids' subquery) for
                 // every row an OFFSET skips: pick the page's ids first, through the covering
@@ -413,12 +416,12 @@ impl DbRepo<'_> {
     pub fn explain_users_page(&self, filter: &UserFilter, page: &Page) -> Result<Vec<(String, Vec<String>)>> {
         let backend = self.backend();
         self.with(|c| {
-            let after = Self::after_username(c, page)?.flatten();
+            let after = after_key(page);
             let mut plans = Vec::new();
             match c {
                 DbConn::Sqlite(c) if windowed_count(&count_source(filter), page) => {
                     use diesel::sqlite::Sqlite;
-                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<String>, backend, Sqlite).select((
+                    let q = users_page!(users::table.into_boxed::<Sqlite>(), filter, page, None::<AfterKey>, backend, Sqlite).select((
                         UserRow::as_select(),
                         org_ids(Some(backend)),
                         window_count(),
@@ -427,7 +430,7 @@ impl DbRepo<'_> {
                 }
                 DbConn::Pg(c) if windowed_count(&count_source(filter), page) => {
                     use diesel::pg::Pg;
-                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
+                    let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<AfterKey>, backend, Pg).select((
                         UserRow::as_select(),
                         org_ids(Some(backend)),
                         window_count(),
@@ -495,10 +498,10 @@ impl DbRepo<'_> {
     pub fn pg_users_page_statements(&self, filter: &UserFilter, page: &Page) -> Result<Vec<String>> {
         use diesel::pg::Pg;
         let backend = self.backend();
-        self.with(|c| {
+        self.with(|_| {
             let mut out = Vec::new();
             if windowed_count(&count_source(filter), page) {
-                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<String>, backend, Pg).select((
+                let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, None::<AfterKey>, backend, Pg).select((
                     UserRow::as_select(),
                     org_ids(Some(backend)),
                     window_count(),
@@ -510,11 +513,7 @@ impl DbRepo<'_> {
                 let q = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
                 out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
             }
-            if let Some(after) = page.after_id {
-                let q = users::table.find(after.to_string()).select(lower(users::username));
-                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
-            }
-            let after = Self::after_username(c, page)?.flatten();
+            let after = after_key(page);
             let total = page_total(&count_source(filter));
             if deferred_join(backend, page) {
                 let q = pg_deferred_page!(filter, page, after, backend, org_ids(Some(backend)), total);
@@ -529,18 +528,6 @@ impl DbRepo<'_> {
             }
             Ok(out)
         })
-    }
-
-    /// The lower-cased username of the `after_id` row, where a keyset page starts; `None` when
-    /// that user does not exist (the page is then empty, as in Coder).
-    fn after_username(c: &mut DbConn, page: &Page) -> QueryResult<Option<Option<String>>> {
-        match page.after_id {
-            None => Ok(Some(None)),
-            Some(after) => {
-                let name: Option<String> = users::table.find(after.to_string()).select(lower(users::username)).first(c).optional()?;
-                Ok(name.map(Some))
-            }
-        }
     }
 }
 
