@@ -47,7 +47,14 @@ fn free_port() -> u16 {
 /// Starts the provider for a server whose callback is on `server_port`.
 fn provider(server_port: u16) -> Provider {
     let dir = format!("{ROOT}/build/tools/oidc");
-    std::fs::copy(format!("{ROOT}/scripts/oidc/provider.mjs"), format!("{dir}/provider.mjs")).expect("copy provider.mjs");
+    // Tests start providers in parallel: the script is put in place once, by an atomic rename,
+    // so that no node process reads it half-written (an empty module runs and exits silently).
+    static COPIED: std::sync::Once = std::sync::Once::new();
+    COPIED.call_once(|| {
+        let staged = format!("{dir}/provider.mjs.{}", std::process::id());
+        std::fs::copy(format!("{ROOT}/scripts/oidc/provider.mjs"), &staged).expect("copy provider.mjs");
+        std::fs::rename(&staged, format!("{dir}/provider.mjs")).expect("place provider.mjs");
+    });
     let claims = std::env::temp_dir().join(format!("oidc-claims-{}.json", uuid::Uuid::new_v4().simple()));
     std::fs::write(&claims, "{}").unwrap();
     let port = free_port();
