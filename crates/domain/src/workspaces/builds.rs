@@ -72,6 +72,18 @@ impl App {
     pub fn build_views(&self, builds: Vec<Build>) -> Result<Vec<BuildView>> {
         let job_ids: Vec<Uuid> = builds.iter().map(|b| b.job_id).collect();
         let jobs = self.job_views(self.repo().jobs_by_ids(&job_ids)?)?;
+        // A build's row and its job's completion are written in one transaction, but the build
+        // rows were read before the jobs: a build whose job has finished is read again, so it
+        // shows what that transaction wrote (its external agent, its state) with the status.
+        // Everything else here is read after the jobs.
+        let finished: Vec<Uuid> =
+            builds.iter().filter(|b| jobs.iter().any(|j| j.job.id == b.job_id && j.job.completed_at.is_some())).map(|b| b.id).collect();
+        let builds = if finished.is_empty() {
+            builds
+        } else {
+            let fresh = self.repo().builds_by_ids(&finished)?;
+            builds.into_iter().map(|b| fresh.iter().find(|f| f.id == b.id).cloned().unwrap_or(b)).collect()
+        };
         let mut users: Vec<Uuid> = builds.iter().map(|b| b.initiator_id).collect();
         users.sort();
         users.dedup();
