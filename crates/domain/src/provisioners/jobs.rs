@@ -125,6 +125,11 @@ pub fn resource_json(job: Uuid, transition: &str, r: &sdk::Resource, created_at:
 }
 
 impl App {
+    /// A job's log lines after `after`, for the log endpoints (whose callers checked access).
+    pub fn job_logs(&self, job: Uuid, after: Option<i64>) -> Result<Vec<JobLog>> {
+        self.repo().job_logs(job, after, None)
+    }
+
     /// A job's log lines after `after`, and whether the job had finished before they were read
     /// (so that a follower that sees `true` has every line). For streams of logs
     /// (`?follow`), whose access was checked when they started.

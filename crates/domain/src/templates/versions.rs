@@ -7,7 +7,7 @@ use super::{JobResource, Parameter, Preset, Template, TemplateVersion};
 use crate::app::{Actor, App};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
-use crate::provisioners::{daemons, tags, Job, JobLog, JobStatus, JobType, Tags};
+use crate::provisioners::{daemons, tags, Job, JobStatus, JobType, Tags};
 use crate::rbac::{self, action, resource, Object};
 use crate::store::{in_transaction, Page};
 use crate::user::User;
@@ -321,12 +321,7 @@ impl App {
     }
 
     /// `GET /templateversions/{templateversion}/logs`: lines after `after`.
-    pub fn template_version_logs(&self, actor: &Actor, param: &str, after: Option<i64>) -> Result<Vec<JobLog>> {
-        let (v, _) = self.readable_version(actor, param)?;
-        self.repo().job_logs(v.job_id, after, None)
-    }
-
-    /// The import job of a version the actor may read, whose logs `?follow` streams.
+    /// The import job of a version the actor may read (`GET .../logs` lists or follows its lines).
     pub fn template_version_job(&self, actor: &Actor, param: &str) -> Result<Uuid> {
         Ok(self.readable_version(actor, param)?.0.job_id)
     }

@@ -276,12 +276,7 @@ impl App {
     }
 
     /// `GET /workspacebuilds/{workspacebuild}/logs`.
-    pub fn build_logs(&self, actor: &Actor, param: &str, after: Option<i64>) -> Result<Vec<crate::provisioners::JobLog>> {
-        let (b, _) = self.readable_build(actor, param)?;
-        self.repo().job_logs(b.job_id, after, None)
-    }
-
-    /// The job of a build the actor may read, whose logs `?follow` streams.
+    /// The job of a build the actor may read (`GET .../logs` lists or follows its lines).
     pub fn build_job(&self, actor: &Actor, param: &str) -> Result<Uuid> {
         Ok(self.readable_build(actor, param)?.0.job_id)
     }

@@ -204,6 +204,25 @@ impl TryFrom<AgentRow> for Agent {
     }
 }
 
+impl DbRepo<'_> {
+    /// An owner's workspace by name, case-insensitively: the live one, or (`deleted`) the most
+    /// recently created deleted one.
+    fn workspace_named(&self, owner: Uuid, name: &str, deleted: bool) -> Result<Option<Workspace>> {
+        let name = name.to_lowercase();
+        let row: Option<WorkspaceRow> = self.with(|c| {
+            workspaces::table
+                .filter(workspaces::owner_id.eq(owner.to_string()))
+                .filter(lower(workspaces::name).eq(name))
+                .filter(workspaces::deleted.eq(deleted))
+                .order(workspaces::created_at.desc())
+                .select(WorkspaceRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(Workspace::try_from).transpose()
+    }
+}
+
 impl WorkspaceStore for DbRepo<'_> {
     fn insert_workspace(&self, w: &Workspace) -> Result<()> {
         let row = WorkspaceRow::from(w);
@@ -235,32 +254,11 @@ impl WorkspaceStore for DbRepo<'_> {
     }
 
     fn workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<Workspace>> {
-        let name = name.to_lowercase();
-        let row: Option<WorkspaceRow> = self.with(|c| {
-            workspaces::table
-                .filter(workspaces::owner_id.eq(owner.to_string()))
-                .filter(lower(workspaces::name).eq(name))
-                .filter(workspaces::deleted.eq(false))
-                .select(WorkspaceRow::as_select())
-                .first(c)
-                .optional()
-        })?;
-        row.map(Workspace::try_from).transpose()
+        self.workspace_named(owner, name, false)
     }
 
     fn deleted_workspace_by_owner_and_name(&self, owner: Uuid, name: &str) -> Result<Option<Workspace>> {
-        let name = name.to_lowercase();
-        let row: Option<WorkspaceRow> = self.with(|c| {
-            workspaces::table
-                .filter(workspaces::owner_id.eq(owner.to_string()))
-                .filter(lower(workspaces::name).eq(name))
-                .filter(workspaces::deleted.eq(true))
-                .order(workspaces::created_at.desc())
-                .select(WorkspaceRow::as_select())
-                .first(c)
-                .optional()
-        })?;
-        row.map(Workspace::try_from).transpose()
+        self.workspace_named(owner, name, true)
     }
 
     fn list_workspaces(&self, f: &WorkspaceFilter, page: &Page) -> Result<Paged<Workspace>> {

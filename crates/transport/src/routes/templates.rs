@@ -193,13 +193,7 @@ pub async fn version_logs(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let after = joblogs::after_param(&req)?;
-    if joblogs::follow_requested(&req) {
-        let job = blocking(&state, move |app| app.template_version_job(&actor.0, &id)).await?;
-        return joblogs::follow(state, &req, body, job, after);
-    }
-    let logs = blocking(&state, move |app| app.template_version_logs(&actor.0, &id, after)).await?;
-    Ok(HttpResponse::Ok().json(logs.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
+    joblogs::respond(state, req, body, move |app| app.template_version_job(&actor.0, &id)).await
 }
 
 /// Get rich parameters by template version

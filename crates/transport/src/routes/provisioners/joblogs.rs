@@ -39,6 +39,21 @@ pub fn follow_requested(req: &HttpRequest) -> bool {
     query::pairs(req).iter().any(|(k, _)| k == "follow")
 }
 
+/// `GET .../logs` of the job `job_of` finds (checking the caller's access): the lines after
+/// `after` as a JSON array, or, with `follow`, as a WebSocket stream.
+pub async fn respond<F>(state: web::Data<State>, req: HttpRequest, body: web::Payload, job_of: F) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&domain::app::App) -> domain::Result<Uuid> + Send + 'static,
+{
+    let after = after_param(&req)?;
+    if follow_requested(&req) {
+        let job = blocking(&state, job_of).await?;
+        return follow(state, &req, body, job, after);
+    }
+    let lines = blocking(&state, move |app| app.job_logs(job_of(app)?, after)).await?;
+    Ok(HttpResponse::Ok().json(lines.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
+}
+
 /// Upgrades to a WebSocket and streams the job's lines after `after` until the job finishes or
 /// the client goes away. Access to the job was checked by the caller.
 pub fn follow(state: web::Data<State>, req: &HttpRequest, body: web::Payload, job: Uuid, after: Option<i64>) -> ApiResult<HttpResponse> {

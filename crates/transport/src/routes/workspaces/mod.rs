@@ -319,14 +319,7 @@ pub async fn build_logs(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    use crate::routes::provisioners::joblogs;
-    let after = joblogs::after_param(&req)?;
-    if joblogs::follow_requested(&req) {
-        let job = blocking(&state, move |app| app.build_job(&actor.0, &id)).await?;
-        return joblogs::follow(state, &req, body, job, after);
-    }
-    let logs = blocking(&state, move |app| app.build_logs(&actor.0, &id, after)).await?;
-    Ok(HttpResponse::Ok().json(logs.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
+    crate::routes::provisioners::joblogs::respond(state, req, body, move |app| app.build_job(&actor.0, &id)).await
 }
 
 /// Get workspace resources for workspace build
