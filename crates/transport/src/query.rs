@@ -76,18 +76,26 @@ pub fn string(pairs: &[(String, String)], key: &str) -> String {
     pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
+/// A boolean as Go's `strconv.ParseBool` reads it (Coder parses its flags and headers so);
+/// `None` for anything else.
+pub fn go_bool(value: &str) -> Option<bool> {
+    match value {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 /// A boolean parameter read strictly as Go's `strconv.ParseBool` reads it: absent or empty is
 /// `Ok(None)`, a value it does not take is `Err` with that value.
 pub fn strict_boolean(pairs: &[(String, String)], key: &str) -> Result<Option<bool>, String> {
     match string(pairs, key).as_str() {
         "" => Ok(None),
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(Some(true)),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(Some(false)),
-        other => Err(other.to_string()),
+        other => go_bool(other).map(Some).ok_or_else(|| other.to_string()),
     }
 }
 
 /// A boolean parameter as Go's `strconv.ParseBool` reads it; anything else is false.
 pub fn boolean(pairs: &[(String, String)], key: &str) -> bool {
-    matches!(string(pairs, key).as_str(), "1" | "t" | "T" | "true" | "TRUE" | "True")
+    go_bool(&string(pairs, key)) == Some(true)
 }

@@ -139,11 +139,7 @@ pub async fn rate_limit(req: ServiceRequest, next: Next<impl MessageBody + 'stat
     } else if let Some(api) = &state.rate_limits.api {
         let token = crate::auth::token_from_request(req.request());
         let actor = token.as_deref().and_then(|t| state.app.authenticate_cached(t)).and_then(|r| r.ok());
-        let bypass = req
-            .headers()
-            .get(BYPASS_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"));
+        let bypass = req.headers().get(BYPASS_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| crate::query::go_bool(v) == Some(true));
         if bypass && token.is_some() {
             let actor = match actor.clone() {
                 Some(a) => Some(a),

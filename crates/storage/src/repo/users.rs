@@ -386,7 +386,7 @@ impl DbRepo<'_> {
                         .load(c)?;
                 let count = match rows.first() {
                     Some((_, _, n)) => *n,
-                    None => filter_users!(users::table.into_boxed(), filter, backend, crate::conn::MultiBackend).count().get_result(c)?,
+                    None => separate_count(c, filter, CountSource::Query, backend)?,
                 };
                 return Ok((rows.into_iter().map(|(r, o, _)| (r, o)).collect(), count));
             }
