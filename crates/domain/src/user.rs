@@ -15,6 +15,9 @@ pub enum UserStatus {
 }
 
 impl UserStatus {
+    /// Every status, for a filter that names them all (an index then serves it).
+    pub const ALL: [UserStatus; 3] = [UserStatus::Active, UserStatus::Dormant, UserStatus::Suspended];
+
     /// The wire and storage spelling.
     pub fn as_str(self) -> &'static str {
         match self {

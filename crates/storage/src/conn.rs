@@ -119,6 +119,9 @@ pub fn open_pool(url: &str, size: u32) -> Result<DbPool, String> {
         // A request waits at most this long for a connection; past it the database counts as
         // unavailable (503) rather than the request hanging.
         .connection_timeout(std::time::Duration::from_secs(5))
+        // No `SELECT 1` before every checkout: it is a round trip per request. A connection
+        // that broke is seen by its first failing statement, and the pool then drops it.
+        .test_on_check_out(false)
         .connection_customizer(Box::new(SessionSetup))
         .build(manager)
         .map_err(|e| format!("cannot connect to the database: {e}"))

@@ -23,6 +23,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_seen_at -> Timestamp,
+        organization_ids -> Text,
     }
 }
 

@@ -22,6 +22,9 @@ dual_test!(organizations_lifecycle, |srv| {
     let members = srv.get("/api/v2/organizations/research/members").token(&owner).send();
     members.expect(200);
     assert_eq!(members.json[0]["user_id"], owner_id.as_str());
+    // The users list carries each user's organizations in the order they joined.
+    let listed_orgs = |q: &str| srv.get(&format!("/api/v2/users?q={q}")).token(&owner).send().json["users"][0]["organization_ids"].clone();
+    assert_eq!(listed_orgs("owner"), json!([default_org, org]));
     assert_eq!(members.json[0]["roles"], serde_json::json!([]), "creators join as plain members, as in Coder");
 
     // Lookups by id and name; conflicts; validation; permission.
@@ -67,6 +70,7 @@ dual_test!(organizations_lifecycle, |srv| {
     r.expect(200);
     assert_eq!(r.json["message"], "Organization has been deleted.");
     srv.get("/api/v2/organizations/research").token(&owner).send().expect_error(404);
+    assert_eq!(listed_orgs("owner"), json!([default_org]));
     srv.get(&format!("/api/v2/groups/{org}")).token(&owner).send().expect_error(404);
 });
 
@@ -93,6 +97,9 @@ dual_test!(organization_members, |srv| {
     assert!(everyone.json["members"].as_array().unwrap().iter().any(|m| m["id"] == user_id.as_str()));
     let r = srv.get(&format!("/api/v2/users/{user_id}")).token(&owner).send();
     assert_eq!(r.json["organization_ids"].as_array().unwrap().len(), 2);
+    let listed_orgs = || srv.get("/api/v2/users?q=joiner").token(&owner).send().json["users"][0]["organization_ids"].clone();
+    let default_org = srv.get("/api/v2/organizations/default").token(&owner).send().json["id"].as_str().unwrap().to_string();
+    assert_eq!(listed_orgs(), json!([default_org, org]), "in the order joined");
 
     // Roles: listing, granting, the rules.
     let r = srv.get("/api/v2/organizations/team/members/roles").token(&owner).send();
@@ -121,6 +128,10 @@ dual_test!(organization_members, |srv| {
     srv.post("/api/v2/organizations/team/members/stranger").token(&owner).send().expect(200);
     srv.delete("/api/v2/organizations/team/members/joiner").token(&stranger).send().expect_error(404);
     srv.delete("/api/v2/organizations/team/members/stranger").token(&owner).send().expect(204);
+    srv.delete("/api/v2/organizations/team/members/joiner").token(&owner).send().expect(204);
+    assert_eq!(listed_orgs(), json!([default_org]), "a member removed leaves the list");
+    srv.post("/api/v2/organizations/team/members/joiner").token(&owner).send().expect(200);
+    assert_eq!(listed_orgs(), json!([default_org, org]));
     srv.delete("/api/v2/organizations/team/members/joiner").token(&owner).send().expect(204);
     let devs_now = srv.get(&format!("/api/v2/groups/{devs}")).token(&owner).send();
     assert_eq!(devs_now.json["total_member_count"], 0);

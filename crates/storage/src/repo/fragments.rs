@@ -57,18 +57,11 @@ pub(crate) fn counter_sum() -> Fixed<BigInt> {
     fixed("CAST(COALESCE(SUM(n), 0) AS BIGINT)")
 }
 
-/// The organization ids of the row's user, comma-separated in membership order: a correlated
-/// aggregate, so that a page carries them without a second statement. `NULL` when not wanted.
-pub(crate) fn org_ids(backend: Option<crate::conn::Backend>) -> Fixed<Nullable<Text>> {
-    fixed(match backend {
-        Some(crate::conn::Backend::Sqlite) => {
-            "(SELECT group_concat(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
-        }
-        Some(crate::conn::Backend::Postgres) => {
-            "(SELECT string_agg(organization_id, ',' ORDER BY created_at) FROM organization_members WHERE organization_members.user_id = users.id)"
-        }
-        None => "CAST(NULL AS TEXT)",
-    })
+/// The organization ids of the row's user, comma-separated in membership order: the column
+/// the membership triggers keep (`users.organization_ids`), so that a page carries them
+/// without a lookup per row. `NULL` when not wanted.
+pub(crate) fn org_ids(wanted: bool) -> Fixed<Nullable<Text>> {
+    fixed(if wanted { "users.organization_ids" } else { "CAST(NULL AS TEXT)" })
 }
 
 /// SQLite only: the user's row is among the candidates of an FTS5 `MATCH` query on
