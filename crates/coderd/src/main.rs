@@ -5,6 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use coderd::config::{Cli, Command, LogFormat};
 
+/// mimalloc rather than glibc's malloc: a users page allocates and frees thousands of small
+/// objects (rows, strings, JSON) between larger buffers, and glibc spent a quarter of the
+/// server's CPU on it (consolidating its fast bins, contending for its arenas).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_logging(level: &str, format: LogFormat) -> Result<(), String> {
     let filter = tracing_subscriber::EnvFilter::try_new(level).map_err(|e| format!("invalid --log-level {level:?}: {e}"))?;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
@@ -15,20 +21,23 @@ fn init_logging(level: &str, format: LogFormat) -> Result<(), String> {
     Ok(())
 }
 
-/// glibc gives each thread that allocates its own malloc arena (up to eight per core); with a
-/// blocking pool of database threads most of that memory sits idle. Two arenas bound the
-/// server's footprint at no measurable cost in throughput.
-fn limit_malloc_arenas() {
+/// Bounds the memory the allocators hold. glibc (still used by libpq and SQLite) gives each
+/// thread that allocates its own arena, up to eight per core; two bound its footprint at no
+/// measurable cost. Transparent huge pages are turned off for the process: where the kernel
+/// applies them to every mapping (`always`), each 2 MiB region an allocator reserves becomes
+/// resident at the first touch, which took the idle server from 38 to 54 MiB.
+fn limit_allocator_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only adjusts allocator parameters; it is called before any other thread
-    // exists.
+    // SAFETY: mallopt only adjusts allocator parameters, and prctl only this process's
+    // huge-page policy; both run before any other thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
+    limit_allocator_memory();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Openapi => {
