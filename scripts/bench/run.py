@@ -137,11 +137,13 @@ def sql_limit(url, kind):
     """The database's throughput for the statements of one users-list request, at 64 clients."""
     if BACKEND == "postgres":
         script = subprocess.run([STOREBENCH, "pgbench", url, kind], capture_output=True, text=True, check=True).stdout
+        # The statements' parameters, sent as the server sends them (bound, not written in).
+        defines = [a for line in script.splitlines() if line.startswith("-- define ") for a in ("-D", line[len("-- define "):])]
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
             f.write(script)
         u = urllib.parse.urlparse(url)
         out = subprocess.run(
-            [os.environ["BENCH_PGBENCH"], "-n", "-M", "prepared", "-f", f.name, "-c", str(CONNS), "-j", "2", "-T", str(SECONDS),
+            [os.environ["BENCH_PGBENCH"], "-n", "-M", "prepared", *defines, "-f", f.name, "-c", str(CONNS), "-j", "2", "-T", str(SECONDS),
              "-h", u.hostname, "-p", str(u.port), "-U", "postgres", u.path.lstrip("/")],
             capture_output=True, text=True, check=True).stdout
         os.unlink(f.name)

@@ -14,26 +14,34 @@ use crate::rows::*;
 use crate::schema::functions::{lower, strpos};
 use crate::schema::*;
 
-/// Turns diesel's debug form of a PostgreSQL statement (`SQL -- binds: [..]`) into one SQL line
-/// with its parameters written in. The statements it is used on bind only strings, integers
-/// and lists of strings.
-fn literal_sql(debug: &str) -> String {
+/// Turns diesel's debug form of a PostgreSQL statement (`SQL -- binds: [..]`) into a pgbench
+/// script step that sends the same parameters the server binds: `-- define` comment lines with
+/// each value (the benchmark passes them to pgbench as `-D name=value`), then the statement on
+/// one line with `:name` in place of each `$n`. With `-M prepared` pgbench then prepares and
+/// plans it as the server's connection does (literals would let it reuse one plan, which the
+/// server, binding its parameters, cannot). `prefix` keeps the names of several statements
+/// apart. The statements it is used on bind only strings, integers and lists of strings.
+fn pgbench_step(debug: &str, prefix: &str) -> String {
     let (sql, binds) = debug.rsplit_once(" -- binds: ").unwrap_or((debug, "[]"));
     let values = split_debug_list(unbracket(binds.trim()));
     let mut sql = sql.to_string();
+    let mut defines = Vec::new();
     for (i, v) in values.iter().enumerate().rev() {
-        let literal = if let Some(s) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-            format!("'{}'", s.replace("\\\"", "\"").replace("\\\\", "\\").replace('\'', "''"))
+        let value = if let Some(s) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            s.replace("\\\"", "\"").replace("\\\\", "\\")
         } else if v.starts_with('[') {
-            let items: Vec<String> =
-                split_debug_list(unbracket(v)).iter().map(|s| format!("'{}'", s.trim_matches('"').replace('\'', "''"))).collect();
-            format!("ARRAY[{}]::text[]", items.join(", "))
+            let items: Vec<String> = split_debug_list(unbracket(v)).iter().map(|s| s.trim_matches('"').replace('"', "\\\"")).collect();
+            format!("{{{}}}", items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(","))
         } else {
             v.clone()
         };
-        sql = sql.replace(&format!("${}", i + 1), &literal);
+        let name = format!("{prefix}p{}", i + 1);
+        sql = sql.replace(&format!("${}", i + 1), &format!(":{name}"));
+        defines.push(format!("-- define {name}={value}"));
     }
-    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+    defines.reverse();
+    defines.push(sql.split_whitespace().collect::<Vec<_>>().join(" "));
+    defines.join("\n")
 }
 
 /// The body of a bracketed debug list: one pair of brackets off.
@@ -493,10 +501,10 @@ impl DbRepo<'_> {
         })
     }
 
-    /// The statements a users page runs on PostgreSQL, with their parameters written in as
-    /// literals, ready for `pgbench -f`: the count (from the counters or the filtered query),
-    /// the keyset lookup (for `after_id`), and the page with its users' organization ids.
-    /// For the benchmark, which compares the server with the database running these directly.
+    /// The statements a users page runs on PostgreSQL as pgbench script steps, each with the
+    /// parameters it binds (see [`pgbench_step`]): the count, when no counter answers it, and
+    /// the page. For the benchmark, which compares the server with the database running these
+    /// directly.
     pub fn pg_users_page_statements(&self, filter: &UserFilter, page: &Page) -> Result<Vec<String>> {
         use diesel::pg::Pg;
         let backend = self.backend();
@@ -508,25 +516,25 @@ impl DbRepo<'_> {
                     org_ids(true),
                     window_count(),
                 ));
-                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
                 return Ok(out);
             }
             if matches!(count_source(filter), CountSource::Query) {
                 let q = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
-                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
             }
             let after = after_key(page);
             let total = page_total(&count_source(filter));
             if deferred_join(backend, page) {
                 let q = pg_deferred_page!(filter, page, after, backend, org_ids(true), total);
-                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
             } else {
                 let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
                     UserRow::as_select(),
                     org_ids(true),
                     total,
                 ));
-                out.push(literal_sql(&diesel::debug_query::<Pg, _>(&q).to_string()));
+                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
             }
             Ok(out)
         })
