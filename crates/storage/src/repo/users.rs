@@ -85,8 +85,20 @@ const TRIGRAM: usize = 3;
 /// case-folded by `coderd_fold` (see `conn::register_functions`), so the rows are exactly those
 /// that contain it.
 pub(crate) fn trigram_search(columns: &'static [&'static str], term: &str) -> super::fragments::SearchMatch {
-    let grams = covering_trigrams(term).iter().map(|g| format!("\"{}\"", g.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+    let grams =
+        at_most_three(covering_trigrams(term)).iter().map(|g| format!("\"{}\"", g.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
     super::fragments::SearchMatch { query: format!("{{{}}} : ({grams})", columns.join(" ")), columns, folded: crate::conn::fold(term) }
+}
+
+/// SQLite: the first, middle and last of the covering trigrams. FTS5 walks every term of an
+/// AND, so each one costs (`grace hopper`: 0.30 ms with four, 0.21 with three, for the same 98
+/// names); three spread over the term already select nearly as well, and the candidates are
+/// checked against the whole term anyway.
+fn at_most_three(grams: Vec<String>) -> Vec<String> {
+    match grams.len() {
+        0..=3 => grams,
+        n => vec![grams[0].clone(), grams[n / 2].clone(), grams[n - 1].clone()],
+    }
 }
 
 /// The non-overlapping trigrams that cover a term of at least three characters, the last one
@@ -706,6 +718,8 @@ mod tests {
         assert_eq!(covering_trigrams("abc"), ["abc"]);
         assert_eq!(covering_trigrams("ab"), Vec::<String>::new());
         assert_eq!(covering_trigrams("élodie"), ["élo", "die"]);
+        assert_eq!(at_most_three(covering_trigrams("grace hopper")), ["gra", "hop", "per"]);
+        assert_eq!(at_most_three(covering_trigrams("hopper-12")), ["hop", "per", "-12"]);
     }
 
     #[test]
