@@ -123,7 +123,8 @@ impl<GB> ValidGrouping<GB> for SearchMatch {
 pub(crate) enum PageTotal {
     /// No counter answers this filter.
     Absent,
-    /// Live users with one of these statuses (all when empty): `user_counts`.
+    /// Live users with one of these statuses (at least one; the storage names every status
+    /// when a filter names none): `user_counts`.
     Users(Vec<String>),
     /// Live members of this organization: `organization_member_counts`.
     Members(String),
@@ -142,12 +143,14 @@ where
         match self {
             PageTotal::Absent => out.push_sql("CAST(NULL AS BIGINT)"),
             PageTotal::Users(statuses) => {
-                out.push_sql("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts");
+                out.push_sql("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts WHERE status IN (");
                 for (i, status) in statuses.iter().enumerate() {
-                    out.push_sql(if i == 0 { " WHERE status IN (" } else { ", " });
+                    if i > 0 {
+                        out.push_sql(", ");
+                    }
                     out.push_bind_param::<Text, String>(status)?;
                 }
-                out.push_sql(if statuses.is_empty() { ")" } else { "))" });
+                out.push_sql("))");
             }
             PageTotal::Members(org) => {
                 out.push_sql("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM organization_member_counts WHERE organization_id = ");

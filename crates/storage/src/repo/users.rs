@@ -92,8 +92,8 @@ pub(crate) fn trigram_search(columns: &'static [&'static str], term: &str) -> su
 
 /// SQLite: the first, middle and last of the covering trigrams. FTS5 walks every term of an
 /// AND, so each one costs (`grace hopper` over the seeded benchmark names: 0.30 ms with four,
-/// 0.21 with three, for the same 98 names); three spread over the term already select nearly as well, and the candidates are
-/// checked against the whole term anyway.
+/// 0.21 with three, for the same 98 names); three spread over the term already select nearly
+/// as well, and the candidates are checked against the whole term anyway.
 fn at_most_three(grams: Vec<String>) -> Vec<String> {
     match grams.len() {
         0..=3 => grams,
@@ -282,7 +282,7 @@ macro_rules! user_by_email {
 /// Where the count of a users list comes from: the trigger-kept counters when the filter is
 /// one they answer (constant time), otherwise the filtered query itself.
 enum CountSource {
-    /// Live users with one of these statuses (all when empty): `user_counts`.
+    /// Live users with one of these statuses (every one named; see `named_statuses`): `user_counts`.
     Statuses(Vec<&'static str>),
     /// Live members of an organization: `organization_member_counts`.
     Organization(Uuid),
@@ -319,10 +319,7 @@ fn count_source(f: &UserFilter) -> CountSource {
         && last_seen_after.is_none()
         && service_account.is_none();
     match (only_status_or_org, organization_id) {
-        // No status filter still names every status: the counter is then read through its
-        // primary key, which passes over the dead versions its few, often-updated rows leave.
-        (true, None) if status.is_empty() => CountSource::Statuses(UserStatus::ALL.iter().map(|s| s.as_str()).collect()),
-        (true, None) => CountSource::Statuses(status.iter().map(|s| s.as_str()).collect()),
+        (true, None) => CountSource::Statuses(named_statuses(status)),
         (true, Some(org)) if status.is_empty() => CountSource::Organization(*org),
         _ => CountSource::Query,
     }
@@ -340,15 +337,19 @@ fn deferred_join(backend: crate::conn::Backend, page: &Page) -> bool {
     backend == crate::conn::Backend::Postgres && page.offset > 0
 }
 
-/// The count of live users with one of `statuses` (all when empty), from `user_counts`.
+/// The statuses a count reads, every one when the filter names none: the counter is then
+/// still read through its primary key, which passes over the dead versions its few,
+/// often-updated rows leave (a scan would read them all).
+fn named_statuses(statuses: &[UserStatus]) -> Vec<&'static str> {
+    let named = if statuses.is_empty() { &UserStatus::ALL[..] } else { statuses };
+    named.iter().map(|s| s.as_str()).collect()
+}
+
+/// The count of live users with one of `statuses` (see [`named_statuses`]), from `user_counts`.
 macro_rules! user_count_query {
     ($statuses:expr, $db:ty) => {{
         let statuses: Vec<&str> = $statuses;
-        let mut q = user_counts::table.select(counter_sum()).into_boxed::<$db>();
-        if !statuses.is_empty() {
-            q = q.filter(user_counts::status.eq_any(statuses));
-        }
-        q
+        user_counts::table.select(counter_sum()).filter(user_counts::status.eq_any(statuses)).into_boxed::<$db>()
     }};
 }
 
@@ -359,7 +360,7 @@ macro_rules! member_count_query {
     };
 }
 
-/// Live users with one of `statuses` (all when empty), from the trigger-kept counts.
+/// Live users with one of `statuses`, from the trigger-kept counts.
 fn counted_users(c: &mut DbConn, statuses: Vec<&str>) -> QueryResult<i64> {
     user_count_query!(statuses, crate::conn::MultiBackend).get_result(c)
 }
@@ -519,6 +520,9 @@ impl DbRepo<'_> {
     /// directly.
     pub fn pg_users_page_statements(&self, filter: &UserFilter, page: &Page) -> Result<Vec<String>> {
         use diesel::pg::Pg;
+        fn step<Q: diesel::query_builder::QueryFragment<Pg>>(q: &Q, n: usize) -> String {
+            pgbench_step(&diesel::debug_query::<Pg, _>(q).to_string(), &format!("s{n}"))
+        }
         let backend = self.backend();
         self.with(|_| {
             let mut out = Vec::new();
@@ -528,25 +532,25 @@ impl DbRepo<'_> {
                     org_ids(true),
                     window_count(),
                 ));
-                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
+                out.push(step(&q, out.len()));
                 return Ok(out);
             }
             if matches!(count_source(filter), CountSource::Query) {
                 let q = filter_users!(users::table.into_boxed::<Pg>(), filter, backend, Pg).count();
-                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
+                out.push(step(&q, out.len()));
             }
             let after = after_key(page);
             let total = page_total(&count_source(filter));
             if deferred_join(backend, page) {
                 let q = pg_deferred_page!(filter, page, after, backend, org_ids(true), total);
-                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
+                out.push(step(&q, out.len()));
             } else {
                 let q = users_page!(users::table.into_boxed::<Pg>(), filter, page, after, backend, Pg).select((
                     UserRow::as_select(),
                     org_ids(true),
                     total,
                 ));
-                out.push(pgbench_step(&diesel::debug_query::<Pg, _>(&q).to_string(), &format!("s{}", out.len())));
+                out.push(step(&q, out.len()));
             }
             Ok(out)
         })
@@ -647,7 +651,7 @@ impl UserStore for DbRepo<'_> {
     }
 
     fn count_users(&self) -> Result<i64> {
-        self.with(|c| counted_users(c, Vec::new()))
+        self.with(|c| counted_users(c, named_statuses(&[])))
     }
 
     fn touch_user_last_seen(&self, id: Uuid, at: OffsetDateTime) -> Result<()> {
