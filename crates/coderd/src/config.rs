@@ -247,6 +247,16 @@ pub struct ServerArgs {
     #[arg(long = "rate-limit-api", env = "CODER_RATE_LIMIT_API", default_value_t = 512, allow_hyphen_values = true)]
     pub rate_limit_api: i64,
 
+    /// Headers to trust for forwarding IP addresses, e.g. Cf-Connecting-Ip, True-Client-Ip,
+    /// X-Forwarded-For; read only from peers in `--proxy-trusted-origins`, in this order.
+    #[arg(long = "proxy-trusted-headers", env = "CODER_PROXY_TRUSTED_HEADERS", value_delimiter = ',')]
+    pub proxy_trusted_headers: Vec<String>,
+
+    /// Origin addresses (CIDR blocks, e.g. 192.168.1.0/24) whose `--proxy-trusted-headers` are
+    /// believed; nobody else's forwarding headers count.
+    #[arg(long = "proxy-trusted-origins", env = "CODER_PROXY_TRUSTED_ORIGINS", value_delimiter = ',')]
+    pub proxy_trusted_origins: Vec<String>,
+
     /// Turns every rate limit off, logins' included (for load tests).
     #[arg(long = "dangerous-disable-rate-limits", env = "CODER_DANGEROUS_DISABLE_RATE_LIMITS")]
     pub dangerous_disable_rate_limits: bool,

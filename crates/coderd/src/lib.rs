@@ -137,6 +137,7 @@ fn hostname() -> String {
 /// runtime; the database work happens before any request is accepted.
 pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let mut settings = settings(args)?;
+    let real_ip = transport::realip::RealIpConfig::parse(&args.proxy_trusted_headers, &args.proxy_trusted_origins)?;
     let listener = std::net::TcpListener::bind(args.http_address).map_err(|e| format!("cannot listen on {}: {e}", args.http_address))?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
@@ -182,6 +183,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
         jobs,
         agent_binaries: args.agent_binaries_dir.clone(),
         rate_limits,
+        real_ip,
         request_timeout: args.http_request_timeout,
     });
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
@@ -231,6 +233,9 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .wrap(from_fn(transport::ratelimit::rate_limit))
             .wrap(from_fn(transport::middleware::request_log))
             .wrap(from_fn(transport::metrics::observe))
+            // Coder collapses repeated slashes before routing (`singleSlashMW`):
+            // `/api//v2//buildinfo` is `/api/v2/buildinfo`.
+            .wrap(actix_web::middleware::NormalizePath::new(actix_web::middleware::TrailingSlash::MergeOnly))
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))
     })

@@ -27,6 +27,9 @@ pub enum ErrorKind {
     TooEarly,
     /// The target existed and was deleted (410), where Coder tells that apart from 404.
     Gone,
+    /// The request cannot be met until something else is done first (417), as Coder answers
+    /// a user deletion while the user still owns workspaces.
+    ExpectationFailed,
     /// Something failed on our side; the client cannot fix it (500).
     Internal,
     /// A dependency (the database) is unreachable; retrying later may work (503).

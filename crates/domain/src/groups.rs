@@ -197,7 +197,7 @@ impl App {
     fn visible_members(&self, actor: &Actor, group: &Group) -> Result<Vec<User>> {
         let mut filter = Self::member_filter(group);
         if !Self::sees_all_members(actor, group.organization_id) {
-            filter.only_user = Some(actor.user.id);
+            filter.only_users = Some(vec![actor.user.id]);
         }
         Ok(self.repo().list_users(&filter, &Page::default())?.items)
     }
@@ -471,7 +471,7 @@ impl App {
         filter.group_id = scope.group_id;
         filter.organization_id = scope.organization_id;
         if !Self::sees_all_members(actor, group.organization_id) {
-            filter.only_user = Some(actor.user.id);
+            filter.only_users = Some(vec![actor.user.id]);
         }
         self.repo().list_users(&filter, &page)
     }

@@ -88,6 +88,18 @@ pub mod action {
     pub const ASSIGN: &str = "assign";
     /// Take a role away.
     pub const UNASSIGN: &str = "unassign";
+    /// Start a workspace (a `start` build).
+    pub const START: &str = "start";
+    /// Stop a workspace (a `stop` build).
+    pub const STOP: &str = "stop";
+    /// Open an SSH session into a workspace.
+    pub const SSH: &str = "ssh";
+    /// Reach a workspace's applications.
+    pub const APPLICATION_CONNECT: &str = "application_connect";
+    /// Build workspaces from a template.
+    pub const USE: &str = "use";
+    /// Read a template's usage insights.
+    pub const VIEW_INSIGHTS: &str = "view_insights";
 }
 
 /// Role names Coder builds in.
@@ -160,7 +172,8 @@ const ALL: &[&str] = &[a::WILDCARD];
 const READ: &[&str] = &[a::READ];
 const CRUD: &[&str] = &[a::CREATE, a::READ, a::UPDATE, a::DELETE];
 
-/// What every signed-in user may do to their own things.
+/// What every signed-in user may do to their own things that belong to no organization (the
+/// user level of Coder's `member`: it never reaches an object inside an organization).
 const MEMBER_OWN: &[Permission] = &[
     p(r::USER, &[a::READ, a::READ_PERSONAL, a::UPDATE_PERSONAL]),
     p(r::API_KEY, ALL),
@@ -168,7 +181,17 @@ const MEMBER_OWN: &[Permission] = &[
     p(r::OAUTH2_APP_CODE_TOKEN, ALL),
     p(r::FILE, &[a::CREATE, a::READ]),
     p(r::PROVISIONER_DAEMON, &[a::CREATE, a::READ]),
+];
+
+/// What a member may do to their own things inside an organization they belong to (the member
+/// level of Coder's `organization-member`, with its workspace bundle): rights on one's own
+/// workspaces come from membership, so leaving the organization ends them.
+const ORG_MEMBER_OWN: &[Permission] = &[
     p(r::WORKSPACE, ALL),
+    p(r::PROVISIONER_DAEMON, &[a::CREATE, a::READ]),
+    p(r::ORGANIZATION_MEMBER, READ),
+    p(r::GROUP_MEMBER, READ),
+    p(r::API_KEY, ALL),
 ];
 
 /// The built-in roles. Site roles first, then organization roles.
@@ -255,7 +278,7 @@ pub const ROLES: &[RoleDef] = &[
             p(r::GROUP, READ),
             p(r::PROVISIONER_DAEMON, READ),
         ],
-        user: &[p(r::GROUP_MEMBER, READ), p(r::API_KEY, ALL)],
+        user: ORG_MEMBER_OWN,
     },
     RoleDef {
         name: role::ORG_USER_ADMIN,
@@ -362,24 +385,43 @@ pub fn is_external_scope(scope: &str) -> bool {
     scope.split_once(':').is_some_and(|(res, _)| LOW_LEVEL.contains(&res))
 }
 
+/// The site permissions of a named scope (`coderd/rbac/scopes.go`): exactly what Coder's
+/// bundle grants, never a whole resource type. `None` for a low-level `<type>:<action>` scope,
+/// which grants that one pair.
+pub fn scope_bundle(scope: &str) -> Option<&'static [(&'static str, &'static [&'static str])]> {
+    const WS_READ: (&str, &[&str]) = (r::ORGANIZATION_MEMBER, &[a::READ]);
+    Some(match scope {
+        "all" | "coder:all" => &[(r::WILDCARD, &[a::WILDCARD])],
+        "application_connect" | "coder:application_connect" => &[(r::WORKSPACE, &[a::APPLICATION_CONNECT])],
+        "coder:workspaces.create" => {
+            &[(r::TEMPLATE, &[a::READ, a::USE]), (r::WORKSPACE, &[a::CREATE, a::READ, a::UPDATE, a::START, a::STOP]), WS_READ]
+        }
+        "coder:workspaces.operate" => &[(r::TEMPLATE, &[a::READ]), (r::WORKSPACE, &[a::READ, a::UPDATE, a::START, a::STOP]), WS_READ],
+        "coder:workspaces.delete" => &[(r::TEMPLATE, &[a::READ, a::USE]), (r::WORKSPACE, &[a::READ, a::DELETE]), WS_READ],
+        "coder:workspaces.access" => &[(r::TEMPLATE, &[a::READ]), (r::WORKSPACE, &[a::READ, a::SSH, a::APPLICATION_CONNECT]), WS_READ],
+        "coder:templates.build" => &[(r::TEMPLATE, &[a::READ]), (r::FILE, &[a::CREATE, a::READ]), (r::PROVISIONER_JOBS, &[a::READ])],
+        "coder:templates.author" => {
+            &[(r::TEMPLATE, &[a::READ, a::CREATE, a::UPDATE, a::DELETE, a::VIEW_INSIGHTS]), (r::FILE, &[a::CREATE, a::READ])]
+        }
+        "coder:apikeys.manage_self" => &[(r::API_KEY, CRUD)],
+        _ => return None,
+    })
+}
+
 impl KeyScope {
     /// The limits of a key, or `None` when it allows everything its user may do.
     pub fn of_key(scopes: &[String], allow_list: &[(String, String)]) -> Option<Self> {
         let mut permissions: Vec<(String, String)> = Vec::new();
-        let mut add = |r: &str, a: &str| permissions.push((r.to_string(), a.to_string()));
         for s in scopes {
-            match s.as_str() {
-                "all" | "coder:all" => add("*", "*"),
-                "application_connect" | "coder:application_connect" => add("workspace", "application_connect"),
-                "coder:apikeys.manage_self" => {
-                    add("api_key", "*");
-                    add("user", "read");
+            match scope_bundle(s) {
+                Some(bundle) => {
+                    for (res, acts) in bundle {
+                        permissions.extend(acts.iter().map(|act| (res.to_string(), act.to_string())));
+                    }
                 }
-                other if other.starts_with("coder:workspaces.") => add("workspace", "*"),
-                other if other.starts_with("coder:templates.") => add("template", "*"),
-                other => {
-                    if let Some((res, act)) = other.split_once(':') {
-                        add(res, act)
+                None => {
+                    if let Some((res, act)) = s.split_once(':') {
+                        permissions.push((res.to_string(), act.to_string()))
                     }
                 }
             }
@@ -482,19 +524,21 @@ fn grants(perms: &[Permission], act: &str, res: &str) -> bool {
 
 /// Whether `subject` may perform `act` on `object`: some role must allow it, and so must the
 /// API key's scope. Site permissions of organization roles apply everywhere, as in Coder (an
-/// organization admin must see users site-wide to add them).
+/// organization admin must see users site-wide to add them). As in Coder's policy, the user
+/// level of site roles reaches only owned objects outside any organization; owned objects
+/// inside one are reached through the member level of the roles held in that organization.
 pub fn authorize(subject: &Subject, act: &str, object: &Object) -> bool {
     if let Some(scope) = &subject.scope {
         if !scope.allows(act, object) {
             return false;
         }
     }
-    let owns = object.owner == Some(subject.user_id);
+    let owns_orgless = object.owner == Some(subject.user_id) && object.org.is_none();
     let site = subject
         .site_roles
         .iter()
         .filter_map(|n| role_def(n))
-        .any(|role| grants(role.site, act, object.resource) || (owns && grants(role.user, act, object.resource)));
+        .any(|role| grants(role.site, act, object.resource) || (owns_orgless && grants(role.user, act, object.resource)));
     if site {
         return true;
     }
@@ -503,12 +547,82 @@ pub fn authorize(subject: &Subject, act: &str, object: &Object) -> bool {
         return true;
     }
     let Some(org) = object.org else { return false };
+    let owns = object.owner == Some(subject.user_id);
     subject.org_roles.get(&org).is_some_and(|roles| {
         roles
             .iter()
             .filter_map(|n| role_def(n))
             .any(|role| grants(role.org, act, object.resource) || (owns && grants(role.user, act, object.resource)))
     })
+}
+
+/// Which rows of one resource type a subject may `act` on, in a form a list query turns into
+/// its `WHERE` clause (Coder's `Prepare` + `GetAuthorized*`): the page and its count are then
+/// exactly what the caller may see. Built from the same tables as [`authorize`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visibility {
+    /// The subject the owner terms refer to.
+    pub user_id: Uuid,
+    /// The key's scope denies the type: no row at all.
+    pub nothing: bool,
+    /// A site-level grant: every row (still narrowed by `ids`).
+    pub everything: bool,
+    /// Rows of these organizations.
+    pub orgs: Vec<Uuid>,
+    /// Rows the subject owns in these organizations (the member level).
+    pub own_in_orgs: Vec<Uuid>,
+    /// Rows the subject owns outside any organization (the user level of site roles).
+    pub own_outside_orgs: bool,
+    /// When set, only rows with these ids (the key's allow list; empty means none).
+    pub ids: Option<Vec<Uuid>>,
+}
+
+impl Visibility {
+    /// Whether a row passes: the in-memory form of the query filter, for small lists.
+    pub fn admits(&self, id: Option<Uuid>, owner: Option<Uuid>, org: Option<Uuid>) -> bool {
+        if self.nothing || self.ids.as_ref().is_some_and(|ids| !id.is_some_and(|i| ids.contains(&i))) {
+            return false;
+        }
+        let own = owner == Some(self.user_id);
+        self.everything
+            || org.is_some_and(|o| self.orgs.contains(&o) || (own && self.own_in_orgs.contains(&o)))
+            || (own && org.is_none() && self.own_outside_orgs)
+    }
+}
+
+/// What `subject` may `act` on among the rows of `resource` (see [`Visibility`]).
+pub fn visibility(subject: &Subject, act: &str, resource: &'static str) -> Visibility {
+    let mut v = Visibility {
+        user_id: subject.user_id,
+        nothing: false,
+        everything: false,
+        orgs: Vec::new(),
+        own_in_orgs: Vec::new(),
+        own_outside_orgs: false,
+        ids: None,
+    };
+    if let Some(scope) = &subject.scope {
+        v.nothing = !scope.permissions.iter().any(|(r, a)| (r == "*" || r == resource) && (a == "*" || a == act));
+        let listed: Vec<&(String, String)> = scope.allow_list.iter().filter(|(t, _)| t == "*" || t == resource).collect();
+        let whole_type = scope.allow_list.is_empty() || listed.iter().any(|(_, i)| i == "*");
+        if !whole_type {
+            v.ids = Some(listed.iter().filter_map(|(_, i)| Uuid::parse_str(i).ok()).collect());
+        }
+    }
+    let site_roles = subject.site_roles.iter().filter_map(|n| role_def(n));
+    let org_roles = subject.org_roles.values().flatten().filter_map(|n| role_def(n));
+    v.everything = site_roles.clone().chain(org_roles).any(|role| grants(role.site, act, resource));
+    v.own_outside_orgs = site_roles.into_iter().any(|role| grants(role.user, act, resource));
+    for (org, names) in &subject.org_roles {
+        let roles: Vec<&RoleDef> = names.iter().filter_map(|n| role_def(n)).collect();
+        if roles.iter().any(|role| grants(role.org, act, resource)) {
+            v.orgs.push(*org);
+        }
+        if roles.iter().any(|role| grants(role.user, act, resource)) {
+            v.own_in_orgs.push(*org);
+        }
+    }
+    v
 }
 
 /// Whether the API key in use permits `act` on `object` (always, for unscoped keys): checked on
@@ -626,6 +740,102 @@ mod tests {
         assert!(!authorize(&s, action::READ, &Object::user(Uuid::new_v4())));
         s.scope = KeyScope::of_key(&all(&["coder:application_connect"]), &[]);
         assert!(!authorize(&s, action::READ, &Object::user(s.user_id)));
+    }
+
+    #[test]
+    fn scope_bundles_grant_exactly_their_permissions() {
+        let org = Uuid::new_v4();
+        let mut s = subject(&[], &[(org, &[])]);
+        let ws = Object::of(resource::WORKSPACE).in_org(org).owned_by(s.user_id).with_id(Uuid::new_v4());
+        let tpl = Object::of(resource::TEMPLATE).in_org(org).with_id(Uuid::new_v4());
+        let file = Object::of(resource::FILE).owned_by(s.user_id);
+        let me = Object::user(s.user_id);
+        type Checks<'a> = &'a [(&'a str, &'a Object)];
+        let cases: &[(&str, Checks, Checks)] = &[
+            (
+                "coder:workspaces.access",
+                &[(action::READ, &ws), (action::SSH, &ws), (action::APPLICATION_CONNECT, &ws)],
+                &[(action::STOP, &ws), (action::DELETE, &ws), (action::UPDATE, &ws), (action::READ, &me)],
+            ),
+            (
+                "coder:workspaces.operate",
+                &[(action::START, &ws), (action::STOP, &ws), (action::UPDATE, &ws)],
+                &[(action::DELETE, &ws), (action::CREATE, &ws), (action::SSH, &ws)],
+            ),
+            ("coder:workspaces.create", &[(action::CREATE, &ws), (action::START, &ws)], &[(action::DELETE, &ws), (action::SSH, &ws)]),
+            ("coder:workspaces.delete", &[(action::DELETE, &ws), (action::READ, &ws)], &[(action::START, &ws), (action::STOP, &ws)]),
+            ("coder:templates.build", &[(action::CREATE, &file), (action::READ, &file)], &[(action::UPDATE, &tpl), (action::READ, &ws)]),
+            ("coder:templates.author", &[(action::CREATE, &file)], &[(action::READ, &ws), (action::USE, &tpl)]),
+            (
+                "coder:apikeys.manage_self",
+                &[(action::CREATE, &Object::of(resource::API_KEY).owned_by(s.user_id))],
+                &[(action::READ, &me), (action::READ, &ws)],
+            ),
+            ("coder:application_connect", &[(action::APPLICATION_CONNECT, &ws)], &[(action::READ, &ws), (action::READ, &me)]),
+        ];
+        for (scope, allowed, refused) in cases {
+            s.scope = KeyScope::of_key(&[scope.to_string()], &[]);
+            for (act, obj) in *allowed {
+                assert!(authorize(&s, act, obj), "{scope} must allow {act} on {}", obj.resource);
+            }
+            for (act, obj) in *refused {
+                assert!(!authorize(&s, act, obj), "{scope} must refuse {act} on {}", obj.resource);
+            }
+        }
+        // Template rights come from the roles too: an owner's templates.build token reads but
+        // cannot update templates.
+        let mut owner = subject(&[role::OWNER], &[]);
+        owner.scope = KeyScope::of_key(&["coder:templates.build".to_string()], &[]);
+        assert!(authorize(&owner, action::READ, &tpl));
+        assert!(!authorize(&owner, action::UPDATE, &tpl));
+        assert!(!authorize(&owner, action::DELETE, &tpl));
+    }
+
+    #[test]
+    fn own_workspaces_need_membership() {
+        let org = Uuid::new_v4();
+        let member = subject(&[], &[(org, &[])]);
+        let mine = Object::of(resource::WORKSPACE).in_org(org).owned_by(member.user_id);
+        assert!(authorize(&member, action::STOP, &mine));
+        assert!(authorize(&member, action::DELETE, &mine));
+        let removed = Subject { org_roles: BTreeMap::new(), ..member.clone() };
+        for act in [action::READ, action::START, action::STOP, action::DELETE, action::UPDATE] {
+            assert!(!authorize(&removed, act, &mine), "{act} after removal");
+        }
+        let other = Object::of(resource::WORKSPACE).in_org(org).owned_by(Uuid::new_v4());
+        assert!(!authorize(&member, action::READ, &other));
+    }
+
+    #[test]
+    fn visibility_matches_authorize() {
+        let (org, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut s = subject(&[], &[(org, &[]), (other, &[role::ORG_ADMIN])]);
+        let v = visibility(&s, action::READ, resource::WORKSPACE);
+        assert!(!v.everything);
+        assert_eq!(v.orgs, vec![other]);
+        let rows = [
+            (Uuid::new_v4(), s.user_id, org),
+            (Uuid::new_v4(), Uuid::new_v4(), org),
+            (Uuid::new_v4(), Uuid::new_v4(), other),
+            (Uuid::new_v4(), s.user_id, Uuid::new_v4()),
+        ];
+        let check = |s: &Subject| {
+            let v = visibility(s, action::READ, resource::WORKSPACE);
+            for (id, owner, o) in rows {
+                let obj = Object::of(resource::WORKSPACE).in_org(o).owned_by(owner).with_id(id);
+                assert_eq!(v.admits(Some(id), Some(owner), Some(o)), authorize(s, action::READ, &obj));
+            }
+        };
+        check(&s);
+        s.scope = KeyScope::of_key(&["user:read".to_string()], &[]);
+        assert!(visibility(&s, action::READ, resource::WORKSPACE).nothing);
+        check(&s);
+        s.scope = KeyScope::of_key(&["coder:all".to_string()], &[("workspace".into(), rows[0].0.to_string())]);
+        assert_eq!(visibility(&s, action::READ, resource::WORKSPACE).ids, Some(vec![rows[0].0]));
+        check(&s);
+        let owner = subject(&[role::OWNER], &[]);
+        assert!(visibility(&owner, action::READ, resource::WORKSPACE).everything);
+        check(&owner);
     }
 
     #[test]

@@ -17,8 +17,9 @@ pub struct UserFilter {
     pub search: Option<String>,
     /// Case-insensitive substring of the display name.
     pub name: Option<String>,
-    /// Only this user (callers who may read no one else see just themselves).
-    pub only_user: Option<Uuid>,
+    /// Only these users (callers who may read no one else see just themselves; a key's allow
+    /// list narrows further). An empty list matches no one.
+    pub only_users: Option<Vec<Uuid>>,
     /// Only explicit members of this group.
     pub group_id: Option<Uuid>,
     /// Any of these statuses.

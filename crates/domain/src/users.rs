@@ -117,8 +117,24 @@ impl App {
         if filter.github_com_user_id.is_some_and(|id| id != 0) {
             return Ok(Paged { items: Vec::new(), count: 0 });
         }
-        if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::USER)) {
-            filter.only_user = Some(actor.user.id);
+        // Who the caller may see, in the query: everyone, or only themselves; a key's scope
+        // and allow list narrow it (an allow list naming no user shows no one).
+        let v = rbac::visibility(&actor.subject, action::READ, resource::USER);
+        if v.nothing {
+            return Ok(Paged { items: Vec::new(), count: 0 });
+        }
+        if !v.everything {
+            filter.only_users = Some(if v.own_outside_orgs { vec![actor.user.id] } else { Vec::new() });
+        }
+        if let Some(ids) = v.ids {
+            let narrowed = match filter.only_users.take() {
+                Some(mine) => mine.into_iter().filter(|u| ids.contains(u)).collect(),
+                None => ids,
+            };
+            filter.only_users = Some(narrowed);
+        }
+        if filter.only_users.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(Paged { items: Vec::new(), count: 0 });
         }
         let paged = self.repo().list_users_with_orgs(&filter, &page)?;
         let items = paged.items.into_iter().map(|(user, organization_ids)| UserView { user, organization_ids }).collect();
@@ -249,6 +265,15 @@ impl App {
         }
         rbac::require(&actor.subject, action::DELETE, &Object::user(user.id))?;
         self.modify_user(user.id, |tx, user| {
+            // Checked under the user's lock, so a workspace created meanwhile is seen; a
+            // deleted owner would leave workspaces nobody can list or tear down.
+            let owned = crate::workspaces::WorkspaceFilter { owner_id: Some(user.id), ..Default::default() };
+            if tx.list_workspaces(&owned, &crate::store::Page { after_id: None, limit: 1, offset: 0 })?.count > 0 {
+                return Err(Error::new(
+                    ErrorKind::ExpectationFailed,
+                    "You cannot delete a user that has workspaces. Delete their workspaces and try again!",
+                ));
+            }
             user.deleted = true;
             tx.delete_api_keys_of_user(user.id, None)?;
             for m in tx.memberships_of_user(user.id)? {

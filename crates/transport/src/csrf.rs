@@ -24,15 +24,20 @@ pub const CSRF_COOKIE: &str = "csrf_token";
 /// The header an unsafe cookie-authenticated request repeats it in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// Coder's exemptions (`httpmw.CSRF`), matched as route templates segment by segment: a
+/// substring test would exempt any organization or user whose name contains the fixed part.
 fn exempt_path(path: &str) -> bool {
-    !path.starts_with("/api/")
-        || path == "/api/v2/users/first"
-        || path == "/api/v2/csp/reports"
-        || path.starts_with("/api/v2/workspaceagents/")
-        || path.starts_with("/api/v2/workspaceproxies/me/")
-        || path.starts_with("/scim/")
-        || path.starts_with("/api/v2/scim/")
-        || (path.starts_with("/api/v2/organizations/") && path.contains("/provisionerdaemons"))
+    if !path.starts_with("/api/") || path == "/api/v2/users/first" || path == "/api/v2/csp/reports" {
+        return true;
+    }
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["api", "v2", "workspaceagents", _, ..] => true,
+        ["api", "v2", "workspaceproxies", "me", _, ..] => true,
+        ["api", "v2", "scim", ..] => true,
+        ["api", "v2", "organizations", org, "provisionerdaemons", ..] => !org.is_empty(),
+        _ => false,
+    }
 }
 
 fn header<'a>(req: &'a ServiceRequest, name: &str) -> Option<&'a str> {
@@ -85,7 +90,9 @@ pub async fn csrf(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -
             return Ok(req.into_response(res));
         }
     }
-    let secure = req.connection_info().scheme() == "https";
+    // Whether the deployment is served over TLS comes from its access URL, never from a
+    // forwarding header a client could set.
+    let secure = req.app_data::<actix_web::web::Data<crate::state::State>>().is_some_and(|s| s.info.secure_cookie);
     let token = existing.clone().unwrap_or_else(|| domain::secret::random_alphanumeric(32));
     let mut res = next.call(req).await?.map_into_boxed_body();
     if existing.is_none() {
@@ -98,4 +105,24 @@ pub async fn csrf(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -
         res.headers_mut().insert(HeaderName::from_static(CSRF_HEADER), v);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exempt_path;
+
+    #[test]
+    fn exemptions_match_route_templates() {
+        assert!(exempt_path("/api/v2/organizations/coder/provisionerdaemons/serve"));
+        assert!(exempt_path("/api/v2/workspaceagents/me/rpc"));
+        assert!(exempt_path("/api/v2/workspaceproxies/me/register"));
+        assert!(exempt_path("/api/v2/scim/v2/Users"));
+        assert!(exempt_path("/scim/v2/Users"));
+        assert!(!exempt_path("/api/v2/organizations/provisionerdaemons-team/members/alice"));
+        assert!(!exempt_path("/api/v2/organizations/provisionerdaemons/members/alice/roles"));
+        assert!(!exempt_path("/api/v2/users/provisionerdaemons/keys/tokens"));
+        assert!(!exempt_path("/api/v2/organizations//provisionerdaemons"));
+        assert!(!exempt_path("/api/v2/workspaceproxies/me"));
+        assert!(!exempt_path("/api/v2/users/me/workspaceagents/x"));
+    }
 }

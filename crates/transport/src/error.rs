@@ -68,6 +68,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorKind::Gone => StatusCode::GONE,
+        ErrorKind::ExpectationFailed => StatusCode::EXPECTATION_FAILED,
         ErrorKind::TooEarly => StatusCode::from_u16(425).unwrap_or(StatusCode::BAD_REQUEST),
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

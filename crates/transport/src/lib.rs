@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod provisionerd;
 pub mod query;
 pub mod ratelimit;
+pub mod realip;
 pub mod routes;
 pub mod state;
 

@@ -99,6 +99,35 @@ impl Modify for OptionalRefDescriptions {
     }
 }
 
+/// Declares the 429 that the rate limits (see [`crate::ratelimit`]) can answer on every
+/// operation they cover, in one place rather than on each handler.
+struct RateLimitResponses;
+
+impl Modify for RateLimitResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let limited = |path: &str| path.starts_with("/api/v2/") || matches!(path, "/oauth2/tokens" | "/oauth2/revoke" | "/oauth2/register");
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !limited(path) {
+                continue;
+            }
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                op.responses.responses.entry("429".to_string()).or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Rate limited: too many requests in the last minute (`Retry-After` says when to retry)")
+                            .content(
+                                "application/json",
+                                ContentBuilder::new().schema(Some(Ref::from_schema_name("codersdk.Response"))).build(),
+                            )
+                            .build(),
+                    )
+                });
+            }
+        }
+    }
+}
+
 /// The document's root: info, every path and the security scheme.
 #[derive(OpenApi)]
 #[openapi(
@@ -300,7 +329,7 @@ impl Modify for OptionalRefDescriptions {
         routes::workspaces::bootstrap::agent_binary,
     ),
     servers((url = "/", description = "This server")),
-    modifiers(&SessionTokenScheme, &OptionalRefDescriptions),
+    modifiers(&SessionTokenScheme, &OptionalRefDescriptions, &RateLimitResponses),
     tags(
         (name = "General", description = "Deployment information and health."),
         (name = "Authorization", description = "Logging in."),

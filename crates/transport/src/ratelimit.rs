@@ -1,7 +1,8 @@
 //! Rate limits as Coder sets them: the API allows `CODER_RATE_LIMIT_API` requests a minute
-//! (512 by default) per caller and endpoint, the caller being the API key presented, or
-//! the client's IP when anonymous; password login and the external login callbacks allow 60 a
-//! minute per IP. Limited requests get 429 in Coder's envelope with `Retry-After`; every counted
+//! (512 by default) per caller and endpoint, the caller being the signed-in user of a key that
+//! checks out, or the client's address otherwise (see [`crate::realip`]); password login (JSON
+//! and HTML form, one bucket), the external login callbacks and anonymous OAuth2 client
+//! registration allow 60 a minute per address; the OAuth2 token endpoint counts as API. Limited requests get 429 in Coder's envelope with `Retry-After`; every counted
 //! response carries `X-Ratelimit-Limit`, `X-Ratelimit-Remaining` and `X-Ratelimit-Reset`. Owners
 //! may skip the API limit with `X-Coder-Bypass-Ratelimit: true`.
 
@@ -89,11 +90,25 @@ impl RateLimits {
     }
 }
 
-fn is_login(method: &str, path: &str) -> bool {
-    (method == "POST" && path == "/api/v2/users/login")
-        || path == "/api/v2/users/oidc/callback"
-        || path == "/api/v2/users/oauth2/github/callback"
-        || path == "/api/v2/users/oauth2/github/device"
+/// Which login limit a request counts against, and under which bucket name: the JSON and the
+/// HTML password logins share one bucket per client (a guess costs a password hash either way);
+/// each external login callback has its own; anonymous OAuth2 client registration has one too
+/// (each success adds a row).
+fn login_bucket(method: &str, path: &str) -> Option<&'static str> {
+    match (method, path) {
+        ("POST", "/api/v2/users/login") | ("POST", "/login") => Some("password-login"),
+        (_, "/api/v2/users/oidc/callback") => Some("oidc-callback"),
+        (_, "/api/v2/users/oauth2/github/callback") => Some("github-callback"),
+        (_, "/api/v2/users/oauth2/github/device") => Some("github-device"),
+        ("POST", "/oauth2/register") => Some("oauth2-register"),
+        _ => None,
+    }
+}
+
+/// Paths outside `/api/v2` that the API limit covers: the OAuth2 token endpoint, where
+/// clients present secrets, codes and refresh tokens.
+fn api_limited(path: &str) -> bool {
+    path.starts_with("/api/v2") || path == "/oauth2/tokens" || path == "/oauth2/revoke"
 }
 
 fn envelope(status: StatusCode, message: String) -> HttpResponse {
@@ -114,19 +129,24 @@ fn set_headers(headers: &mut actix_web::http::header::HeaderMap, a: Allowance) {
     }
 }
 
-/// Applies the limits to `/api/v2` requests.
+/// Applies the limits: logins per client address, the API per signed-in user (or per client
+/// address for anonymous callers and credentials that do not check out).
 pub async fn rate_limit(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<State>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
     let path = req.path().to_string();
-    if !path.starts_with("/api/v2") {
+    let login = login_bucket(req.method().as_str(), &path);
+    if login.is_none() && !api_limited(&path) {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     }
-    let ip = req.connection_info().realip_remote_addr().map(|a| a.split(':').next().unwrap_or(a).to_string()).unwrap_or_default();
+    let ip = state.real_ip.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()).map(crate::realip::bucket).unwrap_or_default();
     let mut allowance = None;
-    if let (true, Some(login)) = (is_login(req.method().as_str(), &path), &state.rate_limits.login) {
-        let a = login.hit(&format!("ip:{ip}:{path}"));
+    if let Some(bucket) = login {
+        let Some(limiter) = &state.rate_limits.login else {
+            return next.call(req).await.map(|r| r.map_into_boxed_body());
+        };
+        let a = limiter.hit(&format!("ip:{ip}:{bucket}"));
         if a.exceeded {
             let mut res = envelope(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -137,18 +157,21 @@ pub async fn rate_limit(req: ServiceRequest, next: Next<impl MessageBody + 'stat
         }
         allowance = Some(a);
     } else if let Some(api) = &state.rate_limits.api {
+        // Callers are told apart by a key that checks out (the cache answers without the
+        // database; a miss is authenticated once here, which fills the cache for the handler).
+        // A made-up or foreign token counts against the caller's address.
         let token = crate::auth::token_from_request(req.request());
-        let actor = token.as_deref().and_then(|t| state.app.authenticate_cached(t)).and_then(|r| r.ok());
+        let actor = match token.as_deref().map(|t| (t, state.app.authenticate_cached(t))) {
+            None => None,
+            Some((_, Some(result))) => result.ok(),
+            Some((t, None)) => {
+                let (app, t) = (state.app.clone(), t.to_string());
+                web::block(move || app.authenticate(&t)).await.ok().and_then(|r| r.ok())
+            }
+        };
         let bypass = req.headers().get(BYPASS_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| crate::query::go_bool(v) == Some(true));
-        if bypass && token.is_some() {
-            let actor = match actor.clone() {
-                Some(a) => Some(a),
-                None => {
-                    let (app, t) = (state.app.clone(), token.clone().unwrap_or_default());
-                    web::block(move || app.authenticate(&t)).await.ok().and_then(|r| r.ok())
-                }
-            };
-            match actor {
+        if bypass {
+            match &actor {
                 Some(a) if a.subject.has_site_role(role::OWNER) => return next.call(req).await.map(|r| r.map_into_boxed_body()),
                 Some(_) => {
                     let res = envelope(
@@ -160,10 +183,8 @@ pub async fn rate_limit(req: ServiceRequest, next: Next<impl MessageBody + 'stat
                 None => {}
             }
         }
-        // Keyed by the API key's public id: found without the database, and the same for
-        // every request of one key.
-        let who = match &token {
-            Some(t) => format!("key:{}", t.split('-').next().unwrap_or(t)),
+        let who = match &actor {
+            Some(a) => format!("user:{}", a.user.id),
             None => format!("ip:{ip}"),
         };
         let a = api.hit(&format!("{who}:{path}"));

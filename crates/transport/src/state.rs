@@ -35,6 +35,8 @@ pub struct State {
     pub request_timeout: std::time::Duration,
     /// The API and login rate limits.
     pub rate_limits: crate::ratelimit::RateLimits,
+    /// Which proxies' forwarding headers name the client.
+    pub real_ip: crate::realip::RealIpConfig,
     /// Wakes daemons waiting for work when a job is queued.
     pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }

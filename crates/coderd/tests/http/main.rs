@@ -29,6 +29,7 @@ mod proxies;
 mod ratelimit;
 mod readme;
 mod scim;
+mod security;
 mod spec;
 mod templates;
 mod users;

@@ -484,6 +484,33 @@ fn experiment_off(db: Db) {
     assert!(!r.header("www-authenticate").unwrap().contains("resource_metadata"));
 }
 
+/// A password change ends every OAuth2 grant of the user: the refresh token no longer works
+/// (the attack: refreshing after the password was changed to lock an intruder out).
+fn refresh_ends_with_password_change(f: &Fixture) {
+    let srv = &f.srv;
+    let auth = [("client_id", f.app.as_str()), ("client_secret", f.secret.as_str())];
+    let r = f.exchange(&f.code(&f.app, ""));
+    r.expect(200);
+    let access = r.json["access_token"].as_str().unwrap().to_string();
+    let refresh = r.json["refresh_token"].as_str().unwrap().to_string();
+    // One rotation first: the live token is then the second of its chain.
+    let r = f.token(&[("grant_type", "refresh_token"), ("refresh_token", refresh.as_str()), auth[0], auth[1]]);
+    r.expect(200);
+    let refresh = r.json["refresh_token"].as_str().unwrap().to_string();
+    assert_eq!(f.me(&access), 401, "the rotated access token is gone");
+    let r = srv
+        .put("/api/v2/users/me/password")
+        .token(&f.member)
+        .json(json!({"old_password": crate::harness::USER_PASSWORD, "password": "A-brand-new-Passw0rd!"}))
+        .send();
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = f.token(&[("grant_type", "refresh_token"), ("refresh_token", refresh.as_str()), auth[0], auth[1]]);
+    oauth_err(&r, 400, "invalid_grant");
+    // The grant is gone, not only that token: the app no longer lists the member as a user.
+    let again = f.token(&[("grant_type", "refresh_token"), ("refresh_token", refresh.as_str()), auth[0], auth[1]]);
+    oauth_err(&again, 400, "invalid_grant");
+}
+
 fn protocol(db: Db) {
     experiment_off(db);
     let Some(f) = fixture(db) else { return };
@@ -493,6 +520,7 @@ fn protocol(db: Db) {
     registration(&f);
     metadata_and_challenge(&f);
     sign_in_page(&f);
+    refresh_ends_with_password_change(&f);
 }
 
 #[test]

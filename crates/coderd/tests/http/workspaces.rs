@@ -87,7 +87,7 @@ fn workspace_tar() -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
-fn template(srv: &TestServer, owner: &str) -> (String, String) {
+pub fn template(srv: &TestServer, owner: &str) -> (String, String) {
     let file = upload(srv, owner, workspace_tar());
     let v = srv
         .post("/api/v2/organizations/default/templateversions")
@@ -106,7 +106,7 @@ fn template(srv: &TestServer, owner: &str) -> (String, String) {
 }
 
 /// Waits for the workspace's latest build to settle; returns the workspace.
-fn settled(srv: &TestServer, token: &str, id: &str) -> Value {
+pub fn settled(srv: &TestServer, token: &str, id: &str) -> Value {
     let start = std::time::Instant::now();
     loop {
         let w = srv.get(&format!("/api/v2/workspaces/{id}")).token(token).send();

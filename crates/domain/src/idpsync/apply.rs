@@ -75,7 +75,7 @@ pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &
 
 /// The group settings of one organization: the stored row, or for the default organization the
 /// legacy `CODER_OIDC_GROUP_*` options.
-fn group_settings(
+pub(crate) fn group_settings(
     repo: &dyn Repo,
     oidc: &OidcSettings,
     org: Uuid,

@@ -243,10 +243,18 @@ impl App {
         })
     }
 
-    /// `GET /organizations/{org}/settings/idpsync/groups`.
-    pub fn group_sync(&self, actor: &Actor, org: &str) -> Result<GroupSync> {
+    /// `GET /organizations/{org}/settings/idpsync/groups`: the stored settings, or while none
+    /// are stored for the default organization the legacy `CODER_OIDC_GROUP_*` options the login
+    /// applies (with their name mapping), as Coder's `GroupSyncSettings` shows them.
+    pub fn group_sync(&self, actor: &Actor, org: &str) -> Result<(GroupSync, BTreeMap<String, String>)> {
         let org = self.idpsync_org(actor, org, action::READ)?;
-        read(self.repo(), &group_key(org))
+        match &self.settings.oidc {
+            Some(oidc) => {
+                let default_org = self.repo().default_organization()?.map(|o| o.id);
+                apply::group_settings(self.repo(), oidc, org, default_org)
+            }
+            None => Ok((read(self.repo(), &group_key(org))?, BTreeMap::new())),
+        }
     }
 
     /// Checks the actor may change an organization's group or role sync.

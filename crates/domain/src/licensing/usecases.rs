@@ -75,6 +75,10 @@ impl App {
             ..Inputs::default()
         };
         let keys = self.trusted_keys()?;
+        // Remembered so that a heartbeat recomputes only when the count changes (Coder
+        // recomputes on a change of the replica set, not on every sync): otherwise the forced
+        // refresh below would always find a computation younger than a minute.
+        self.licensing.replicas_counted.store(replicas, std::sync::atomic::Ordering::SeqCst);
         Ok(self.licensing.set(compute(&licenses, now, &keys, &inputs)))
     }
 

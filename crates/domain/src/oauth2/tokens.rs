@@ -231,6 +231,12 @@ impl App {
         if token.expires_at <= clock::now() {
             return Err(invalid());
         }
+        // A live refresh token whose access key is gone (a password change, a sign-out of
+        // every session, the key deleted) ends its grant, as Coder's cascade does.
+        if token.api_key_id.is_none() {
+            in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+            return Err(invalid());
+        }
         let granted = split_scope(&grant.scope);
         let scopes = match param(params, "scope")? {
             None => granted,

@@ -57,8 +57,9 @@ impl App {
         if name.len() > MAX_NAME_LENGTH {
             return Err(invalid(format!("Name must be at most {MAX_NAME_LENGTH} characters")));
         }
-        if let Some(r) = RESERVED_KEY_NAMES.iter().find(|r| r.eq_ignore_ascii_case(name)) {
-            return Err(invalid(format!("Name cannot be reserved name '{r}'")));
+        // Matched in any case, echoed as sent (Coder's wording).
+        if RESERVED_KEY_NAMES.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+            return Err(invalid(format!("Name cannot be reserved name '{name}'")));
         }
         rbac::require(&actor.subject, action::CREATE, &daemon_object(org.id))?;
         let secret = secret::random_alphanumeric(KEY_LENGTH);

@@ -123,9 +123,17 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
+/// Longest filter accepted, in bytes: IdPs send short filters (`userName eq "x"`), and the
+/// length bounds how deep an `and`/`or` chain can grow (its tree is walked recursively).
+pub const MAX_FILTER_LEN: usize = 4096;
+/// Deepest nesting of parentheses, `not (...)` and `attr[...]` accepted: the parser and the
+/// evaluator recurse once per level, and an unbounded depth overflows the stack.
+pub const MAX_FILTER_DEPTH: usize = 32;
+
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    depth: usize,
 }
 
 fn keyword(t: Option<&Tok>, kw: &str) -> bool {
@@ -171,6 +179,17 @@ impl Parser {
         }
     }
 
+    /// Parses a nested group, refusing nesting deeper than [`MAX_FILTER_DEPTH`].
+    fn nested(&mut self) -> Result<Filter, String> {
+        if self.depth >= MAX_FILTER_DEPTH {
+            return Err(format!("filter nested deeper than {MAX_FILTER_DEPTH} levels"));
+        }
+        self.depth += 1;
+        let inner = self.or();
+        self.depth -= 1;
+        inner
+    }
+
     fn or(&mut self) -> Result<Filter, String> {
         let mut left = self.and()?;
         while keyword(self.peek(), "or") {
@@ -194,13 +213,13 @@ impl Parser {
     fn unary(&mut self) -> Result<Filter, String> {
         if keyword(self.peek(), "not") && matches!(self.toks.get(self.pos + 1), Some(Tok::LParen)) {
             self.pos += 2;
-            let inner = self.or()?;
+            let inner = self.nested()?;
             self.expect(Tok::RParen)?;
             return Ok(Filter::Not(Box::new(inner)));
         }
         if matches!(self.peek(), Some(Tok::LParen)) {
             self.pos += 1;
-            let inner = self.or()?;
+            let inner = self.nested()?;
             self.expect(Tok::RParen)?;
             return Ok(inner);
         }
@@ -210,7 +229,7 @@ impl Parser {
         };
         if matches!(self.peek(), Some(Tok::LBracket)) {
             self.pos += 1;
-            let inner = self.or()?;
+            let inner = self.nested()?;
             self.expect(Tok::RBracket)?;
             return Ok(Filter::ValuePath(path, Box::new(inner)));
         }
@@ -247,9 +266,13 @@ impl Parser {
     }
 }
 
-/// Parses a filter; `Err` carries why (for `invalidFilter`).
+/// Parses a filter; `Err` carries why (for `invalidFilter`). Filters longer than
+/// [`MAX_FILTER_LEN`] or nested deeper than [`MAX_FILTER_DEPTH`] are refused.
 pub fn parse(s: &str) -> Result<Filter, String> {
-    let mut p = Parser { toks: tokenize(s)?, pos: 0 };
+    if s.len() > MAX_FILTER_LEN {
+        return Err(format!("filter longer than {MAX_FILTER_LEN} bytes"));
+    }
+    let mut p = Parser { toks: tokenize(s)?, pos: 0, depth: 0 };
     let f = p.or()?;
     if p.pos < p.toks.len() {
         return Err(format!("unexpected {:?}", p.toks[p.pos]));
@@ -411,6 +434,22 @@ mod tests {
         for bad in ["userName", "userName zz \"x\"", "(userName eq \"x\"", "userName eq", "\"x\" eq userName", "a eq \"x\" b"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn nesting_and_length_are_bounded() {
+        let deep = format!("{}userName pr{}", "(".repeat(200_000), ")".repeat(200_000));
+        assert!(parse(&deep).unwrap_err().contains("longer than"));
+        let nested = |n: usize| format!("{}userName pr{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_FILTER_DEPTH)).is_ok());
+        assert!(parse(&nested(MAX_FILTER_DEPTH + 1)).unwrap_err().contains("nested deeper"));
+        let nots = format!("{}userName pr{}", "not (".repeat(40), ")".repeat(40));
+        assert!(parse(&nots).unwrap_err().contains("nested deeper"));
+        let brackets = format!("emails[{}value pr{}]", "(".repeat(40), ")".repeat(40));
+        assert!(parse(&brackets).unwrap_err().contains("nested deeper"));
+        // The longest chain the length allows still parses, evaluates and drops.
+        let chain = vec!["userName pr"; MAX_FILTER_LEN / 16].join(" and ");
+        assert!(matches(&parse(&chain).unwrap(), &user()));
     }
 
     #[test]

@@ -87,6 +87,7 @@ impl From<crate::Error> for ScimError {
             K::NotAcceptable => 406,
             K::TooLarge => 413,
             K::Gone => 410,
+            K::ExpectationFailed => 417,
             K::TooEarly => 425,
             K::Internal => 500,
             K::Unavailable => 503,

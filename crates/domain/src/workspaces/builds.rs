@@ -225,7 +225,12 @@ impl App {
     /// `POST /workspaces/{workspace}/builds`.
     pub fn create_build(&self, actor: &Actor, param: &str, req: NewBuild) -> Result<BuildView> {
         let workspace = self.readable_workspace(actor, param)?;
-        let act = if req.transition == Transition::Delete { action::DELETE } else { action::UPDATE };
+        // Coder's builder authorizes each transition by its own action.
+        let act = match req.transition {
+            Transition::Start => action::START,
+            Transition::Stop => action::STOP,
+            Transition::Delete => action::DELETE,
+        };
         if !rbac::authorize(&actor.subject, act, &workspace_object(&workspace)) {
             let verb = match req.transition {
                 Transition::Start => "start",

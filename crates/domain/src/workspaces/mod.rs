@@ -154,9 +154,7 @@ pub struct WorkspaceFilter {
     pub name: Option<String>,
     /// Only in this organization.
     pub organization_id: Option<Uuid>,
-    /// What the caller may see, when not everything: workspaces in these organizations, or
-    /// owned by `visible_owner`.
-    pub visible_orgs: Option<Vec<Uuid>>,
-    /// See `visible_orgs`.
-    pub visible_owner: Option<Uuid>,
+    /// What the caller may see (roles, membership, the key's scope and allow list), applied
+    /// in the query; `None` for internal callers that see every row.
+    pub visible: Option<crate::rbac::Visibility>,
 }

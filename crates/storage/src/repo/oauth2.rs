@@ -491,10 +491,12 @@ impl OAuth2Store for DbRepo<'_> {
                 .optional()
         })?;
         let won = self.with(|c| {
+            // A token whose key was deleted meanwhile is not spendable: its grant has ended.
             diesel::update(
                 oauth2_provider_app_tokens::table
                     .filter(oauth2_provider_app_tokens::id.eq(&id))
-                    .filter(oauth2_provider_app_tokens::spent_at.is_null()),
+                    .filter(oauth2_provider_app_tokens::spent_at.is_null())
+                    .filter(oauth2_provider_app_tokens::api_key_id.is_not_null()),
             )
             .set((oauth2_provider_app_tokens::spent_at.eq(Some(to_db_time(at))), oauth2_provider_app_tokens::api_key_id.eq(None::<String>)))
             .execute(c)

@@ -181,8 +181,8 @@ macro_rules! filter_users {
                 q = q.filter(lower(users::name).like(like_pattern(n)).escape('\\'));
             }
         }
-        if let Some(id) = f.only_user {
-            q = q.filter(users::id.eq(id.to_string()));
+        if let Some(ids) = &f.only_users {
+            q = q.filter(users::id.eq_any(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()));
         }
         if !f.status.is_empty() {
             q = q.filter(users::status.eq_any(f.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
@@ -294,7 +294,7 @@ fn count_source(f: &UserFilter) -> CountSource {
     let UserFilter {
         search,
         name,
-        only_user,
+        only_users,
         group_id,
         status,
         roles,
@@ -309,7 +309,7 @@ fn count_source(f: &UserFilter) -> CountSource {
     } = f;
     let only_status_or_org = search.is_none()
         && name.is_none()
-        && only_user.is_none()
+        && only_users.is_none()
         && group_id.is_none()
         && roles.iter().all(|r| r == "member")
         && login_type.is_empty()

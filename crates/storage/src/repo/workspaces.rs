@@ -262,9 +262,16 @@ impl WorkspaceStore for DbRepo<'_> {
     }
 
     fn list_workspaces(&self, f: &WorkspaceFilter, page: &Page) -> Result<Paged<Workspace>> {
+        if f.visible.as_ref().is_some_and(|v| v.nothing || v.ids.as_ref().is_some_and(Vec::is_empty)) {
+            return Ok(Paged { items: Vec::new(), count: 0 });
+        }
         macro_rules! filtered {
             () => {{
-                let mut q = workspaces::table.filter(workspaces::deleted.eq(false)).into_boxed();
+                // Only workspaces of live owners: a page and its count never include a row
+                // that cannot be shown.
+                let live_owners = users::table.filter(users::deleted.eq(false)).select(users::id);
+                let mut q =
+                    workspaces::table.filter(workspaces::deleted.eq(false)).filter(workspaces::owner_id.eq_any(live_owners)).into_boxed();
                 if let Some(o) = f.owner_id {
                     q = q.filter(workspaces::owner_id.eq(o.to_string()));
                 }
@@ -278,10 +285,8 @@ impl WorkspaceStore for DbRepo<'_> {
                 if let Some(n) = &f.name {
                     q = q.filter(lower(workspaces::name).like(like_pattern(n)).escape('\\'));
                 }
-                if let Some(orgs) = &f.visible_orgs {
-                    let orgs: Vec<String> = orgs.iter().map(Uuid::to_string).collect();
-                    let me = f.visible_owner.map(|o| o.to_string()).unwrap_or_default();
-                    q = q.filter(workspaces::organization_id.eq_any(orgs).or(workspaces::owner_id.eq(me)));
+                if let Some(v) = &f.visible {
+                    q = visible_workspaces(q, v);
                 }
                 q
             }};
@@ -560,4 +565,25 @@ impl WorkspaceStore for DbRepo<'_> {
         }
         Ok(out)
     }
+}
+
+/// The caller's visibility as SQL: every row, or rows of the organizations where a role
+/// grants it, or their own rows in the organizations they belong to; then the key's allow list.
+fn visible_workspaces<'a>(
+    mut q: workspaces::BoxedQuery<'a, crate::conn::MultiBackend>,
+    v: &domain::rbac::Visibility,
+) -> workspaces::BoxedQuery<'a, crate::conn::MultiBackend> {
+    let strings = |ids: &[Uuid]| ids.iter().map(Uuid::to_string).collect::<Vec<String>>();
+    if !v.everything {
+        let me = v.user_id.to_string();
+        q = q.filter(
+            workspaces::organization_id
+                .eq_any(strings(&v.orgs))
+                .or(workspaces::owner_id.eq(me).and(workspaces::organization_id.eq_any(strings(&v.own_in_orgs)))),
+        );
+    }
+    if let Some(ids) = &v.ids {
+        q = q.filter(workspaces::id.eq_any(strings(ids)));
+    }
+    q
 }

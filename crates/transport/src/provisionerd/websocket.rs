@@ -24,7 +24,9 @@ pub fn check_origin(req: &actix_web::HttpRequest, access_url: &str) -> Result<()
             None => h.to_string(),
         })
     });
-    let request_host = req.connection_info().host().to_string();
+    // The Host header as sent: `X-Forwarded-Host` is a client's word unless a trusted proxy
+    // set it, and a browser cannot forge Host.
+    let request_host = req.headers().get(actix_web::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_string();
     let access_host = url::Url::parse(access_url).ok().and_then(|u| {
         u.host_str().map(|h| match u.port() {
             Some(p) => format!("{h}:{p}"),

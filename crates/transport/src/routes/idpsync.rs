@@ -149,8 +149,10 @@ pub async fn patch_org_sync_mapping(state: web::Data<State>, actor: Authed, body
 )]
 #[get("/api/v2/organizations/{organization}/settings/idpsync/groups")]
 pub async fn get_group_sync(state: web::Data<State>, actor: Authed, org: Path<String>) -> ApiResult<HttpResponse> {
-    let s = blocking(&state, move |app| app.group_sync(&actor.0, &org)).await?;
-    Ok(HttpResponse::Ok().json(GroupSyncSettings::from(s)))
+    let (s, legacy) = blocking(&state, move |app| app.group_sync(&actor.0, &org)).await?;
+    let mut body = GroupSyncSettings::from(s);
+    body.legacy_group_name_mapping = (!legacy.is_empty()).then_some(legacy);
+    Ok(HttpResponse::Ok().json(body))
 }
 
 /// Update group IdP Sync settings by organization

@@ -198,6 +198,7 @@ pub async fn get_user(state: web::Data<State>, actor: Authed, user: Path<String>
         (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Deleting yourself, or not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
+        (status = 417, description = "The user still owns workspaces: delete them first", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]

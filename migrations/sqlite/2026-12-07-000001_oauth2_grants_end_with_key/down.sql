@@ -1,0 +1,2 @@
+-- Ended grants cannot be restored.
+SELECT 1;
