@@ -93,8 +93,15 @@ def confidential(m):
     token = client.fetch_token(m["token_endpoint"], authorization_response=location, code_verifier=verifier)
     r = client.revoke_token(m["revocation_endpoint"], token=token["access_token"], token_type_hint="access_token")
     check(r.status_code == 200 and me(token["access_token"]).status_code == 401, "an access token is revoked")
+    # Its key is gone, so its grant has ended (RFC 7009 allows it; Coder cascades the key to the
+    # refresh token).
+    r = http.post(m["token_endpoint"], auth=(app["id"], secret["client_secret_full"]),
+                  data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]})
+    check(r.status_code == 400 and r.json()["error"] == "invalid_grant", "revoking the access token ends its grant")
+    location, verifier = approve(client, m)
+    token = client.fetch_token(m["token_endpoint"], authorization_response=location, code_verifier=verifier)
     refreshed = client.refresh_token(m["token_endpoint"], refresh_token=token["refresh_token"])
-    check(me(refreshed["access_token"]).status_code == 200, "its refresh token still works")
+    check(me(refreshed["access_token"]).status_code == 200, "a live grant's refresh token works")
     r = client.revoke_token(m["revocation_endpoint"], token=refreshed["refresh_token"], token_type_hint="refresh_token")
     check(r.status_code == 200 and me(refreshed["access_token"]).status_code == 401, "a refresh token revokes its grant")
     r = client.revoke_token(m["revocation_endpoint"], token="coder_unknown000_" + "x" * 40)

@@ -120,12 +120,33 @@ fn oidc_login(db: Db) {
 
     let port = free_port();
     let p = provider(port);
-    let Some(srv) =
-        server(db, port, &p, &["--oidc-allow-signups", "false", "--oidc-group-field", "groups", "--oidc-allowed-groups", "allowed"])
-    else {
+    let Some(srv) = server(
+        db,
+        port,
+        &p,
+        &[
+            "--oidc-allow-signups",
+            "false",
+            "--oidc-group-field",
+            "groups",
+            "--oidc-allowed-groups",
+            "allowed",
+            "--oidc-group-mapping",
+            r#"{"idp-devs": "devs"}"#,
+        ],
+    ) else {
         return;
     };
     let (owner, _, _) = srv.setup_owner();
+    // While nothing is stored, the default organization shows the legacy options the login
+    // applies (Coder's `GroupSyncSettings`); other organizations show nothing.
+    let r = srv.get("/api/v2/organizations/default/settings/idpsync/groups").token(&owner).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json,
+        serde_json::json!({"field": "groups", "mapping": {}, "regex_filter": ".*",
+            "auto_create_missing_groups": false, "legacy_group_name_mapping": {"idp-devs": "devs"}})
+    );
     run_flows(&srv, &owner, &p, "nosignups");
 }
 

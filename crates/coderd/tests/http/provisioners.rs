@@ -37,7 +37,7 @@ dual_test!(keys_are_managed_as_coder_does, |srv| {
     };
     bad(json!({"name": ""}), 400, "Name is required");
     bad(json!({"name": "x".repeat(65)}), 400, "Name must be at most 64 characters");
-    bad(json!({"name": "PSK"}), 400, "Name cannot be reserved name 'psk'");
+    bad(json!({"name": "PSK"}), 400, "Name cannot be reserved name 'PSK'");
     bad(json!({"name": "ci-RUNNERS"}), 409, "Provisioner key with name 'ci-RUNNERS' already exists in organization");
 
     // Self-lookup by the key itself.

@@ -309,3 +309,58 @@ fn untrusted_origin_setting_is_refused() {
     let err = actix_web::rt::System::new().block_on(async move { coderd::prepare(&args).err() });
     assert!(err.is_some_and(|e| e.contains("parse proxy origin")));
 }
+
+// Contract defects found by the review's hidden checks.
+dual_test!(coder_leniencies_and_wording, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    // Repeated slashes are collapsed before routing, as Coder's singleSlashMW does.
+    let r = srv.get("/api//v2//buildinfo").send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.json["version"].is_string());
+    srv.get("//api/v2/users//me").token(&owner).send().expect(200);
+    // A reserved provisioner key name is echoed as sent.
+    let r = srv.post("/api/v2/organizations/default/provisionerkeys").token(&owner).json(json!({"name": "Built-In"})).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Name cannot be reserved name 'Built-In'");
+    // Both template_id and template_version_id: the template from the id, the build at the
+    // version (a client library sends both).
+    let (template_id, version) = template(srv, &owner);
+    let (_, other_version) = crate::templates::make_template(srv, &owner, "other", json!({}));
+    srv.patch(&format!("/api/v2/groups/{}", srv.get("/api/v2/organizations/default").token(&owner).send().json["id"].as_str().unwrap()))
+        .token(&owner)
+        .json(json!({"quota_allowance": 1000}))
+        .send()
+        .expect(200);
+    let r = srv
+        .post("/api/v2/users/me/workspaces")
+        .token(&owner)
+        .json(json!({"template_id": template_id, "template_version_id": version, "name": "both"}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json["template_id"], template_id.as_str());
+    assert_eq!(r.json["latest_build"]["template_version_id"], version.as_str());
+    let r = srv
+        .post("/api/v2/users/me/workspaces")
+        .token(&owner)
+        .json(json!({"template_id": template_id, "template_version_id": other_version, "name": "mixed"}))
+        .send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "template version doesn't match template");
+});
+
+// A forced entitlements refresh works a minute after the last real change (the heartbeat
+// no longer recomputes every 5 seconds).
+dual_test!(entitlements_refresh_is_not_refused_forever, |srv| {
+    let started = std::time::Instant::now();
+    let (owner, _, _) = srv.setup_owner();
+    // The replica counts against high availability after its first minute (a real change,
+    // recomputed at the next heartbeat); a minute after that a forced refresh is allowed.
+    let due = std::time::Duration::from_secs(60 + 5 + 60 + 3);
+    std::thread::sleep(due.saturating_sub(started.elapsed()));
+    let r = srv.post("/api/v2/licenses/refresh-entitlements").token(&owner).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    // And right after it, the next one is refused with the wait.
+    let r = srv.post("/api/v2/licenses/refresh-entitlements").token(&owner).send();
+    r.expect_error(400);
+    assert!(r.json["message"].as_str().unwrap().contains("please wait"), "{}", r.body);
+});

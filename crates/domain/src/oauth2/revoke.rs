@@ -15,7 +15,8 @@ use crate::user::LoginType;
 
 impl App {
     /// `POST /oauth2/revoke`: the client authenticates as at the token endpoint. A refresh token
-    /// revokes its whole grant (every access and refresh token), an access token only itself.
+    /// revokes its whole grant (every access and refresh token); an access token deletes its key,
+    /// which ends its grant too (the live refresh token no longer refreshes), as in Coder.
     /// Tokens that are unknown, malformed, already revoked or another client's are answered
     /// with success and left alone (RFC 7009 §2.2), so the endpoint tells nothing about them.
     pub fn revoke_token(&self, params: &[(String, String)], authorization: Option<&str>) -> OAuthResult<()> {

@@ -54,7 +54,7 @@ pub async fn token(state: web::Data<State>, req: HttpRequest, body: Bytes) -> Ap
 /// Revoke OAuth2 tokens (RFC 7009)
 ///
 /// The client authenticates as at the token endpoint. A refresh token revokes its whole grant;
-/// an access token only itself. Unknown, expired or another client's tokens are answered 200
+/// an access token deletes itself, which ends its grant too (as in Coder). Unknown, expired or another client's tokens are answered 200
 /// and left alone.
 #[utoipa::path(
     operation_id = "oauth2-token-revocation",
