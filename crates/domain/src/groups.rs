@@ -119,7 +119,7 @@ fn check_group_fields(v: &mut Validations, name: Option<&str>, display_name: &st
 }
 
 impl App {
-    fn group_object(group: &Group) -> Object {
+    pub(crate) fn group_object(group: &Group) -> Object {
         Object::of(resource::GROUP).in_org(group.organization_id).with_id(group.id)
     }
 

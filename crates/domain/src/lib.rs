@@ -12,6 +12,7 @@ pub mod app;
 pub mod appearance;
 pub mod auth;
 pub mod authcache;
+pub mod authcheck;
 pub mod clock;
 pub mod connectionlog;
 pub mod duration;

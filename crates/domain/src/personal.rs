@@ -105,7 +105,7 @@ fn read_preferences(repo: &dyn Repo, user: &User) -> Result<Preferences> {
 }
 
 impl App {
-    fn personal_target(&self, actor: &Actor, param: &str, act: &str) -> Result<User> {
+    fn personal_target(&self, actor: &Actor, param: &str, act: crate::rbac::Action) -> Result<User> {
         let user = self.resolve_user(actor, param)?;
         rbac::require(&actor.subject, act, &Object::user(user.id))?;
         Ok(user)

@@ -62,7 +62,7 @@ pub struct UserRoles {
 #[derive(Debug, Clone)]
 pub struct AssignableRole {
     /// The role.
-    pub role: &'static rbac::RoleDef,
+    pub role: &'static rbac::Role,
     /// Whether the caller may grant or remove it.
     pub assignable: bool,
     /// Set for organization roles.

@@ -145,6 +145,7 @@ impl Modify for RateLimitResponses {
         routes::session::create_first_user,
         routes::session::login,
         routes::session::logout,
+        routes::authcheck::check_authorization,
         routes::users::list_users,
         routes::users::create_user,
         routes::users::validate_password,

@@ -5,6 +5,7 @@ mod harness;
 mod idpsync;
 mod pg;
 
+mod authcheck;
 mod concurrency;
 mod crash;
 mod csrf;

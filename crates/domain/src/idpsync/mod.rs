@@ -130,7 +130,7 @@ fn role_key(org: Uuid) -> String {
 }
 
 impl App {
-    fn idpsync_site(&self, actor: &Actor, act: &str) -> Result<()> {
+    fn idpsync_site(&self, actor: &Actor, act: crate::rbac::Action) -> Result<()> {
         rbac::require(&actor.subject, act, &Object::of(resource::IDPSYNC_SETTINGS))
     }
 
@@ -182,7 +182,7 @@ impl App {
         Ok(values.into_iter().collect())
     }
 
-    fn idpsync_org(&self, actor: &Actor, org: &str, act: &str) -> Result<Uuid> {
+    fn idpsync_org(&self, actor: &Actor, org: &str, act: crate::rbac::Action) -> Result<Uuid> {
         let org = self.resolve_org(actor, org)?;
         rbac::require(&actor.subject, act, &Object::of(resource::IDPSYNC_SETTINGS).in_org(org.id))?;
         Ok(org.id)

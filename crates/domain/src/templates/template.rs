@@ -223,8 +223,8 @@ fn display_name_valid(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn acl_allows(list: Option<&Vec<String>>, act: &str) -> bool {
-    list.is_some_and(|l| l.iter().any(|a| a == "*" || a == act))
+fn acl_allows(list: Option<&Vec<String>>, act: crate::rbac::Action) -> bool {
+    list.is_some_and(|l| l.iter().any(|a| a == "*" || a == act.as_str()))
 }
 
 impl App {
@@ -236,12 +236,12 @@ impl App {
     /// Whether the actor may perform `act` on the template: by role, or by the template's ACL
     /// (the user's own entry, a group they are in, or the Everyone group for organization
     /// members), always within what their API key allows.
-    pub fn template_allows(&self, actor: &Actor, t: &Template, act: &str) -> Result<bool> {
+    pub fn template_allows(&self, actor: &Actor, t: &Template, act: crate::rbac::Action) -> Result<bool> {
         self.template_allows_with(actor, t, act, &mut None)
     }
 
     /// [`App::template_allows`] with the actor's group ids loaded at most once across calls.
-    fn template_allows_with(&self, actor: &Actor, t: &Template, act: &str, groups: &mut Option<Vec<Uuid>>) -> Result<bool> {
+    fn template_allows_with(&self, actor: &Actor, t: &Template, act: crate::rbac::Action, groups: &mut Option<Vec<Uuid>>) -> Result<bool> {
         let object = Self::template_object(t);
         if rbac::authorize(&actor.subject, act, &object) {
             return Ok(true);
@@ -275,7 +275,7 @@ impl App {
     }
 
     /// Fails with 403 unless the actor may perform `act` on the template.
-    pub fn require_template(&self, actor: &Actor, t: &Template, act: &str) -> Result<()> {
+    pub fn require_template(&self, actor: &Actor, t: &Template, act: crate::rbac::Action) -> Result<()> {
         if self.template_allows(actor, t, act)? {
             Ok(())
         } else {

@@ -163,7 +163,7 @@ impl App {
                 "You are unable to create a workspace in this organization. It is possible to have access to the template, but not be able to create a workspace. Please contact an administrator about your permissions if you feel this is an error.",
             ));
         }
-        if !self.template_allows(actor, &template, "use")? {
+        if !self.template_allows(actor, &template, action::USE)? {
             return Err(Error::new(ErrorKind::Forbidden, format!("Unauthorized access to use the template {:?}.", template.name)).with_detail(
                 "Although you are able to view the template, you are unable to create a workspace using it. Please contact an administrator about your permissions if you feel this is an error.",
             ));

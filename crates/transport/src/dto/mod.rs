@@ -2,6 +2,7 @@
 //! get Coder's type names. Field names, types and enums follow Coder's Swagger description.
 
 pub mod appearance;
+pub mod authcheck;
 pub mod common;
 pub mod connectionlog;
 pub mod groups;
@@ -23,6 +24,7 @@ pub mod workspace_sharing;
 pub mod workspaces;
 
 pub use appearance::*;
+pub use authcheck::*;
 pub use common::*;
 pub use connectionlog::*;
 pub use groups::*;

@@ -90,12 +90,7 @@ pub struct AssignableRoles {
 }
 
 fn expand(perms: &[domain::rbac::Permission]) -> Vec<Permission> {
-    perms
-        .iter()
-        .flat_map(|p| {
-            p.actions.iter().map(move |a| Permission { negate: false, resource_type: p.resource.to_string(), action: a.to_string() })
-        })
-        .collect()
+    perms.iter().map(|p| Permission { negate: p.negate, resource_type: p.resource.to_string(), action: p.action.to_string() }).collect()
 }
 
 impl From<&domain::users::AssignableRole> for AssignableRoles {
@@ -105,10 +100,10 @@ impl From<&domain::users::AssignableRole> for AssignableRoles {
             name: def.name.to_string(),
             organization_id: r.organization_id,
             display_name: def.display_name.to_string(),
-            site_permissions: expand(def.site),
-            organization_permissions: expand(def.org),
-            organization_member_permissions: Vec::new(),
-            user_permissions: expand(def.user),
+            site_permissions: expand(&def.site),
+            organization_permissions: expand(&def.org),
+            organization_member_permissions: expand(&def.member),
+            user_permissions: expand(&def.user),
             assignable: r.assignable,
             built_in: true,
         }

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per endpoint group.
 
 pub mod appearance;
+pub mod authcheck;
 pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     // Before `users`: `/users/oidc-claims` must not be read as `/users/{user}`.
     externallogin::configure(cfg);
     users::configure(cfg);
+    authcheck::configure(cfg);
     keys::configure(cfg);
     personal::configure(cfg);
     orgs::configure(cfg);

@@ -1,0 +1,371 @@
+//! The built-in roles as data, transcribed from Coder's `coderd/rbac/roles.go` with its default
+//! deployment options (owners may open workspaces, sharing on, organizations sharing with
+//! everyone): each role's permissions at the site, user, org and member levels, and
+//! `assignRoles`, the table of who may grant which role.
+
+use std::sync::OnceLock;
+
+use uuid::Uuid;
+
+use super::model::{Action as A, Permission, ResourceType as R};
+use super::policy::Subject;
+use super::role;
+
+/// Where a role can be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleScope {
+    /// Granted on the user account; applies site-wide.
+    Site,
+    /// Granted on an organization membership; applies in that organization.
+    Organization,
+}
+
+/// A built-in role.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Identifier, e.g. `user-admin`.
+    pub name: &'static str,
+    /// Human-friendly name shown in Coder's UI (empty for the implicit system roles).
+    pub display_name: &'static str,
+    /// Site or organization.
+    pub scope: RoleScope,
+    /// Permissions on any object.
+    pub site: Vec<Permission>,
+    /// Permissions on objects the holder owns outside any organization.
+    pub user: Vec<Permission>,
+    /// Permissions on objects of the organization the role is held in.
+    pub org: Vec<Permission>,
+    /// Permissions on objects the holder owns in that organization.
+    pub member: Vec<Permission>,
+}
+
+fn allow(pairs: &[(R, &[A])]) -> Vec<Permission> {
+    pairs.iter().flat_map(|(r, acts)| acts.iter().map(move |a| Permission::allow(*r, *a))).collect()
+}
+
+/// One `<type> *` permission per type, except `excepts` (Coder's `allPermsExcept`: never the
+/// wildcard type itself).
+fn all_except(excepts: &[R]) -> Vec<Permission> {
+    R::concrete().filter(|t| !excepts.contains(t)).map(|t| Permission::allow(t, A::Wildcard)).collect()
+}
+
+const WORKSPACE_ALL: &[A] = &[
+    A::Create,
+    A::Read,
+    A::Update,
+    A::Delete,
+    A::Start,
+    A::Stop,
+    A::Ssh,
+    A::ApplicationConnect,
+    A::CreateAgent,
+    A::DeleteAgent,
+    A::UpdateAgent,
+    A::Share,
+];
+/// What owners and organization admins may do to dormant workspaces (no start, no exec, no share).
+const DORMANT: &[A] = &[A::Read, A::Delete, A::Create, A::Update, A::Stop, A::CreateAgent, A::DeleteAgent, A::UpdateAgent];
+const CRUD: &[A] = &[A::Create, A::Read, A::Update, A::Delete];
+
+/// The workspace bundle of an organization member (`OrgWorkspaceAccessMemberPerms`).
+fn workspace_bundle() -> Vec<Permission> {
+    allow(&[
+        (R::File, &[A::Create, A::Read]),
+        (R::ProvisionerDaemon, &[A::Create, A::Read]),
+        (R::Task, CRUD),
+        (R::Workspace, WORKSPACE_ALL),
+        (R::WorkspaceDormant, DORMANT),
+    ])
+}
+
+/// What every organization member may do to their own things there (the floor of
+/// `OrgMemberPermissions`).
+fn member_floor() -> Vec<Permission> {
+    allow(&[
+        (R::AibridgeInterception, &[A::Create, A::Update]),
+        (R::ApiKey, &[A::Create, A::Read, A::Delete, A::Update]),
+        (R::GroupMember, &[A::Read]),
+        (R::InboxNotification, &[A::Create, A::Read, A::Update]),
+        (R::NotificationMessage, &[A::Read, A::Update]),
+        (R::NotificationPreference, &[A::Read, A::Update]),
+        (R::OrganizationMember, &[A::Read]),
+    ])
+}
+
+fn site_role(name: &'static str, display_name: &'static str, site: Vec<Permission>, user: Vec<Permission>) -> Role {
+    Role { name, display_name, scope: RoleScope::Site, site, user, org: Vec::new(), member: Vec::new() }
+}
+
+fn org_role(name: &'static str, display_name: &'static str, site: Vec<Permission>, org: Vec<Permission>, member: Vec<Permission>) -> Role {
+    Role { name, display_name, scope: RoleScope::Organization, site, user: Vec::new(), org, member }
+}
+
+fn build() -> Vec<Role> {
+    let mut owner = all_except(&[
+        R::WorkspaceDormant,
+        R::PrebuiltWorkspace,
+        R::Workspace,
+        R::UserSecret,
+        R::UsageEvent,
+        R::BoundaryUsage,
+        R::BoundaryLog,
+        R::UserSkill,
+        R::AiSeat,
+    ]);
+    owner.extend(allow(&[
+        (R::BoundaryLog, &[A::Read]),
+        (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
+        (R::UserSkill, &[A::Read, A::Delete]),
+        (R::Workspace, WORKSPACE_ALL),
+        (R::WorkspaceDormant, DORMANT),
+    ]));
+    let mut member_user = all_except(&[
+        R::WorkspaceDormant,
+        R::PrebuiltWorkspace,
+        R::Workspace,
+        R::User,
+        R::OrganizationMember,
+        R::BoundaryUsage,
+        R::BoundaryLog,
+        R::AibridgeInterception,
+        R::Chat,
+        R::AiSeat,
+    ]);
+    member_user.extend(allow(&[
+        (R::AibridgeInterception, &[A::Create, A::Update]),
+        (R::BoundaryLog, &[A::Create]),
+        (R::ProvisionerDaemon, &[A::Read, A::Create, A::Update]),
+        (R::User, &[A::Read, A::ReadPersonal, A::UpdatePersonal]),
+    ]));
+    let mut org_admin = all_except(&[
+        R::Workspace,
+        R::WorkspaceDormant,
+        R::PrebuiltWorkspace,
+        R::AssignRole,
+        R::UserSecret,
+        R::BoundaryUsage,
+        R::BoundaryLog,
+        R::AiSeat,
+    ]);
+    org_admin.extend(allow(&[
+        (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
+        (
+            R::Workspace,
+            &[A::Create, A::Read, A::Update, A::Delete, A::Start, A::Stop, A::CreateAgent, A::DeleteAgent, A::UpdateAgent, A::Share],
+        ),
+        (R::WorkspaceDormant, DORMANT),
+    ]));
+    let mut org_member = workspace_bundle();
+    org_member.extend(member_floor());
+    let org_member_org = allow(&[
+        (R::AssignOrgRole, &[A::Read]),
+        (R::Group, &[A::Read]),
+        (R::Organization, &[A::Read]),
+        (R::OrganizationMember, &[A::Read]),
+        (R::ProvisionerDaemon, &[A::Read]),
+    ]);
+    vec![
+        site_role(role::OWNER, "Owner", owner, Vec::new()),
+        site_role(
+            role::USER_ADMIN,
+            "User Admin",
+            allow(&[
+                (R::AssignOrgRole, &[A::Assign, A::Unassign, A::Read]),
+                (R::AssignRole, &[A::Assign, A::Unassign, A::Read]),
+                (R::Group, CRUD),
+                (R::GroupMember, &[A::Read]),
+                (R::IdpsyncSettings, &[A::Read, A::Update]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, CRUD),
+                (R::User, &[A::Create, A::Read, A::Update, A::Delete, A::UpdatePersonal, A::ReadPersonal]),
+            ]),
+            Vec::new(),
+        ),
+        site_role(
+            role::TEMPLATE_ADMIN,
+            "Template Admin",
+            allow(&[
+                (R::AssignOrgRole, &[A::Read]),
+                (R::File, &[A::Create, A::Read]),
+                (R::Group, &[A::Read]),
+                (R::GroupMember, &[A::Read]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, &[A::Read]),
+                (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
+                (R::ProvisionerDaemon, CRUD),
+                (R::Template, &[A::Create, A::Use, A::Read, A::Update, A::Delete, A::ViewInsights]),
+                (R::User, &[A::Read]),
+                (R::Workspace, &[A::Read]),
+                (R::WorkspaceDormant, &[A::Read]),
+            ]),
+            Vec::new(),
+        ),
+        site_role(
+            role::AUDITOR,
+            "Auditor",
+            allow(&[
+                (R::AibridgeInterception, &[A::Read]),
+                (R::AssignOrgRole, &[A::Read]),
+                (R::AuditLog, &[A::Read]),
+                (R::BoundaryLog, &[A::Read]),
+                (R::ConnectionLog, &[A::Read]),
+                (R::DeploymentConfig, &[A::Read]),
+                (R::DeploymentStats, &[A::Read]),
+                (R::Group, &[A::Read]),
+                (R::GroupMember, &[A::Read]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, &[A::Read]),
+                (R::Template, &[A::Read, A::ViewInsights]),
+                (R::User, &[A::Read]),
+            ]),
+            Vec::new(),
+        ),
+        site_role(
+            role::MEMBER,
+            "Member",
+            allow(&[(R::AssignRole, &[A::Read]), (R::Oauth2App, &[A::Read]), (R::WorkspaceProxy, &[A::Read])]),
+            member_user,
+        ),
+        org_role(role::ORG_ADMIN, "Organization Admin", allow(&[(R::User, &[A::Read])]), org_admin, Vec::new()),
+        org_role(
+            role::ORG_AUDITOR,
+            "Organization Auditor",
+            Vec::new(),
+            allow(&[
+                (R::AuditLog, &[A::Read]),
+                (R::ConnectionLog, &[A::Read]),
+                (R::Group, &[A::Read]),
+                (R::GroupMember, &[A::Read]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, &[A::Read]),
+                (R::Template, &[A::Read, A::ViewInsights]),
+            ]),
+            Vec::new(),
+        ),
+        org_role(
+            role::ORG_USER_ADMIN,
+            "Organization User Admin",
+            allow(&[(R::User, &[A::Read])]),
+            allow(&[
+                (R::AssignOrgRole, &[A::Assign, A::Unassign, A::Read]),
+                (R::Group, CRUD),
+                (R::GroupMember, &[A::Read]),
+                (R::IdpsyncSettings, &[A::Read, A::Update]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, CRUD),
+            ]),
+            Vec::new(),
+        ),
+        org_role(
+            role::ORG_TEMPLATE_ADMIN,
+            "Organization Template Admin",
+            Vec::new(),
+            allow(&[
+                (R::File, &[A::Create, A::Read]),
+                (R::Group, &[A::Read]),
+                (R::GroupMember, &[A::Read]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, &[A::Read]),
+                (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
+                (R::ProvisionerDaemon, CRUD),
+                (R::ProvisionerJobs, &[A::Read, A::Update, A::Create]),
+                (R::Template, &[A::Create, A::Use, A::Read, A::Update, A::Delete, A::ViewInsights]),
+                (R::Workspace, &[A::Read]),
+                (R::WorkspaceDormant, &[A::Read]),
+            ]),
+            Vec::new(),
+        ),
+        org_role(
+            role::ORG_WORKSPACE_CREATION_BAN,
+            "Organization Workspace Creation Ban",
+            Vec::new(),
+            [A::Create, A::Delete, A::CreateAgent, A::DeleteAgent].into_iter().map(|a| Permission::deny(R::Workspace, a)).collect(),
+            Vec::new(),
+        ),
+        org_role(role::ORG_WORKSPACE_ACCESS, "Organization Workspace Access", Vec::new(), Vec::new(), workspace_bundle()),
+        org_role(
+            role::AGENTS_ACCESS,
+            "Coder Agents User",
+            Vec::new(),
+            Vec::new(),
+            allow(&[(R::Chat, &[A::Create, A::Read, A::Share, A::Update])]),
+        ),
+        org_role(role::ORG_MEMBER, "", Vec::new(), org_member_org.clone(), org_member.clone()),
+        org_role(role::ORG_SERVICE_ACCOUNT, "", Vec::new(), org_member_org, org_member),
+    ]
+}
+
+/// Every built-in role, site roles first.
+pub fn roles() -> &'static [Role] {
+    static ROLES: OnceLock<Vec<Role>> = OnceLock::new();
+    ROLES.get_or_init(build)
+}
+
+/// Looks a built-in role up by name.
+pub fn role_def(name: &str) -> Option<&'static Role> {
+    roles().iter().find(|r| r.name == name)
+}
+
+/// Site roles that can be granted explicitly and are listed by `GET /users/roles` (the
+/// implicit `member` is not).
+pub fn assignable_site_roles() -> impl Iterator<Item = &'static Role> {
+    roles().iter().filter(|r| r.scope == RoleScope::Site && r.name != role::MEMBER)
+}
+
+/// Organization roles listed by `GET /organizations/{org}/members/roles` (the implicit system
+/// roles, with no display name, are not).
+pub fn assignable_org_roles() -> impl Iterator<Item = &'static Role> {
+    roles().iter().filter(|r| r.scope == RoleScope::Organization && !r.display_name.is_empty())
+}
+
+/// Coder's `assignRoles`: which roles a holder of `assigner` may grant or take away. Nobody may
+/// assign `organization-service-account`.
+fn can_assign(assigner: &str, target: &str) -> bool {
+    use role::*;
+    match assigner {
+        OWNER => matches!(
+            target,
+            OWNER
+                | AUDITOR
+                | MEMBER
+                | TEMPLATE_ADMIN
+                | USER_ADMIN
+                | ORG_ADMIN
+                | ORG_MEMBER
+                | ORG_AUDITOR
+                | ORG_USER_ADMIN
+                | ORG_TEMPLATE_ADMIN
+                | ORG_WORKSPACE_CREATION_BAN
+                | ORG_WORKSPACE_ACCESS
+                | AGENTS_ACCESS
+        ),
+        USER_ADMIN => matches!(target, MEMBER | ORG_MEMBER | ORG_WORKSPACE_ACCESS | AGENTS_ACCESS),
+        ORG_ADMIN => matches!(
+            target,
+            ORG_ADMIN
+                | ORG_MEMBER
+                | ORG_AUDITOR
+                | ORG_USER_ADMIN
+                | ORG_TEMPLATE_ADMIN
+                | ORG_WORKSPACE_CREATION_BAN
+                | ORG_WORKSPACE_ACCESS
+                | AGENTS_ACCESS
+        ),
+        ORG_USER_ADMIN => matches!(target, ORG_MEMBER | ORG_WORKSPACE_ACCESS | AGENTS_ACCESS),
+        _ => false,
+    }
+}
+
+/// Whether `subject` may grant or remove the site role `target` (Coder's `CanAssignRole`: only
+/// site roles of the subject count for site roles).
+pub fn can_assign_site_role(subject: &Subject, target: &str) -> bool {
+    role_def(target).is_some_and(|r| r.scope == RoleScope::Site) && subject.site_roles.iter().any(|r| can_assign(r, target))
+}
+
+/// Whether `subject` may grant or remove the organization role `target` in `org`: through a
+/// site role, or an organization role held in that same organization.
+pub fn can_assign_org_role(subject: &Subject, org: Uuid, target: &str) -> bool {
+    role_def(target).is_some_and(|r| r.scope == RoleScope::Organization)
+        && (subject.site_roles.iter().any(|r| can_assign(r, target))
+            || subject.org_roles.get(&org).is_some_and(|roles| roles.iter().any(|r| can_assign(r, target))))
+}
