@@ -58,6 +58,9 @@ pub struct Error {
     pub validations: Vec<FieldError>,
     /// Seconds the client should wait before trying again (sent as `Retry-After`).
     pub retry_after: Option<u64>,
+    /// An authorization refusal, told apart from a row that is really missing (both answer
+    /// 404), so that the test suite can account for every operation's refusals.
+    pub denial: bool,
 }
 
 /// Shorthand used by every use case and store method.
@@ -72,7 +75,7 @@ pub const FORBIDDEN: &str = "Forbidden.";
 impl Error {
     /// Builds an error of any kind with a message and no detail.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), detail: String::new(), validations: Vec::new(), retry_after: None }
+        Self { kind, message: message.into(), detail: String::new(), validations: Vec::new(), retry_after: None, denial: false }
     }
 
     /// A 400 with a message.
@@ -98,6 +101,18 @@ impl Error {
     /// The standard 404, used both for absent resources and ones the caller may not see.
     pub fn not_found() -> Self {
         Self::new(ErrorKind::NotFound, RESOURCE_NOT_FOUND)
+    }
+
+    /// Marks the error as an authorization refusal (see [`Error::denial`]).
+    pub fn denied(mut self) -> Self {
+        self.denial = true;
+        self
+    }
+
+    /// Whether the error refuses the caller: every 403, and the 404s the authorization layer
+    /// answers for what the caller may not see.
+    pub fn is_refusal(&self) -> bool {
+        self.kind == ErrorKind::Forbidden || self.denial
     }
 
     /// A 409 with a message.

@@ -300,7 +300,7 @@ impl App {
         let user = self.resolve_user(actor, param)?;
         let object = Object::user(user.id);
         if username != user.username && !rbac::authorize(&actor.subject, action::UPDATE, &object) {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         rbac::require(&actor.subject, action::UPDATE_PERSONAL, &object)?;
         let taken =
@@ -326,7 +326,7 @@ impl App {
     pub fn update_password(&self, actor: &Actor, param: &str, old_password: &str, password: &str) -> Result<()> {
         let user = self.resolve_user(actor, param)?;
         if !rbac::authorize(&actor.subject, action::UPDATE_PERSONAL, &Object::user(user.id)) {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         let is_self = user.id == actor.user.id;
         if !is_self && is_owner(&user) && !actor.subject.has_site_role(role::OWNER) {
@@ -380,7 +380,7 @@ impl App {
     pub fn user_roles(&self, actor: &Actor, param: &str) -> Result<UserRoles> {
         let user = self.resolve_user(actor, param)?;
         if !rbac::authorize(&actor.subject, action::READ_PERSONAL, &Object::user(user.id)) {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         let organization_roles = self.repo().memberships_of_user(user.id)?.into_iter().map(|m| (m.organization_id, m.roles)).collect();
         Ok(UserRoles { roles: user.rbac_roles, organization_roles })

@@ -90,6 +90,9 @@ impl ResponseError for ApiError {
             validations: self.0.validations.iter().map(|v| ValidationError { field: v.field.clone(), detail: v.detail.clone() }).collect(),
         };
         let mut resp = HttpResponse::build(self.status_code()).json(body);
+        if self.0.is_refusal() {
+            resp.extensions_mut().insert(crate::middleware::Refused);
+        }
         if let Some(secs) = self.0.retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

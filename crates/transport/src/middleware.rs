@@ -31,6 +31,9 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         res.headers_mut().insert(HeaderName::from_static(REQUEST_ID), v);
     }
     let user_id = res.request().extensions().get::<crate::auth::AuthedUser>().map(|u| u.0.to_string()).unwrap_or_default();
+    if !user_id.is_empty() && res.response().extensions().contains::<Refused>() {
+        account_refusal(method.as_str(), &route);
+    }
     let status = res.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     if status >= 500 {
@@ -39,6 +42,27 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         tracing::info!(request_id = %id, %method, %path, %route, %user_id, status, ms, "request");
     }
     Ok(res)
+}
+
+/// Marks a response that refused a signed-in caller (a 403, or a 404 the authorization layer
+/// answered), for the test suite's authorization accounting.
+#[derive(Debug, Clone, Copy)]
+pub struct Refused;
+
+/// Appends `METHOD ROUTE` to the file named by `CODERD_AUTHZ_ACCOUNTING`, when set (the test
+/// suite sets it; `scripts/authz_accounting.py` then names every operation never seen refusing
+/// a caller). Unset, this costs one cached lookup.
+fn account_refusal(method: &str, route: &str) {
+    use std::io::Write;
+    static FILE: std::sync::OnceLock<Option<std::sync::Mutex<std::fs::File>>> = std::sync::OnceLock::new();
+    let file = FILE.get_or_init(|| {
+        let path = std::env::var_os("CODERD_AUTHZ_ACCOUNTING")?;
+        std::fs::OpenOptions::new().create(true).append(true).open(path).ok().map(std::sync::Mutex::new)
+    });
+    if let Some(f) = file {
+        let mut f = f.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(f, "{method} {route}");
+    }
 }
 
 /// Name of the header that carries each entitlement warning.

@@ -29,6 +29,7 @@ mod provisioners;
 mod proxies;
 mod ratelimit;
 mod readme;
+mod refusals;
 mod scim;
 mod security;
 mod spec;

@@ -318,6 +318,8 @@ impl App {
 
     /// `GET /users/oidc-claims`: the merged claims of the caller's latest OIDC login.
     pub fn my_oidc_claims(&self, actor: &crate::app::Actor) -> Result<Map<String, Value>> {
+        // The link is the user's personal data: a key scoped away from it reads nothing.
+        crate::rbac::require_visible_action(&actor.subject, crate::rbac::Action::ReadPersonal, &crate::rbac::Object::user(actor.user.id))?;
         if actor.user.login_type != LoginType::Oidc {
             return Err(Error::bad_request("User is not an OIDC user."));
         }

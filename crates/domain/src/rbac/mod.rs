@@ -179,7 +179,7 @@ pub fn require_visible_action(subject: &Subject, act: Action, object: &Object) -
     if authorize(subject, act, object) {
         Ok(())
     } else {
-        Err(Error::not_found())
+        Err(Error::not_found().denied())
     }
 }
 

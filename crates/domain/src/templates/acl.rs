@@ -197,7 +197,7 @@ impl App {
         self.require_feature(Feature::TemplateRbac)?;
         let t = self.readable_template(actor, param)?;
         if !self.template_allows(actor, &t, action::UPDATE)? {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         let filter: UserFilter = crate::search::parse_user_query(q)?;
         let users = self.repo().list_users(&filter, &page)?.items;

@@ -65,7 +65,7 @@ impl App {
         let id = Uuid::parse_str(param).map_err(|_| Error::bad_request("File id must be a valid UUID."))?;
         let f = self.repo().file_by_id(id)?.ok_or_else(Error::not_found)?;
         if !self.file_readable(actor, &f)? {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         Ok(f)
     }

@@ -24,7 +24,7 @@ impl App {
         self.require_feature(Feature::WorkspacePrebuilds)?;
         let t = self.readable_template(actor, param)?;
         if !self.template_allows(actor, &t, action::UPDATE)? {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         let version = self
             .repo()

@@ -269,7 +269,7 @@ impl App {
         let id = crate::groups::parse_uuid_param(param)?;
         let t = self.repo().template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
         if !self.template_allows(actor, &t, action::READ)? {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         Ok(t)
     }
@@ -433,7 +433,7 @@ impl App {
         let org = self.resolve_org(actor, org_param)?;
         let t = self.repo().template_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         if !self.template_allows(actor, &t, action::READ)? {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         self.template_view(t)
     }

@@ -114,7 +114,7 @@ impl App {
             Some(t) => {
                 let t = self.repo().template_by_id(t)?.ok_or_else(Error::not_found)?;
                 if !self.template_allows(actor, &t, action::READ)? {
-                    return Err(Error::not_found());
+                    return Err(Error::not_found().denied());
                 }
                 Some(t)
             }

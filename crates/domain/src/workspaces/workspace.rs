@@ -155,7 +155,7 @@ impl App {
             }
         }
         if self.repo().member(template.organization_id, owner.id)?.is_none() && !actor.subject.has_site_role(rbac::role::OWNER) {
-            return Err(Error::not_found());
+            return Err(Error::not_found().denied());
         }
         let object = Object::of(resource::WORKSPACE).in_org(template.organization_id).owned_by(owner.id);
         if !rbac::authorize(&actor.subject, action::CREATE, &object) {

@@ -363,7 +363,7 @@ pub async fn build_resources(state: web::Data<State>, actor: Authed, id: Path<St
 pub async fn get_agent(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
     let a = blocking(&state, move |app| app.get_agent(&actor.0, &id)).await.map_err(|e| {
         if e.0.kind == domain::ErrorKind::NotFound {
-            ApiError(Error::new(domain::ErrorKind::NotFound, "Agent doesn't exist with that id, or you do not have access to it."))
+            ApiError(Error { message: "Agent doesn't exist with that id, or you do not have access to it.".into(), ..e.0 })
         } else {
             e
         }
