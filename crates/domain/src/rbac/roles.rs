@@ -49,20 +49,10 @@ fn all_except(excepts: &[R]) -> Vec<Permission> {
     R::concrete().filter(|t| !excepts.contains(t)).map(|t| Permission::allow(t, A::Wildcard)).collect()
 }
 
-const WORKSPACE_ALL: &[A] = &[
-    A::Create,
-    A::Read,
-    A::Update,
-    A::Delete,
-    A::Start,
-    A::Stop,
-    A::Ssh,
-    A::ApplicationConnect,
-    A::CreateAgent,
-    A::DeleteAgent,
-    A::UpdateAgent,
-    A::Share,
-];
+/// Every workspace action (the type's whole action set).
+fn workspace_all() -> &'static [A] {
+    R::Workspace.actions()
+}
 /// What owners and organization admins may do to dormant workspaces (no start, no exec, no share).
 const DORMANT: &[A] = &[A::Read, A::Delete, A::Create, A::Update, A::Stop, A::CreateAgent, A::DeleteAgent, A::UpdateAgent];
 const CRUD: &[A] = &[A::Create, A::Read, A::Update, A::Delete];
@@ -73,7 +63,7 @@ fn workspace_bundle() -> Vec<Permission> {
         (R::File, &[A::Create, A::Read]),
         (R::ProvisionerDaemon, &[A::Create, A::Read]),
         (R::Task, CRUD),
-        (R::Workspace, WORKSPACE_ALL),
+        (R::Workspace, workspace_all()),
         (R::WorkspaceDormant, DORMANT),
     ])
 }
@@ -90,6 +80,55 @@ fn member_floor() -> Vec<Permission> {
         (R::NotificationPreference, &[A::Read, A::Update]),
         (R::OrganizationMember, &[A::Read]),
     ])
+}
+
+/// What template admins may do, at site level (`template-admin`) or in their organization
+/// (`organization-template-admin`).
+fn template_admin_core() -> Vec<Permission> {
+    allow(&[
+        (R::File, &[A::Create, A::Read]),
+        (R::Group, &[A::Read]),
+        (R::GroupMember, &[A::Read]),
+        (R::Organization, &[A::Read]),
+        (R::OrganizationMember, &[A::Read]),
+        (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
+        (R::ProvisionerDaemon, CRUD),
+        (R::Template, &[A::Create, A::Use, A::Read, A::Update, A::Delete, A::ViewInsights]),
+        (R::Workspace, &[A::Read]),
+        (R::WorkspaceDormant, &[A::Read]),
+    ])
+}
+
+/// What auditors read, site-wide (`auditor`) or in their organization (`organization-auditor`).
+fn auditor_core() -> Vec<Permission> {
+    allow(&[
+        (R::AuditLog, &[A::Read]),
+        (R::ConnectionLog, &[A::Read]),
+        (R::Group, &[A::Read]),
+        (R::GroupMember, &[A::Read]),
+        (R::Organization, &[A::Read]),
+        (R::OrganizationMember, &[A::Read]),
+        (R::Template, &[A::Read, A::ViewInsights]),
+    ])
+}
+
+/// What user admins manage, site-wide (`user-admin`) or in their organization
+/// (`organization-user-admin`).
+fn user_admin_core() -> Vec<Permission> {
+    allow(&[
+        (R::AssignOrgRole, &[A::Assign, A::Unassign, A::Read]),
+        (R::Group, CRUD),
+        (R::GroupMember, &[A::Read]),
+        (R::IdpsyncSettings, &[A::Read, A::Update]),
+        (R::Organization, &[A::Read]),
+        (R::OrganizationMember, CRUD),
+    ])
+}
+
+/// `core` plus `extra`.
+fn with(mut core: Vec<Permission>, extra: &[(R, &[A])]) -> Vec<Permission> {
+    core.extend(allow(extra));
+    core
 }
 
 fn site_role(name: &'static str, display_name: &'static str, site: Vec<Permission>, user: Vec<Permission>) -> Role {
@@ -116,7 +155,7 @@ fn build() -> Vec<Role> {
         (R::BoundaryLog, &[A::Read]),
         (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
         (R::UserSkill, &[A::Read, A::Delete]),
-        (R::Workspace, WORKSPACE_ALL),
+        (R::Workspace, workspace_all()),
         (R::WorkspaceDormant, DORMANT),
     ]));
     let mut member_user = all_except(&[
@@ -169,55 +208,35 @@ fn build() -> Vec<Role> {
         site_role(
             role::USER_ADMIN,
             "User Admin",
-            allow(&[
-                (R::AssignOrgRole, &[A::Assign, A::Unassign, A::Read]),
-                (R::AssignRole, &[A::Assign, A::Unassign, A::Read]),
-                (R::Group, CRUD),
-                (R::GroupMember, &[A::Read]),
-                (R::IdpsyncSettings, &[A::Read, A::Update]),
-                (R::Organization, &[A::Read]),
-                (R::OrganizationMember, CRUD),
-                (R::User, &[A::Create, A::Read, A::Update, A::Delete, A::UpdatePersonal, A::ReadPersonal]),
-            ]),
+            with(
+                user_admin_core(),
+                &[
+                    (R::AssignRole, &[A::Assign, A::Unassign, A::Read]),
+                    (R::User, &[A::Create, A::Read, A::Update, A::Delete, A::UpdatePersonal, A::ReadPersonal]),
+                ],
+            ),
             Vec::new(),
         ),
         site_role(
             role::TEMPLATE_ADMIN,
             "Template Admin",
-            allow(&[
-                (R::AssignOrgRole, &[A::Read]),
-                (R::File, &[A::Create, A::Read]),
-                (R::Group, &[A::Read]),
-                (R::GroupMember, &[A::Read]),
-                (R::Organization, &[A::Read]),
-                (R::OrganizationMember, &[A::Read]),
-                (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
-                (R::ProvisionerDaemon, CRUD),
-                (R::Template, &[A::Create, A::Use, A::Read, A::Update, A::Delete, A::ViewInsights]),
-                (R::User, &[A::Read]),
-                (R::Workspace, &[A::Read]),
-                (R::WorkspaceDormant, &[A::Read]),
-            ]),
+            with(template_admin_core(), &[(R::AssignOrgRole, &[A::Read]), (R::User, &[A::Read])]),
             Vec::new(),
         ),
         site_role(
             role::AUDITOR,
             "Auditor",
-            allow(&[
-                (R::AibridgeInterception, &[A::Read]),
-                (R::AssignOrgRole, &[A::Read]),
-                (R::AuditLog, &[A::Read]),
-                (R::BoundaryLog, &[A::Read]),
-                (R::ConnectionLog, &[A::Read]),
-                (R::DeploymentConfig, &[A::Read]),
-                (R::DeploymentStats, &[A::Read]),
-                (R::Group, &[A::Read]),
-                (R::GroupMember, &[A::Read]),
-                (R::Organization, &[A::Read]),
-                (R::OrganizationMember, &[A::Read]),
-                (R::Template, &[A::Read, A::ViewInsights]),
-                (R::User, &[A::Read]),
-            ]),
+            with(
+                auditor_core(),
+                &[
+                    (R::AibridgeInterception, &[A::Read]),
+                    (R::AssignOrgRole, &[A::Read]),
+                    (R::BoundaryLog, &[A::Read]),
+                    (R::DeploymentConfig, &[A::Read]),
+                    (R::DeploymentStats, &[A::Read]),
+                    (R::User, &[A::Read]),
+                ],
+            ),
             Vec::new(),
         ),
         site_role(
@@ -227,52 +246,13 @@ fn build() -> Vec<Role> {
             member_user,
         ),
         org_role(role::ORG_ADMIN, "Organization Admin", allow(&[(R::User, &[A::Read])]), org_admin, Vec::new()),
-        org_role(
-            role::ORG_AUDITOR,
-            "Organization Auditor",
-            Vec::new(),
-            allow(&[
-                (R::AuditLog, &[A::Read]),
-                (R::ConnectionLog, &[A::Read]),
-                (R::Group, &[A::Read]),
-                (R::GroupMember, &[A::Read]),
-                (R::Organization, &[A::Read]),
-                (R::OrganizationMember, &[A::Read]),
-                (R::Template, &[A::Read, A::ViewInsights]),
-            ]),
-            Vec::new(),
-        ),
-        org_role(
-            role::ORG_USER_ADMIN,
-            "Organization User Admin",
-            allow(&[(R::User, &[A::Read])]),
-            allow(&[
-                (R::AssignOrgRole, &[A::Assign, A::Unassign, A::Read]),
-                (R::Group, CRUD),
-                (R::GroupMember, &[A::Read]),
-                (R::IdpsyncSettings, &[A::Read, A::Update]),
-                (R::Organization, &[A::Read]),
-                (R::OrganizationMember, CRUD),
-            ]),
-            Vec::new(),
-        ),
+        org_role(role::ORG_AUDITOR, "Organization Auditor", Vec::new(), auditor_core(), Vec::new()),
+        org_role(role::ORG_USER_ADMIN, "Organization User Admin", allow(&[(R::User, &[A::Read])]), user_admin_core(), Vec::new()),
         org_role(
             role::ORG_TEMPLATE_ADMIN,
             "Organization Template Admin",
             Vec::new(),
-            allow(&[
-                (R::File, &[A::Create, A::Read]),
-                (R::Group, &[A::Read]),
-                (R::GroupMember, &[A::Read]),
-                (R::Organization, &[A::Read]),
-                (R::OrganizationMember, &[A::Read]),
-                (R::PrebuiltWorkspace, &[A::Update, A::Delete]),
-                (R::ProvisionerDaemon, CRUD),
-                (R::ProvisionerJobs, &[A::Read, A::Update, A::Create]),
-                (R::Template, &[A::Create, A::Use, A::Read, A::Update, A::Delete, A::ViewInsights]),
-                (R::Workspace, &[A::Read]),
-                (R::WorkspaceDormant, &[A::Read]),
-            ]),
+            with(template_admin_core(), &[(R::ProvisionerJobs, &[A::Read, A::Update, A::Create])]),
             Vec::new(),
         ),
         org_role(
