@@ -235,7 +235,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
             .wrap(from_fn(transport::metrics::observe))
             // Coder collapses repeated slashes before routing (`singleSlashMW`):
             // `/api//v2//buildinfo` is `/api/v2/buildinfo`.
-            .wrap(actix_web::middleware::NormalizePath::new(actix_web::middleware::TrailingSlash::MergeOnly))
+            .wrap(from_fn(transport::middleware::single_slash))
             .configure(transport::configure)
             .default_service(web::to(transport::fallback))
     })

@@ -112,8 +112,12 @@ pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_i
     })
 }
 
-fn signed_out(detail: &str) -> Error {
-    Error::unauthorized(SIGNED_OUT).with_detail(detail)
+/// Coder's signed-out 401, with its `WWW-Authenticate` challenge: for a missing, malformed,
+/// unknown or expired session.
+pub fn signed_out(detail: &str) -> Error {
+    // Coder picks the "expired" challenge when the message mentions expiry, and its signed-out
+    // message always does: every signed-out refusal gets it.
+    Error::unauthorized(SIGNED_OUT).with_detail(detail).with_session(crate::error::SessionRefusal::Expired)
 }
 
 /// Splits a token into its id and secret, with Coder's words for a malformed one.
@@ -223,7 +227,8 @@ impl App {
             return Err(Error::unauthorized(format!(
                 "User is not active (status = {:?}). Contact an admin to reactivate your account.",
                 user.status.as_str()
-            )));
+            ))
+            .with_session(crate::error::SessionRefusal::Invalid));
         }
         let mut subject =
             crate::rbac::Subject::new(user.id, &user.rbac_roles, memberships.iter().map(|m| (m.organization_id, m.roles.clone())));

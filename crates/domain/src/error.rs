@@ -36,6 +36,15 @@ pub enum ErrorKind {
     Unavailable,
 }
 
+/// Which `WWW-Authenticate` challenge a refused session gets (Coder's API-key middleware).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRefusal {
+    /// `error="invalid_token"`, "The access token is invalid".
+    Invalid,
+    /// `error="invalid_token"`, "The access token has expired".
+    Expired,
+}
+
 /// A field-level complaint, shown by Coder's UI next to the form field it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -61,6 +70,8 @@ pub struct Error {
     /// An authorization refusal, told apart from a row that is really missing (both answer
     /// 404), so that the test suite can account for every operation's refusals.
     pub denial: bool,
+    /// Set when the session check refused the credentials: the 401 then carries a challenge.
+    pub session: Option<SessionRefusal>,
 }
 
 /// Shorthand used by every use case and store method.
@@ -75,7 +86,15 @@ pub const FORBIDDEN: &str = "Forbidden.";
 impl Error {
     /// Builds an error of any kind with a message and no detail.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), detail: String::new(), validations: Vec::new(), retry_after: None, denial: false }
+        Self {
+            kind,
+            message: message.into(),
+            detail: String::new(),
+            validations: Vec::new(),
+            retry_after: None,
+            denial: false,
+            session: None,
+        }
     }
 
     /// A 400 with a message.
@@ -101,6 +120,12 @@ impl Error {
     /// The standard 404, used both for absent resources and ones the caller may not see.
     pub fn not_found() -> Self {
         Self::new(ErrorKind::NotFound, RESOURCE_NOT_FOUND)
+    }
+
+    /// Marks a 401 as the session check's (see [`Error::session`]).
+    pub fn with_session(mut self, refusal: SessionRefusal) -> Self {
+        self.session = Some(refusal);
+        self
     }
 
     /// Marks the error as an authorization refusal (see [`Error::denial`]).

@@ -7,7 +7,6 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::app::Actor;
-use domain::auth::SIGNED_OUT;
 use domain::rbac;
 use domain::Error;
 use futures_util::future::LocalBoxFuture;
@@ -95,7 +94,7 @@ pub struct SeesEntitlementWarnings;
 async fn authenticate(token: Option<String>, state: Option<web::Data<State>>) -> Result<Authed, ApiError> {
     {
         let token = token.ok_or_else(|| {
-            ApiError(Error::unauthorized(SIGNED_OUT).with_detail(format!("Cookie {SESSION_COOKIE:?} or query parameter must be provided.")))
+            ApiError(domain::auth::signed_out(&format!("Cookie {SESSION_COOKIE:?} or query parameter must be provided.")))
         })?;
         let state = state.ok_or_else(|| ApiError(Error::internal("Internal error.", "application state missing")))?;
         // Most requests are answered by the in-process cache without leaving this thread.

@@ -96,15 +96,15 @@ impl ResponseError for ApiError {
         if let Some(secs) = self.0.retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        // Like Coder, only the session check's 401s carry the challenge; "expired" anywhere in
-        // the message or detail picks the expired wording.
-        let from_session_check = self.0.message == domain::auth::SIGNED_OUT || self.0.message.starts_with("User is not active");
-        if self.0.kind == ErrorKind::Unauthorized && from_session_check {
-            let expired = self.0.message.contains("expired") || self.0.detail.contains("expired");
-            let value = if expired {
-                "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token has expired\""
-            } else {
-                "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token is invalid\""
+        // Like Coder, only the session check's 401s carry the challenge.
+        if let (ErrorKind::Unauthorized, Some(refusal)) = (self.0.kind, self.0.session) {
+            let value = match refusal {
+                domain::error::SessionRefusal::Expired => {
+                    "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token has expired\""
+                }
+                domain::error::SessionRefusal::Invalid => {
+                    "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"The access token is invalid\""
+                }
             };
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
         }

@@ -132,3 +132,33 @@ pub async fn deadline(
         }
     }
 }
+
+/// Collapses repeated slashes before routing, as Coder's `singleSlashMW` does
+/// (`/api//v2//buildinfo` is `/api/v2/buildinfo`). Paths without `//` (nearly all) pass
+/// untouched, at the cost of one scan.
+pub async fn single_slash(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if req.path().contains("//") {
+        let mut path = String::with_capacity(req.path().len());
+        for c in req.path().chars() {
+            if !(c == '/' && path.ends_with('/')) {
+                path.push(c);
+            }
+        }
+        let mut parts = req.head().uri.clone().into_parts();
+        let path_and_query = match req.query_string() {
+            "" => path,
+            q => format!("{path}?{q}"),
+        };
+        if let Ok(pq) = actix_web::http::uri::PathAndQuery::try_from(path_and_query) {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = actix_web::http::Uri::from_parts(parts) {
+                req.match_info_mut().get_mut().update(&uri);
+                req.head_mut().uri = uri;
+            }
+        }
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}

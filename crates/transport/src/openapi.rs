@@ -99,6 +99,39 @@ impl Modify for OptionalRefDescriptions {
     }
 }
 
+/// Declares, on every operation that takes a session token, the 401 a missing, unknown or
+/// expired one gets: one shared response instead of a copy in every handler's annotation.
+/// Operations that declare their own 401 keep it.
+struct SignedOutResponses;
+
+impl Modify for SignedOutResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                let names: Vec<serde_json::Value> = op.security.iter().flatten().filter_map(|req| serde_json::to_value(req).ok()).collect();
+                let session = names.iter().any(|v| v.as_object().is_some_and(|o| o.contains_key("CoderSessionToken")));
+                // Where signing in is optional (an empty requirement), a missing session is no 401.
+                let optional = names.iter().any(|v| v.as_object().is_some_and(|o| o.is_empty()));
+                if !session || optional {
+                    continue;
+                }
+                op.responses.responses.entry("401".to_string()).or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Not signed in")
+                            .content(
+                                "application/json",
+                                ContentBuilder::new().schema(Some(Ref::from_schema_name("codersdk.Response"))).build(),
+                            )
+                            .build(),
+                    )
+                });
+            }
+        }
+    }
+}
+
 /// Declares the 429 that the rate limits (see [`crate::ratelimit`]) can answer on every
 /// operation they cover, in one place rather than on each handler.
 struct RateLimitResponses;
@@ -330,7 +363,7 @@ impl Modify for RateLimitResponses {
         routes::workspaces::bootstrap::agent_binary,
     ),
     servers((url = "/", description = "This server")),
-    modifiers(&SessionTokenScheme, &OptionalRefDescriptions, &RateLimitResponses),
+    modifiers(&SessionTokenScheme, &OptionalRefDescriptions, &SignedOutResponses, &RateLimitResponses),
     tags(
         (name = "General", description = "Deployment information and health."),
         (name = "Authorization", description = "Logging in."),

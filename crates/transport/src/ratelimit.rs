@@ -135,17 +135,18 @@ pub async fn rate_limit(req: ServiceRequest, next: Next<impl MessageBody + 'stat
     let Some(state) = req.app_data::<web::Data<State>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
-    let path = req.path().to_string();
-    let login = login_bucket(req.method().as_str(), &path);
-    if login.is_none() && !api_limited(&path) {
+    let login = login_bucket(req.method().as_str(), req.path());
+    let counted = match login {
+        Some(_) => state.rate_limits.login.is_some(),
+        None => state.rate_limits.api.is_some() && api_limited(req.path()),
+    };
+    if !counted {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     }
+    let path = req.path().to_string();
     let ip = state.real_ip.client_ip(req.peer_addr().map(|a| a.ip()), req.headers()).map(crate::realip::bucket).unwrap_or_default();
     let mut allowance = None;
-    if let Some(bucket) = login {
-        let Some(limiter) = &state.rate_limits.login else {
-            return next.call(req).await.map(|r| r.map_into_boxed_body());
-        };
+    if let (Some(bucket), Some(limiter)) = (login, &state.rate_limits.login) {
         let a = limiter.hit(&format!("ip:{ip}:{bucket}"));
         if a.exceeded {
             let mut res = envelope(

@@ -226,7 +226,16 @@ pub fn authorize(subject: &Subject, act: Action, object: &Object) -> bool {
         // Coder's authorizer refuses the combination (an error, read as a denial).
         return false;
     }
-    scope_allows(subject, act, object) && votes(subject, act, object).allow()
+    if !scope_allows(subject, act, object) {
+        return false;
+    }
+    // A site grant decides at once (Coder's first `role_allow` rule); the other levels are
+    // counted only when it does not, which keeps the hot path (owners, `/users/me`) short.
+    match vote(subject.all_roles().flat_map(|r| r.site.iter()), object.resource, act) {
+        1 => true,
+        -1 => false,
+        _ => votes(subject, act, object).allow(),
+    }
 }
 
 /// Whether the API key in use permits `act` on `object` (always, for unscoped keys): checked on

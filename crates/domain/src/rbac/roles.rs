@@ -281,10 +281,22 @@ pub fn roles() -> &'static [Role] {
     ROLES.get_or_init(build)
 }
 
-/// Looks a built-in role up by name.
+/// Looks a built-in role up by name: the common names by a direct match (this runs for every
+/// role of every subject on every decision), the rest by a scan.
 pub fn role_def(name: &str) -> Option<&'static Role> {
-    roles().iter().find(|r| r.name == name)
+    let all = roles();
+    let at = |i: usize| all.get(i).filter(|r| r.name == name);
+    match name {
+        role::OWNER => at(0),
+        role::MEMBER => at(4),
+        role::ORG_MEMBER => at(ORG_MEMBER_INDEX),
+        _ => None,
+    }
+    .or_else(|| all.iter().find(|r| r.name == name))
 }
+
+/// Where `organization-member` sits in [`roles`] (checked by the fast path above).
+const ORG_MEMBER_INDEX: usize = 12;
 
 /// Site roles that can be granted explicitly and are listed by `GET /users/roles` (the
 /// implicit `member` is not).

@@ -22,7 +22,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "Enterprise",
     responses(
         (status = 200, description = "OK", body = AppearanceConfig),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -44,7 +43,6 @@ pub async fn get_appearance(state: web::Data<State>, actor: MaybeAuthed) -> ApiR
     responses(
         (status = 200, description = "OK: the request, echoed", body = UpdateAppearanceConfig),
         (status = 400, description = "Not valid JSON, or a banner colour that is not `#RRGGBB`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Only owners may change the appearance", body = Response),
     ),
     security(("CoderSessionToken" = [])),

@@ -27,7 +27,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 200, description = "One boolean per check", body = BTreeMap<String, bool>,
             example = json!({"viewAllUsers": false})),
         (status = 400, description = "A check without a resource type, a malformed or unsupported `resource_id`, or more than 10 of them", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]

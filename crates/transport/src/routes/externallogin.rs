@@ -280,7 +280,6 @@ pub async fn github_device(state: web::Data<State>) -> ApiResult<HttpResponse> {
     responses(
         (status = 200, description = "The merged claims of the caller's latest OIDC login", body = OidcClaimsResponse),
         (status = 400, description = "The caller does not sign in with OIDC", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]

@@ -50,7 +50,6 @@ fn members_json(p: Paged<User>) -> GroupMembersResponse {
     responses(
         (status = 200, description = "OK", body = Vec<Group>),
         (status = 400, description = "An unknown organization or user name, a malformed group id, or an unknown parameter", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -82,7 +81,6 @@ pub async fn list_groups(_: Gate<TemplateRbac>, state: web::Data<State>, actor: 
     responses(
         (status = 200, description = "OK", body = Group),
         (status = 400, description = "Malformed group id", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, or not visible", body = Response),
     ),
@@ -110,7 +108,6 @@ pub async fn get_group(
     responses(
         (status = 200, description = "OK", body = Group),
         (status = 400, description = "Invalid change, a user outside the organization, or a user added twice", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed, or changing the Everyone group's members, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group", body = Response),
         (status = 409, description = "Name taken", body = Response),
@@ -146,7 +143,6 @@ pub async fn patch_group(
     responses(
         (status = 200, description = "OK: the deleted group", body = Group),
         (status = 400, description = "The Everyone group cannot be deleted", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group", body = Response),
     ),
@@ -172,7 +168,6 @@ pub async fn delete_group(_: Gate<TemplateRbac>, state: web::Data<State>, actor:
     responses(
         (status = 200, description = "OK", body = GroupMembersResponse),
         (status = 400, description = "Malformed query", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group", body = Response),
     ),
@@ -201,7 +196,6 @@ pub async fn group_members(
     responses(
         (status = 200, description = "OK", body = GroupAiBudget),
         (status = 400, description = "Group ID is not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, or no budget set", body = Response),
     ),
@@ -222,7 +216,6 @@ pub async fn get_ai_budget(_: Gate<TemplateRbac>, state: web::Data<State>, actor
     responses(
         (status = 200, description = "OK", body = GroupAiBudget),
         (status = 400, description = "Negative limit", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, or not allowed to change it", body = Response),
     ),
@@ -249,7 +242,6 @@ pub async fn put_ai_budget(
     responses(
         (status = 204, description = "No Content"),
         (status = 400, description = "Group ID is not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such group, no budget set, or not allowed to change it", body = Response),
     ),
@@ -273,7 +265,6 @@ pub async fn delete_ai_budget(
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = Vec<Group>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
@@ -294,7 +285,6 @@ pub async fn org_groups(state: web::Data<State>, actor: Authed, org: Path<String
     responses(
         (status = 201, description = "Created", body = Group),
         (status = 400, description = "Invalid group", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create groups here, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization", body = Response),
         (status = 409, description = "Name taken in this organization", body = Response),
@@ -321,7 +311,6 @@ pub async fn create_group(state: web::Data<State>, actor: Authed, org: Path<Stri
     ),
     responses(
         (status = 200, description = "OK", body = Group),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization or group", body = Response),
     ),
@@ -349,7 +338,6 @@ pub async fn group_by_name(state: web::Data<State>, actor: Authed, path: Path<(S
     responses(
         (status = 200, description = "OK", body = GroupMembersResponse),
         (status = 400, description = "Malformed query", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such organization or group", body = Response),
     ),
@@ -380,7 +368,6 @@ pub async fn group_members_by_name(
     ),
     responses(
         (status = 200, description = "OK", body = WorkspaceQuota),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization, or a user the caller may not see", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -399,7 +386,6 @@ pub async fn workspace_quota(state: web::Data<State>, actor: Authed, path: Path<
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = WorkspaceQuota),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user, or one the caller may not see", body = Response),
     ),
     security(("CoderSessionToken" = [])),

@@ -40,7 +40,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "Enterprise",
     responses(
         (status = 200, description = "OK", body = OrganizationSyncSettings),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -59,7 +58,6 @@ pub async fn get_org_sync(state: web::Data<State>, actor: Authed) -> ApiResult<H
     responses(
         (status = 200, description = "OK", body = OrganizationSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -89,7 +87,6 @@ pub async fn patch_org_sync(state: web::Data<State>, actor: Authed, body: Bytes)
     responses(
         (status = 200, description = "OK", body = OrganizationSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -118,7 +115,6 @@ pub async fn patch_org_sync_config(state: web::Data<State>, actor: Authed, body:
     responses(
         (status = 200, description = "OK", body = OrganizationSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -141,7 +137,6 @@ pub async fn patch_org_sync_mapping(state: web::Data<State>, actor: Authed, body
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = GroupSyncSettings),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -164,7 +159,6 @@ pub async fn get_group_sync(state: web::Data<State>, actor: Authed, org: Path<St
     responses(
         (status = 200, description = "OK", body = GroupSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -203,7 +197,6 @@ pub async fn patch_group_sync(state: web::Data<State>, actor: Authed, org: Path<
     responses(
         (status = 200, description = "OK", body = GroupSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -235,7 +228,6 @@ pub async fn patch_group_sync_config(state: web::Data<State>, actor: Authed, org
     responses(
         (status = 200, description = "OK", body = GroupSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -258,7 +250,6 @@ pub async fn patch_group_sync_mapping(state: web::Data<State>, actor: Authed, or
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = RoleSyncSettings),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -279,7 +270,6 @@ pub async fn get_role_sync(state: web::Data<State>, actor: Authed, org: Path<Str
     responses(
         (status = 200, description = "OK", body = RoleSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -310,7 +300,6 @@ pub async fn patch_role_sync(state: web::Data<State>, actor: Authed, org: Path<S
     responses(
         (status = 200, description = "OK", body = RoleSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -340,7 +329,6 @@ pub async fn patch_role_sync_config(state: web::Data<State>, actor: Authed, org:
     responses(
         (status = 200, description = "OK", body = RoleSyncSettings),
         (status = 400, description = "Not valid JSON, a malformed id or an invalid regular expression", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -366,7 +354,6 @@ fn claim_field(req: &actix_web::HttpRequest) -> String {
     tag = "Enterprise",
     responses(
         (status = 200, description = "Claim names seen in stored OIDC logins, sorted", body = Vec<String>, example = json!(["email", "groups", "sub"])),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -384,7 +371,6 @@ pub async fn available_fields(state: web::Data<State>, actor: Authed) -> ApiResu
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "Claim names seen in the stored OIDC logins of the organization's members, sorted", body = Vec<String>, example = json!(["email", "groups", "sub"])),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read the organization's IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -404,7 +390,6 @@ pub async fn org_available_fields(state: web::Data<State>, actor: Authed, org: P
     responses(
         (status = 200, description = "The claim's distinct string values, sorted", body = Vec<String>, example = json!(["eng", "ops"])),
         (status = 400, description = "No `claimField`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read IdP sync settings", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -427,7 +412,6 @@ pub async fn field_values(state: web::Data<State>, actor: Authed, req: actix_web
     responses(
         (status = 200, description = "The claim's distinct string values among the organization's members, sorted", body = Vec<String>, example = json!(["eng", "ops"])),
         (status = 400, description = "No `claimField`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read the organization's IdP sync settings", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),

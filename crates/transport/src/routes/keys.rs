@@ -30,7 +30,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 201, description = "Created", body = GenerateApiKeyResponse),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -53,7 +52,6 @@ pub async fn create_session_key(state: web::Data<State>, actor: Authed, user: Pa
     ),
     responses(
         (status = 200, description = "OK", body = Vec<ApiKeyWithOwner>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -76,7 +74,6 @@ pub async fn list_tokens(state: web::Data<State>, actor: Authed, user: Path<Stri
     responses(
         (status = 201, description = "Created", body = GenerateApiKeyResponse),
         (status = 400, description = "Invalid lifetime, scope or allow list", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
         (status = 409, description = "Token name already used by this user", body = Response),
@@ -111,7 +108,6 @@ pub async fn create_token(
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = TokenConfig),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -132,7 +128,6 @@ pub async fn token_config(state: web::Data<State>, actor: Authed, user: Path<Str
     ),
     responses(
         (status = 200, description = "OK", body = ApiKey),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user or token", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -154,7 +149,6 @@ pub async fn token_by_name(state: web::Data<State>, actor: Authed, path: Path<(S
     ),
     responses(
         (status = 200, description = "OK", body = ApiKey),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user or key", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -176,7 +170,6 @@ pub async fn get_key(state: web::Data<State>, actor: Authed, path: Path<(String,
     ),
     responses(
         (status = 204, description = "No Content"),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user or key", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -198,7 +191,6 @@ pub async fn delete_key(state: web::Data<State>, actor: Authed, path: Path<(Stri
     ),
     responses(
         (status = 204, description = "No Content"),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "Not Found", body = Response),
         (status = 500, description = "Internal Server Error", body = Response),
     ),

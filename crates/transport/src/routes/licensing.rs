@@ -36,7 +36,6 @@ pub async fn entitlements(state: web::Data<State>) -> HttpResponse {
     tag = "Enterprise",
     responses(
         (status = 200, description = "OK", body = Vec<License>),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -57,7 +56,6 @@ pub async fn list_licenses(state: web::Data<State>, actor: Authed) -> ApiResult<
     responses(
         (status = 201, description = "Created", body = License),
         (status = 400, description = "Not valid JSON, an empty license, an invalid license, or one locked to other deployments", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Only owners may add licenses", body = Response),
         (status = 409, description = "This license is already on file", body = Response),
     ),
@@ -85,7 +83,6 @@ pub async fn add_license(state: web::Data<State>, actor: Authed, body: Bytes) ->
         (status = 200, description = "OK", body = Response, example = json!({"message": "Entitlements updated"})),
         (status = 400, description = "Refreshed less than a minute ago; `Retry-After` says how long to wait", body = Response,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Only owners may refresh", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -103,7 +100,6 @@ pub async fn refresh_entitlements(state: web::Data<State>, actor: Authed) -> Api
     params(("id" = String, Path, description = "License ID (an integer)")),
     responses(
         (status = 200, description = "OK (empty body)"),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Only owners may delete licenses", body = Response),
         (status = 404, description = "Not an integer, or no such license", body = Response),
     ),

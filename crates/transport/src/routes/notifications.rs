@@ -20,7 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "Notifications",
     responses(
         (status = 200, description = "OK", body = Vec<NotificationTemplate>),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -36,7 +35,6 @@ pub async fn system_templates(state: web::Data<State>, _actor: Authed) -> ApiRes
     tag = "Notifications",
     responses(
         (status = 200, description = "OK", body = NotificationMethodsResponse),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -56,7 +54,6 @@ pub async fn dispatch_methods(state: web::Data<State>, _actor: Authed) -> HttpRe
         (status = 200, description = "Success", body = Response, example = json!({"message": "Successfully updated notification template method."})),
         (status = 304, description = "Not modified: the template already uses that method"),
         (status = 400, description = "A malformed id, or a method other than smtp, webhook or inbox", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such template, or not an owner", body = Response),
     ),
     security(("CoderSessionToken" = [])),

@@ -33,7 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "Organizations",
     responses(
         (status = 200, description = "OK", body = Vec<Organization>),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -51,7 +50,6 @@ pub async fn list_organizations(state: web::Data<State>, actor: Authed) -> ApiRe
     responses(
         (status = 201, description = "Created", body = Organization),
         (status = 400, description = "Invalid request", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create organizations, or the deployment is not licensed for Multiple Organizations", body = Response),
         (status = 409, description = "Name taken", body = Response),
     ),
@@ -74,7 +72,6 @@ pub async fn create_organization(state: web::Data<State>, actor: Authed, body: w
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = Organization),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -94,7 +91,6 @@ pub async fn get_organization(state: web::Data<State>, actor: Authed, org: Path<
         (status = 200, description = "OK", body = Response, example = json!({"message": "Organization has been deleted."})),
         (status = 400, description = "The default organization cannot be deleted", body = Response),
         (status = 409, description = "Other members or groups must be removed first", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed, or the deployment is not licensed for Multiple Organizations", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
@@ -113,7 +109,6 @@ pub async fn delete_organization(state: web::Data<State>, actor: Authed, org: Pa
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = Vec<AssignableRoles>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -131,7 +126,6 @@ pub async fn member_roles(state: web::Data<State>, actor: Authed, org: Path<Stri
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = Vec<OrganizationMemberWithUserData>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -156,7 +150,6 @@ pub async fn list_members(state: web::Data<State>, actor: Authed, org: Path<Stri
     responses(
         (status = 200, description = "OK", body = PaginatedMembersResponse),
         (status = 400, description = "Malformed search query or pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -183,7 +176,6 @@ pub async fn paginated_members(state: web::Data<State>, actor: Authed, org: Path
     responses(
         (status = 200, description = "OK", body = OrganizationMember),
         (status = 400, description = "Already a member", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such organization or user", body = Response),
     ),
@@ -207,7 +199,6 @@ pub async fn add_member(state: web::Data<State>, actor: Authed, path: Path<(Stri
     responses(
         (status = 204, description = "No Content"),
         (status = 400, description = "Removing yourself", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization, user or membership, or not allowed", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -231,7 +222,6 @@ pub async fn remove_member(state: web::Data<State>, actor: Authed, path: Path<(S
     responses(
         (status = 200, description = "OK", body = OrganizationMember),
         (status = 400, description = "Unknown role, a role the caller may not grant, or changing your own roles", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to grant or remove roles here", body = Response),
         (status = 404, description = "No such organization or member", body = Response),
     ),

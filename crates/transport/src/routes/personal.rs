@@ -28,7 +28,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = UserAppearanceSettings),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read this user's settings", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -49,7 +48,6 @@ pub async fn get_appearance(state: web::Data<State>, actor: Authed, user: Path<S
     responses(
         (status = 200, description = "OK", body = UserAppearanceSettings),
         (status = 400, description = "Invalid settings", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change this user's settings", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -81,7 +79,6 @@ pub async fn put_appearance(
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = UserPreferenceSettings),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read this user's settings", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -102,7 +99,6 @@ pub async fn get_preferences(state: web::Data<State>, actor: Authed, user: Path<
     responses(
         (status = 200, description = "OK", body = UserPreferenceSettings),
         (status = 400, description = "A value outside its enum", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change this user's settings", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -134,7 +130,6 @@ pub async fn put_preferences(
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = GitSshKey),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read this user's key", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -153,7 +148,6 @@ pub async fn get_gitsshkey(state: web::Data<State>, actor: Authed, user: Path<St
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = GitSshKey),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to change this user's key", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),

@@ -56,7 +56,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "Enterprise",
     responses(
         (status = 200, description = "OK", body = WorkspaceProxiesResponse),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Workspace Proxy", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -77,7 +76,6 @@ pub async fn list_proxies(_: Gate<WorkspaceProxies>, state: web::Data<State>, ac
     responses(
         (status = 201, description = "Created", body = UpdateWorkspaceProxyResponse),
         (status = 400, description = "Not valid JSON, no name, or the reserved name `primary`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not licensed, or not an owner", body = Response),
         (status = 409, description = "The name is taken", body = Response),
     ),
@@ -103,7 +101,6 @@ pub async fn create_proxy(
     params(("workspaceproxy" = String, Path, description = "Proxy ID, name, `primary`, or the deployment ID")),
     responses(
         (status = 200, description = "OK", body = WorkspaceProxy),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Workspace Proxy", body = Response),
         (status = 404, description = "No such proxy", body = Response),
     ),
@@ -126,7 +123,6 @@ pub async fn get_proxy(_: Gate<WorkspaceProxies>, state: web::Data<State>, actor
     responses(
         (status = 200, description = "OK", body = UpdateWorkspaceProxyResponse),
         (status = 400, description = "Not valid JSON, a missing field, a reserved name, or renaming the primary", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not licensed, or not an owner (for the primary)", body = Response),
         (status = 404, description = "No such proxy, or not an owner", body = Response),
         (status = 409, description = "The name is taken", body = Response),
@@ -157,7 +153,6 @@ pub async fn patch_proxy(
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "Proxy has been deleted!"})),
         (status = 400, description = "The primary cannot be deleted", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Workspace Proxy", body = Response),
         (status = 404, description = "No such proxy, or not an owner", body = Response),
     ),

@@ -25,7 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "OK", body = UserQuietHoursScheduleResponse),
         (status = 400, description = "No such user", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for advanced template scheduling", body = Response),
         (status = 404, description = "Not allowed to read this user", body = Response),
     ),
@@ -46,7 +45,6 @@ pub async fn get_quiet_hours(_: Gate<QuietHours>, state: web::Data<State>, actor
     responses(
         (status = 200, description = "OK", body = UserQuietHoursScheduleResponse),
         (status = 400, description = "Not valid JSON, an empty or invalid schedule, or no such user", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not licensed, custom schedules are off, or not allowed to change this user", body = Response),
         (status = 404, description = "Not allowed to read this user", body = Response),
     ),

@@ -21,7 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "Enterprise",
     responses(
         (status = 200, description = "OK", body = Vec<Replica>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "Only owners may list replicas", body = Response),
     ),
     security(("CoderSessionToken" = [])),

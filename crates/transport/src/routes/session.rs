@@ -92,7 +92,6 @@ pub async fn login(state: web::Data<State>, body: Json<LoginWithPasswordRequest>
     tag = "Users",
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "Logged out!"})),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]

@@ -65,7 +65,6 @@ fn message(text: &str) -> Response {
         (status = 200, description = "The caller had uploaded the same bytes before: that file", body = UploadResponse),
         (status = 201, description = "Created", body = UploadResponse),
         (status = 400, description = "Neither tar nor zip, or a broken zip", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 413, description = "Larger than 100 MiB", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -102,7 +101,6 @@ pub async fn upload_file(state: web::Data<State>, actor: Authed, req: HttpReques
             (ZipArchive = "application/zip", example = json!("<zip bytes>")),
         )),
         (status = 400, description = "Not a UUID, or an unsupported format", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such file, or not yours", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -123,7 +121,6 @@ pub async fn get_file(state: web::Data<State>, actor: Authed, id: Path<String>, 
     responses(
         (status = 201, description = "Created", body = TemplateVersion),
         (status = 400, description = "Invalid request", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create templates here", body = Response),
         (status = 404, description = "No such organization, template or file", body = Response),
         (status = 409, description = "The template has a version of this name", body = Response),
@@ -155,7 +152,6 @@ pub async fn create_version(state: web::Data<State>, actor: Authed, org: Path<St
     responses(
         (status = 200, description = "OK", body = TemplateVersion),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -179,7 +175,6 @@ pub async fn get_version(state: web::Data<State>, actor: Authed, id: Path<String
         (status = 101, description = "Switching to a WebSocket of log lines (`follow`)"),
         (status = 200, description = "OK", body = Vec<ProvisionerJobLog>),
         (status = 400, description = "Not a UUID, or `after` is not an integer", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "A WebSocket from another origin", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
     ),
@@ -204,7 +199,6 @@ pub async fn version_logs(
     responses(
         (status = 200, description = "OK", body = Vec<TemplateVersionParameter>),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
         (status = 425, description = "The import has not finished", body = Response),
     ),
@@ -224,7 +218,6 @@ pub async fn version_parameters(state: web::Data<State>, actor: Authed, id: Path
     responses(
         (status = 200, description = "OK", body = Vec<Preset>),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -243,7 +236,6 @@ pub async fn version_presets(state: web::Data<State>, actor: Authed, id: Path<St
     responses(
         (status = 200, description = "OK: `codersdk.WorkspaceResource` objects the import found", body = Vec<Object>, example = json!([{"id": "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "created_at": "2026-01-02T03:04:05Z", "job_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "workspace_transition": "start", "type": "docker_container", "name": "box", "hide": false, "icon": "", "agents": [], "metadata": [], "daily_cost": 0}])),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -262,7 +254,6 @@ pub async fn version_resources(state: web::Data<State>, actor: Authed, id: Path<
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "Job has been marked as canceled..."})),
         (status = 400, description = "The import already finished or was already cancelled", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to update the template", body = Response),
         (status = 404, description = "No such version, or not visible", body = Response),
     ),
@@ -305,7 +296,6 @@ fn settings_of_create(b: &CreateTemplateRequest) -> SettingsPatch {
     responses(
         (status = 201, description = "Created", body = Template),
         (status = 400, description = "Invalid request, or a version that is archived or already has a template", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create templates here", body = Response),
         (status = 404, description = "No such organization or template version", body = Response),
         (status = 409, description = "Name taken in this organization", body = Response),
@@ -339,7 +329,6 @@ pub async fn create_template(state: web::Data<State>, actor: Authed, org: Path<S
     responses(
         (status = 200, description = "OK", body = Vec<Template>),
         (status = 400, description = "Invalid search", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -361,7 +350,6 @@ pub async fn org_templates(state: web::Data<State>, actor: Authed, org: Path<Str
     ),
     responses(
         (status = 200, description = "OK", body = Template),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization or template", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -381,7 +369,6 @@ pub async fn org_template_by_name(state: web::Data<State>, actor: Authed, path: 
     responses(
         (status = 200, description = "OK", body = Vec<Template>),
         (status = 400, description = "Invalid search", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -400,7 +387,6 @@ pub async fn all_templates(state: web::Data<State>, actor: Authed, req: HttpRequ
     responses(
         (status = 200, description = "OK", body = Template),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such template, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -420,7 +406,6 @@ pub async fn get_template(state: web::Data<State>, actor: Authed, id: Path<Strin
     responses(
         (status = 200, description = "OK", body = Template),
         (status = 400, description = "Invalid change", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to update the template", body = Response),
         (status = 404, description = "No such template, or not visible", body = Response),
         (status = 409, description = "Name taken in the organization", body = Response),
@@ -468,7 +453,6 @@ pub async fn patch_template(state: web::Data<State>, actor: Authed, id: Path<Str
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "Template has been deleted!"})),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to delete the template", body = Response),
         (status = 404, description = "No such template, or not visible", body = Response),
     ),
@@ -494,7 +478,6 @@ pub async fn delete_template(state: web::Data<State>, actor: Authed, id: Path<St
     responses(
         (status = 200, description = "OK", body = Vec<TemplateVersion>),
         (status = 400, description = "Invalid pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such template, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -517,7 +500,6 @@ pub async fn template_versions(state: web::Data<State>, actor: Authed, id: Path<
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "Updated the active template version!"})),
         (status = 400, description = "The version belongs to another template or is archived", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The version did not import successfully, or not allowed to update the template", body = Response),
         (status = 404, description = "No such template or version", body = Response),
     ),
@@ -541,7 +523,6 @@ pub async fn set_active_version(state: web::Data<State>, actor: Authed, id: Path
     responses(
         (status = 200, description = "OK", body = TemplateVersion),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such template or version", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -561,7 +542,6 @@ pub async fn template_version_by_name(state: web::Data<State>, actor: Authed, pa
     responses(
         (status = 200, description = "OK", body = TemplateAcl),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to update the template, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such template, or not visible", body = Response),
     ),
@@ -582,7 +562,6 @@ pub async fn template_acl(_: Gate<TemplateRbac>, state: web::Data<State>, actor:
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "Successfully updated template ACL list."})),
         (status = 400, description = "An unknown role, a malformed id, or a user or group that does not exist", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to update the template, or the deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such template, or not visible", body = Response),
     ),
@@ -616,7 +595,6 @@ pub async fn patch_template_acl(
     responses(
         (status = 200, description = "OK", body = Vec<AclAvailable>),
         (status = 400, description = "Invalid search or pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Template RBAC", body = Response),
         (status = 404, description = "No such template, or not allowed to update it", body = Response),
     ),
@@ -645,7 +623,6 @@ pub async fn template_acl_available(
     responses(
         (status = 200, description = "OK", body = InvalidatePresetsResponse),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for Workspace Prebuilds", body = Response),
         (status = 404, description = "No such template, or not allowed to update it", body = Response),
     ),

@@ -52,7 +52,6 @@ fn user_json(v: &UserView) -> User {
     responses(
         (status = 200, description = "OK", body = GetUsersResponse),
         (status = 400, description = "Malformed search query or pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -75,7 +74,6 @@ pub async fn list_users(state: web::Data<State>, actor: Authed, req: HttpRequest
     responses(
         (status = 201, description = "Created", body = User),
         (status = 400, description = "Invalid request", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create users, or a service account on a deployment not licensed for Service Accounts", body = Response),
         (status = 404, description = "Unknown organization", body = Response),
         (status = 409, description = "Username or email taken", body = Response),
@@ -156,7 +154,6 @@ pub async fn auth_methods(state: web::Data<State>) -> HttpResponse {
     tag = "Members",
     responses(
         (status = 200, description = "OK", body = Vec<AssignableRoles>),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -173,7 +170,6 @@ pub async fn site_roles(state: web::Data<State>, actor: Authed) -> ApiResult<Htt
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = User),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user, or not visible to the caller", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -195,7 +191,6 @@ pub async fn get_user(state: web::Data<State>, actor: Authed, user: Path<String>
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = Response, example = json!({"message": "User has been deleted!"})),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Deleting yourself, or not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
         (status = 417, description = "The user still owns workspaces: delete them first", body = Response),
@@ -217,7 +212,6 @@ pub async fn delete_user(state: web::Data<State>, actor: Authed, user: Path<Stri
     responses(
         (status = 200, description = "OK", body = User),
         (status = 400, description = "Invalid request", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user, or renaming not allowed", body = Response),
         (status = 409, description = "Username taken", body = Response),
     ),
@@ -244,7 +238,6 @@ pub async fn update_profile(
     responses(
         (status = 204, description = "No Content"),
         (status = 400, description = "Invalid, weak or wrong password", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user, or not allowed", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -268,7 +261,6 @@ pub async fn update_password(
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = User),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -288,7 +280,6 @@ pub async fn activate_user(state: web::Data<State>, actor: Authed, user: Path<St
     responses(
         (status = 200, description = "OK", body = User),
         (status = 400, description = "Suspending yourself or an owner", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -309,7 +300,6 @@ pub async fn suspend_user(state: web::Data<State>, actor: Authed, user: Path<Str
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = User),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -333,7 +323,6 @@ pub async fn get_user_roles(state: web::Data<State>, actor: Authed, user: Path<S
     responses(
         (status = 200, description = "OK", body = User),
         (status = 400, description = "Unknown role, a role the caller may not grant (only owners grant owner), or changing your own roles", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to grant or remove roles", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -358,7 +347,6 @@ pub async fn put_user_roles(
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = UserLoginType),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Only your own login type can be read", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -377,7 +365,6 @@ pub async fn login_type(state: web::Data<State>, actor: Authed, user: Path<Strin
     params(("user" = String, Path, description = "User ID, username, or me")),
     responses(
         (status = 200, description = "OK", body = Vec<Organization>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -398,7 +385,6 @@ pub async fn user_organizations(state: web::Data<State>, actor: Authed, user: Pa
     ),
     responses(
         (status = 200, description = "OK", body = Organization),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user or organization, or the user is not a member", body = Response),
     ),
     security(("CoderSessionToken" = [])),

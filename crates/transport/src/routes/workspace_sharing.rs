@@ -20,7 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = WorkspaceSharingSettings),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -40,7 +39,6 @@ pub async fn get_sharing(state: web::Data<State>, actor: Authed, org: Path<Strin
     responses(
         (status = 200, description = "OK", body = WorkspaceSharingSettings),
         (status = 400, description = "Not valid JSON, or an unknown `shareable_workspace_owners`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Only organization admins and owners may change it", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),

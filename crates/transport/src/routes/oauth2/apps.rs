@@ -40,7 +40,6 @@ use super::EXPERIMENT_403;
     responses(
         (status = 200, description = "OK", body = Vec<OAuth2ProviderApp>),
         (status = 400, description = "A malformed `user_id`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -60,7 +59,6 @@ pub async fn list_apps(state: web::Data<State>, actor: Authed, req: HttpRequest)
     responses(
         (status = 201, description = "Created", body = OAuth2ProviderApp),
         (status = 400, description = "Not valid JSON, or a bad name, callback URL or icon", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -81,7 +79,6 @@ pub async fn create_app(state: web::Data<State>, actor: Authed, body: Bytes) -> 
     responses(
         (status = 200, description = "OK", body = OAuth2ProviderApp),
         (status = 400, description = "A malformed id", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
         (status = 404, description = "No such application", body = Response),
     ),
@@ -102,7 +99,6 @@ pub async fn get_app(state: web::Data<State>, actor: Authed, id: Path<String>) -
     responses(
         (status = 200, description = "OK", body = OAuth2ProviderApp),
         (status = 400, description = "A malformed id, not valid JSON, or a bad name, callback URL or icon", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
         (status = 404, description = "No such application", body = Response),
     ),
@@ -126,7 +122,6 @@ pub async fn update_app(state: web::Data<State>, actor: Authed, id: Path<String>
     responses(
         (status = 204, description = "Deleted, with its secrets"),
         (status = 400, description = "A malformed id", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
         (status = 404, description = "No such application", body = Response),
     ),
@@ -146,7 +141,6 @@ pub async fn delete_app(state: web::Data<State>, actor: Authed, id: Path<String>
     responses(
         (status = 200, description = "OK", body = Vec<OAuth2ProviderAppSecret>),
         (status = 400, description = "A malformed id", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The experiment is off, or not an owner", body = Response),
         (status = 404, description = "No such application", body = Response),
     ),
@@ -168,7 +162,6 @@ pub async fn list_secrets(state: web::Data<State>, actor: Authed, id: Path<Strin
     responses(
         (status = 201, description = "Created", body = OAuth2ProviderAppSecretFull),
         (status = 400, description = "A malformed id", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The experiment is off, or not an owner", body = Response),
         (status = 404, description = "No such application", body = Response),
     ),
@@ -191,7 +184,6 @@ pub async fn create_secret(state: web::Data<State>, actor: Authed, id: Path<Stri
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "A malformed id, or a secret of another application", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
         (status = 404, description = "No such application or secret (or not an owner)", body = Response),
     ),

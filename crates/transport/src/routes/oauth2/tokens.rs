@@ -94,7 +94,6 @@ pub async fn revoke(state: web::Data<State>, req: HttpRequest, body: Bytes) -> A
     responses(
         (status = 204, description = "Revoked (also when there was nothing to revoke)"),
         (status = 400, description = "A missing or malformed `client_id`", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = EXPERIMENT_403, body = Response),
         (status = 404, description = "No such application", body = Response),
     ),

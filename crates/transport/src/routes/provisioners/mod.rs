@@ -37,7 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = Vec<ProvisionerKey>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for external provisioner daemons", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -58,7 +57,6 @@ pub async fn list_keys(state: web::Data<State>, actor: Authed, org: Path<String>
     responses(
         (status = 201, description = "Created", body = CreateProvisionerKeyResponse),
         (status = 400, description = "Missing, too long or reserved name", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to manage provisioner keys here, or the deployment is not licensed for external provisioner daemons", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
         (status = 409, description = "Name taken in this organization", body = Response),
@@ -79,7 +77,6 @@ pub async fn create_key(state: web::Data<State>, actor: Authed, org: Path<String
     params(("organization" = String, Path, description = "Organization ID or name")),
     responses(
         (status = 200, description = "OK", body = Vec<ProvisionerKeyDaemons>),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for external provisioner daemons", body = Response),
         (status = 404, description = "No such organization, or not a member", body = Response),
     ),
@@ -109,7 +106,6 @@ pub async fn key_daemons(state: web::Data<State>, actor: Authed, org: Path<Strin
     responses(
         (status = 204, description = "No Content"),
         (status = 400, description = "A reserved key", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to manage provisioner keys here, or the deployment is not licensed for external provisioner daemons", body = Response),
         (status = 404, description = "No such organization or key", body = Response),
     ),
@@ -166,7 +162,6 @@ pub fn header(req: &HttpRequest, name: &str) -> Option<String> {
     responses(
         (status = 200, description = "OK", body = Vec<ProvisionerDaemon>),
         (status = 400, description = "An unknown or malformed query parameter", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such organization, or not allowed to read its provisioner jobs", body = Response),
     ),
     security(("CoderSessionToken" = [])),

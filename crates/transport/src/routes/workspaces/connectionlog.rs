@@ -22,7 +22,6 @@ use crate::state::{blocking, State};
     responses(
         (status = 200, description = "OK", body = ConnectionLogResponse),
         (status = 400, description = "Invalid search or pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for connection logs", body = Response),
     ),
     security(("CoderSessionToken" = [])),

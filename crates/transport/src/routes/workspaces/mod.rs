@@ -64,7 +64,6 @@ fn new_workspace(b: CreateWorkspaceRequest) -> NewWorkspace {
     responses(
         (status = 201, description = "Created", body = Workspace),
         (status = 400, description = "Invalid request, unknown template, or invalid parameter values", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create this workspace or to use the template", body = Response),
         (status = 404, description = "No such user", body = Response),
         (status = 406, description = "The template version has not finished importing", body = Response),
@@ -97,7 +96,6 @@ pub async fn create_user_workspace(
     responses(
         (status = 201, description = "Created", body = Workspace),
         (status = 400, description = "Invalid request, unknown template, or invalid parameter values", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to create this workspace or to use the template", body = Response),
         (status = 404, description = "No such organization or member", body = Response),
         (status = 406, description = "The template version has not finished importing", body = Response),
@@ -131,7 +129,6 @@ pub async fn create_member_workspace(
     responses(
         (status = 200, description = "OK", body = WorkspacesResponse),
         (status = 400, description = "Invalid search or pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
     ),
     security(("CoderSessionToken" = [])),
 )]
@@ -155,7 +152,6 @@ pub async fn list_workspaces(state: web::Data<State>, actor: Authed, req: HttpRe
     responses(
         (status = 200, description = "OK", body = Workspace),
         (status = 400, description = "Not a UUID, or `include_deleted` is not a boolean", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such workspace, or not visible", body = Response),
         (status = 410, description = "The workspace was deleted (ask with `include_deleted=true`)", body = Response),
     ),
@@ -181,7 +177,6 @@ pub async fn get_workspace(state: web::Data<State>, actor: Authed, id: Path<Stri
     responses(
         (status = 200, description = "OK", body = Workspace),
         (status = 400, description = "`include_deleted` is not a boolean", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such user or workspace, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -223,7 +218,6 @@ fn build_json(v: &domain::workspaces::builds::BuildView) -> WorkspaceBuild {
     responses(
         (status = 201, description = "Created", body = WorkspaceBuild),
         (status = 400, description = "Invalid transition, version or parameter values", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to start, stop or delete the workspace", body = Response),
         (status = 404, description = "No such workspace, or not visible", body = Response),
         (status = 406, description = "The template version has not finished importing", body = Response),
@@ -261,7 +255,6 @@ pub async fn create_build(state: web::Data<State>, actor: Authed, id: Path<Strin
     responses(
         (status = 200, description = "OK", body = Vec<WorkspaceBuild>),
         (status = 400, description = "Invalid pagination", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such workspace, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -281,7 +274,6 @@ pub async fn list_builds(state: web::Data<State>, actor: Authed, id: Path<String
     responses(
         (status = 200, description = "OK", body = WorkspaceBuild),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such build, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -305,7 +297,6 @@ pub async fn get_build(state: web::Data<State>, actor: Authed, id: Path<String>)
         (status = 101, description = "Switching to a WebSocket of log lines (`follow`)"),
         (status = 200, description = "OK", body = Vec<ProvisionerJobLog>),
         (status = 400, description = "Not a UUID, or `after` is not an integer", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "A WebSocket from another origin", body = Response),
         (status = 404, description = "No such build, or not visible", body = Response),
     ),
@@ -330,7 +321,6 @@ pub async fn build_logs(
     responses(
         (status = 200, description = "OK", body = Vec<WorkspaceResource>),
         (status = 400, description = "Not a UUID, or the build has not completed", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such build, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -354,7 +344,6 @@ pub async fn build_resources(state: web::Data<State>, actor: Authed, id: Path<St
     responses(
         (status = 200, description = "OK", body = WorkspaceAgent),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 404, description = "No such agent, or not visible", body = Response),
     ),
     security(("CoderSessionToken" = [])),
@@ -382,7 +371,6 @@ pub async fn get_agent(state: web::Data<State>, actor: Authed, id: Path<String>)
     responses(
         (status = 200, description = "OK", body = Vec<UserParameter>),
         (status = 400, description = "Missing or malformed template_id, or an unknown parameter", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "Not allowed to read the user's parameters", body = Response),
         (status = 404, description = "No such user", body = Response),
     ),
@@ -427,7 +415,6 @@ pub async fn autofill_parameters(state: web::Data<State>, actor: Authed, user: P
     responses(
         (status = 200, description = "OK", body = ExternalAgentCredentials),
         (status = 400, description = "Not a UUID", body = Response),
-        (status = 401, description = "Not signed in", body = Response),
         (status = 403, description = "The deployment is not licensed for external workspace agents", body = Response),
         (status = 404, description = "No such workspace, no external agent, or no agent of that name", body = Response),
     ),
