@@ -139,7 +139,7 @@ struct RateLimitResponses;
 impl Modify for RateLimitResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-        let limited = |path: &str| path.starts_with("/api/v2/") || matches!(path, "/oauth2/tokens" | "/oauth2/revoke" | "/oauth2/register");
+        let limited = |path: &str| path.starts_with("/api/v2/") || path.starts_with("/oauth2/") || path.starts_with("/scim/");
         for (path, item) in openapi.paths.paths.iter_mut() {
             if !limited(path) {
                 continue;

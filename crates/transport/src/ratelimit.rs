@@ -2,8 +2,9 @@
 //! (512 by default) per caller and endpoint, the caller being the signed-in user of a key that
 //! checks out, or the client's address otherwise (see [`crate::realip`]); password login (JSON
 //! and HTML form, one bucket), the external login callbacks and anonymous OAuth2 client
-//! registration allow 60 a minute per address; the OAuth2 token endpoint counts as API. Limited requests get 429 in Coder's envelope with `Retry-After`; every counted
-//! response carries `X-Ratelimit-Limit`, `X-Ratelimit-Remaining` and `X-Ratelimit-Reset`. Owners
+//! registration allow 60 a minute per address; the other OAuth2 endpoints and SCIM count as
+//! API. Limited requests get 429 in Coder's envelope with `Retry-After`; every counted response
+//! carries `X-Ratelimit-Limit`, `X-Ratelimit-Remaining` and `X-Ratelimit-Reset`. Owners
 //! may skip the API limit with `X-Coder-Bypass-Ratelimit: true`.
 
 use std::collections::HashMap;
@@ -105,10 +106,11 @@ fn login_bucket(method: &str, path: &str) -> Option<&'static str> {
     }
 }
 
-/// Paths outside `/api/v2` that the API limit covers: the OAuth2 token endpoint, where
-/// clients present secrets, codes and refresh tokens.
+/// Paths outside `/api/v2` that the API limit covers: the OAuth2 endpoints (where clients
+/// present secrets, codes, refresh and registration tokens) and SCIM (where an IdP presents
+/// the SCIM key), so that no credential can be guessed at an unbounded rate.
 fn api_limited(path: &str) -> bool {
-    path.starts_with("/api/v2") || path == "/oauth2/tokens" || path == "/oauth2/revoke"
+    path.starts_with("/api/v2") || path.starts_with("/oauth2/") || path.starts_with("/scim/")
 }
 
 fn envelope(status: StatusCode, message: String) -> HttpResponse {

@@ -279,6 +279,12 @@ dual_test_with!(rate_limits_cannot_be_dodged, ["--rate-limit-api", "20"], |srv| 
         .header("Coder-Session-Token", "madeup0000-0123456789abcdefghijklmn")
         .send();
     r.expect_error(429);
+    // SCIM key guesses are limited per address like any anonymous API call.
+    for i in 0..20 {
+        let r = srv.get("/scim/v2/Users").header("Authorization", &format!("Bearer guess-{i}")).send();
+        assert_ne!(r.status, 429, "{i}: {}", r.body);
+    }
+    assert_eq!(srv.get("/scim/v2/Users").header("Authorization", "Bearer guess-x").send().status, 429);
     // OAuth2 registration is limited per address too (before the experiment check).
     let mut last = 0;
     for _ in 0..61 {
