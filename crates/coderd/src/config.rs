@@ -257,6 +257,16 @@ pub struct ServerArgs {
     #[arg(long = "proxy-trusted-origins", env = "CODER_PROXY_TRUSTED_ORIGINS", value_delimiter = ',')]
     pub proxy_trusted_origins: Vec<String>,
 
+    /// How long a replica runs before it counts against high availability (Coder: a minute).
+    /// Hidden: for tests that cannot wait.
+    #[arg(long = "replica-grace", env = "CODER_REPLICA_GRACE", default_value = "1m", value_parser = duration::parse, hide = true)]
+    pub replica_grace: Duration,
+
+    /// The shortest time between an entitlements computation and a requested refresh (Coder: a
+    /// minute). Hidden: for tests that cannot wait.
+    #[arg(long = "entitlements-refresh-wait", env = "CODER_ENTITLEMENTS_REFRESH_WAIT", default_value = "1m", value_parser = duration::parse, hide = true)]
+    pub entitlements_refresh_wait: Duration,
+
     /// Turns every rate limit off, logins' included (for load tests).
     #[arg(long = "dangerous-disable-rate-limits", env = "CODER_DANGEROUS_DISABLE_RATE_LIMITS")]
     pub dangerous_disable_rate_limits: bool,

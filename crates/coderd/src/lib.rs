@@ -84,8 +84,13 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         max_admin_token_lifetime: args.max_admin_token_lifetime,
         disable_password_auth: args.disable_password_auth,
         disable_session_expiry_refresh: args.disable_session_expiry_refresh,
-        license_keys,
-        enablements,
+        licensing: domain::licensing::LicensingConfig {
+            keys: license_keys,
+            enablements,
+            replica_grace: time::Duration::try_from(args.replica_grace).map_err(|e| format!("--replica-grace: {e}"))?,
+            refresh_wait: time::Duration::try_from(args.entitlements_refresh_wait)
+                .map_err(|e| format!("--entitlements-refresh-wait: {e}"))?,
+        },
         version: VERSION.to_string(),
         docs_url: if args.docs_url.is_empty() { "https://coder.com/docs".into() } else { args.docs_url.clone() },
         support_links,

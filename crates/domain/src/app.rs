@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::authcache::AuthCache;
 use crate::error::{Error, Result};
-use crate::licensing::{Feature, Licensing, TrustedKeys};
+use crate::licensing::{Feature, Licensing};
 use crate::rbac::Subject;
 use crate::store::Repo;
 use crate::user::User;
@@ -34,10 +34,8 @@ pub struct Settings {
     pub disable_password_auth: bool,
     /// Stops sessions from sliding forward on use (`CODER_DISABLE_SESSION_EXPIRY_REFRESH`).
     pub disable_session_expiry_refresh: bool,
-    /// Keys licenses may be signed with: Coder's plus `CODER_LICENSE_PUBLIC_KEYS`.
-    pub license_keys: TrustedKeys,
-    /// Licensed features the deployment switches on (Coder's `enablements`).
-    pub enablements: BTreeMap<Feature, bool>,
+    /// The licensing capability's settings.
+    pub licensing: crate::licensing::LicensingConfig,
     /// This build's version, Coder style (`v2.x.y`), for the default support links.
     pub version: String,
     /// `CODER_DOCS_URL`.
@@ -77,8 +75,7 @@ impl Default for Settings {
             max_admin_token_lifetime: Duration::from_secs(7 * 24 * 3600),
             disable_password_auth: false,
             disable_session_expiry_refresh: false,
-            license_keys: TrustedKeys::coder(),
-            enablements: default_enablements(),
+            licensing: crate::licensing::LicensingConfig::default(),
             version: "v2.0.0".into(),
             docs_url: "https://coder.com/docs".into(),
             support_links: Vec::new(),

@@ -57,8 +57,8 @@ impl ReplicaView {
 }
 
 /// Counts replicas that have been up long enough to count against high availability.
-fn counted(live: &[Replica], now: OffsetDateTime) -> usize {
-    live.iter().filter(|r| r.started_at <= now - crate::licensing::usecases_grace()).count()
+fn counted(live: &[Replica], now: OffsetDateTime, grace: time::Duration) -> usize {
+    live.iter().filter(|r| r.started_at <= now - grace).count()
 }
 
 impl App {
@@ -98,7 +98,7 @@ impl App {
                 *self.replicas.me.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
             }
         }
-        let counted_now = counted(&live, now);
+        let counted_now = counted(&live, now, self.settings.licensing.replica_grace);
         *self.replicas.live.write().unwrap_or_else(|p| p.into_inner()) = live;
         if counted_now != self.licensing.replicas_counted.load(std::sync::atomic::Ordering::SeqCst) {
             self.refresh_entitlements()?;

@@ -21,9 +21,29 @@ pub use entitlements::{Entitlement, Entitlements, FeatureState, LicenseRow};
 pub use features::Feature;
 pub use usecases::{LicenseView, REPLICA_STALE_AFTER};
 
-/// How long a replica runs before it counts against high availability.
-pub(crate) fn usecases_grace() -> time::Duration {
-    usecases::REPLICA_ERROR_GRACE
+/// The licensing capability's settings, assembled by `crates/coderd` from its flags.
+#[derive(Debug, Clone)]
+pub struct LicensingConfig {
+    /// Keys licenses may be signed with: Coder's plus `CODER_LICENSE_PUBLIC_KEYS`.
+    pub keys: TrustedKeys,
+    /// Licensed features the deployment switches on (Coder's `enablements`).
+    pub enablements: std::collections::BTreeMap<Feature, bool>,
+    /// How long a replica runs before it counts against high availability (Coder: a minute), so
+    /// that a rolling restart does not raise the error.
+    pub replica_grace: time::Duration,
+    /// The shortest time between a computation and a requested refresh (Coder: a minute).
+    pub refresh_wait: time::Duration,
+}
+
+impl Default for LicensingConfig {
+    fn default() -> Self {
+        Self {
+            keys: TrustedKeys::coder(),
+            enablements: crate::app::default_enablements(),
+            replica_grace: time::Duration::minutes(1),
+            refresh_wait: time::Duration::minutes(1),
+        }
+    }
 }
 
 /// The entitlements this process holds, and the lock that makes recomputations take turns.

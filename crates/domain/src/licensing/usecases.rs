@@ -36,11 +36,6 @@ impl From<&LicenseRow> for LicenseView {
 
 /// Replicas heartbeat every 5 s; one silent for three beats is gone.
 pub const REPLICA_STALE_AFTER: time::Duration = time::Duration::seconds(15);
-/// A replica counts against high availability once it has been up this long, so that a rolling
-/// restart does not raise the error.
-pub(crate) const REPLICA_ERROR_GRACE: time::Duration = time::Duration::minutes(1);
-/// The shortest time between two requested refreshes.
-const REFRESH_INTERVAL: time::Duration = time::Duration::minutes(1);
 
 impl App {
     /// The entitlements as last computed (no I/O).
@@ -51,7 +46,7 @@ impl App {
     /// The keys licenses may be signed with: Coder's, the operator's, and this deployment's own
     /// trial key once it has one.
     pub fn trusted_keys(&self) -> Result<TrustedKeys> {
-        let mut keys = self.settings.license_keys.clone();
+        let mut keys = self.settings.licensing.keys.clone();
         if let Some(seed) = self.repo().get_site_config(TRIAL_KEY_CONFIG)? {
             if let Ok(signer) = LicenseSigner::from_base64(TRIAL_KEY_ID, &seed) {
                 keys.insert(TRIAL_KEY_ID, signer.verifying_key());
@@ -66,10 +61,14 @@ impl App {
         let _turn = self.licensing.updating.lock().unwrap_or_else(|p| p.into_inner());
         let now = OffsetDateTime::now_utc();
         let licenses = self.repo().unexpired_licenses(now)?;
-        let replicas =
-            self.repo().live_replicas(now - REPLICA_STALE_AFTER)?.into_iter().filter(|r| r.started_at <= now - REPLICA_ERROR_GRACE).count();
+        let replicas = self
+            .repo()
+            .live_replicas(now - REPLICA_STALE_AFTER)?
+            .into_iter()
+            .filter(|r| r.started_at <= now - self.settings.licensing.replica_grace)
+            .count();
         let inputs = Inputs {
-            enablements: self.settings.enablements.clone(),
+            enablements: self.settings.licensing.enablements.clone(),
             active_users: self.repo().count_active_users()?,
             replicas,
             ..Inputs::default()
@@ -130,8 +129,9 @@ impl App {
     pub fn request_entitlements_refresh(&self, actor: &Actor) -> Result<()> {
         rbac::require(&actor.subject, action::CREATE, &Object::of(resource::LICENSE))?;
         let since = OffsetDateTime::now_utc() - self.entitlements().refreshed_at;
-        if since < REFRESH_INTERVAL {
-            let wait = (REFRESH_INTERVAL - since).whole_seconds().max(0) as u64;
+        let interval = self.settings.licensing.refresh_wait;
+        if since < interval {
+            let wait = (interval - since).whole_seconds().max(0) as u64;
             return Err(Error::bad_request(format!(
                 "Entitlements already recently refreshed, please wait {wait} seconds to force a new refresh"
             ))
