@@ -39,6 +39,12 @@ fn id_of(s: &str) -> Option<Uuid> {
     }
 }
 
+/// Whether the actor may read the object (Coder looks it up through its authorizing store, so
+/// an unreadable one answers `false`) and take the action on it.
+fn reads_and_may(actor: &Actor, act: Action, object: &Object) -> bool {
+    rbac::authorize(&actor.subject, Action::Read, object) && rbac::authorize(&actor.subject, act, object)
+}
+
 impl App {
     /// Answers each check with whether the actor may take it. Validation follows Coder's order:
     /// the count of `resource_id` checks, then per key (sorted) the resource type and the id.
@@ -69,14 +75,10 @@ impl App {
                 let allowed = match resource {
                     ResourceType::Workspace => self.workspace_check(actor, id, act)?,
                     ResourceType::Template => self.template_check(actor, id, act)?,
-                    ResourceType::User => self.repo().user_by_id(id)?.filter(|u| !u.deleted).is_some_and(|u| {
-                        let o = Object::user(u.id);
-                        rbac::authorize(&actor.subject, Action::Read, &o) && rbac::authorize(&actor.subject, act, &o)
-                    }),
-                    ResourceType::Group => self.repo().group_by_id(id)?.is_some_and(|g| {
-                        let o = App::group_object(&g);
-                        rbac::authorize(&actor.subject, Action::Read, &o) && rbac::authorize(&actor.subject, act, &o)
-                    }),
+                    ResourceType::User => {
+                        self.repo().user_by_id(id)?.filter(|u| !u.deleted).is_some_and(|u| reads_and_may(actor, act, &Object::user(u.id)))
+                    }
+                    ResourceType::Group => self.repo().group_by_id(id)?.is_some_and(|g| reads_and_may(actor, act, &App::group_object(&g))),
                     _ => {
                         let message = format!("Object type {:?} does not support \"resource_id\" field.", check.resource_type);
                         return Err(Error::invalid_field(message.clone(), "resource_type", message));
@@ -94,8 +96,7 @@ impl App {
     /// its authorizing store fails), then the action on the workspace's own object.
     fn workspace_check(&self, actor: &Actor, id: Uuid, act: Action) -> Result<bool> {
         let Some(w) = self.repo().workspace_by_id(id)?.filter(|w| !w.deleted) else { return Ok(false) };
-        let o = crate::workspaces::workspace::workspace_object(&w);
-        Ok(rbac::authorize(&actor.subject, Action::Read, &o) && rbac::authorize(&actor.subject, act, &o))
+        Ok(reads_and_may(actor, act, &crate::workspaces::workspace::workspace_object(&w)))
     }
 
     /// A template by id, with its ACLs (the Everyone group, groups, users).

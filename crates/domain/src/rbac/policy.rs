@@ -190,20 +190,26 @@ impl Votes {
 }
 
 /// The org and member votes in one organization.
-fn org_votes(subject: &Subject, org: Uuid, resource: ResourceType, act: Action) -> (i8, i8) {
+pub(crate) fn org_votes(subject: &Subject, org: Uuid, resource: ResourceType, act: Action) -> (i8, i8) {
     let org_vote = vote(subject.roles_in(org).flat_map(|r| r.org.iter()), resource, act);
     let member_vote = vote(subject.roles_in(org).flat_map(|r| r.member.iter()), resource, act);
     (org_vote, member_vote)
 }
 
-pub(crate) fn votes(subject: &Subject, act: Action, object: &Object) -> Votes {
-    let site = vote(subject.all_roles().flat_map(|r| r.site.iter()), object.resource, act);
+/// The site vote of the subject's roles (every role's site level, organization roles' too).
+pub(crate) fn site_vote(subject: &Subject, resource: ResourceType, act: Action) -> i8 {
+    vote(subject.all_roles().flat_map(|r| r.site.iter()), resource, act)
+}
+
+/// The subject's user-level vote (on objects it owns outside any organization).
+pub(crate) fn user_vote(subject: &Subject, resource: ResourceType, act: Action) -> i8 {
+    vote(subject.all_roles().flat_map(|r| r.user.iter()), resource, act)
+}
+
+/// The four votes, given the site vote already counted.
+fn votes(subject: &Subject, act: Action, object: &Object, site: i8) -> Votes {
     let owns = object.owner == Some(subject.user_id);
-    let user = if owns && object.org.is_none() && !object.any_org {
-        vote(subject.all_roles().flat_map(|r| r.user.iter()), object.resource, act)
-    } else {
-        0
-    };
+    let user = if owns && object.org.is_none() && !object.any_org { user_vote(subject, object.resource, act) } else { 0 };
     let (org, member) = if object.any_org {
         let all: Vec<(i8, i8)> = subject.org_roles.keys().map(|o| org_votes(subject, *o, object.resource, act)).collect();
         (all.iter().map(|v| v.0).max().unwrap_or(0), if owns { all.iter().map(|v| v.1).max().unwrap_or(0) } else { 0 })
@@ -231,10 +237,10 @@ pub fn authorize(subject: &Subject, act: Action, object: &Object) -> bool {
     }
     // A site grant decides at once (Coder's first `role_allow` rule); the other levels are
     // counted only when it does not, which keeps the hot path (owners, `/users/me`) short.
-    match vote(subject.all_roles().flat_map(|r| r.site.iter()), object.resource, act) {
+    match site_vote(subject, object.resource, act) {
         1 => true,
         -1 => false,
-        _ => votes(subject, act, object).allow(),
+        site => votes(subject, act, object, site).allow(),
     }
 }
 

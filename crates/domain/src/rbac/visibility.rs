@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use super::model::{Action, ResourceType};
-use super::policy::{vote, Subject};
+use super::policy::{org_votes, site_vote, user_vote, vote, Subject};
 
 /// Which rows of one resource type a subject may act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,16 +58,15 @@ pub fn visibility(subject: &Subject, act: Action, resource: ResourceType) -> Vis
             v.ids = Some(listed.iter().filter_map(|(_, i)| Uuid::parse_str(i).ok()).collect());
         }
     }
-    let site = vote(subject.all_roles().flat_map(|r| r.site.iter()), resource, act);
+    let site = site_vote(subject, resource, act);
     if site == -1 {
         v.nothing = true;
         return v;
     }
     v.everything = site == 1;
-    v.own_outside_orgs = vote(subject.all_roles().flat_map(|r| r.user.iter()), resource, act) == 1;
+    v.own_outside_orgs = user_vote(subject, resource, act) == 1;
     for org in subject.org_roles.keys() {
-        let org_vote = vote(subject.roles_in(*org).flat_map(|r| r.org.iter()), resource, act);
-        let member_vote = vote(subject.roles_in(*org).flat_map(|r| r.member.iter()), resource, act);
+        let (org_vote, member_vote) = org_votes(subject, *org, resource, act);
         if org_vote == 1 {
             v.orgs.push(*org);
         }
