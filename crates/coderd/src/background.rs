@@ -99,11 +99,8 @@ pub fn spawn(app: App, wakeups: Arc<Wakeups>, intervals: Intervals) {
     actix_web::rt::spawn(async move {
         loop {
             tokio::time::sleep(CLEANUP_INTERVAL).await;
-            run_blocking(&app, "replica cleanup", |app| {
-                app.repo().delete_stale_replicas(domain::clock::now() - domain::licensing::REPLICA_STALE_AFTER)
-            })
-            .await;
-            run_blocking(&app, "OAuth2 cleanup", |app| app.repo().purge_expired_oauth2(domain::clock::now())).await;
+            run_blocking(&app, "replica cleanup", |app| app.purge_stale_replicas()).await;
+            run_blocking(&app, "OAuth2 cleanup", |app| app.purge_expired_oauth2()).await;
             run_blocking(&app, "provisioner daemon cleanup", |app| app.purge_old_daemons().map(|_| ())).await;
         }
     });

@@ -2,7 +2,7 @@
 //!
 //! [`App`] owns the store and the deployment settings; the use cases are `impl App` blocks in
 //! their own modules (`auth`, `users`, `tokens`, ...). Each takes the authenticated [`Actor`]
-//! and consults [`crate::rbac`] before touching anything.
+//! and reaches data only through [`crate::authz`], which authorizes every read and write.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -116,8 +116,8 @@ pub fn default_enablements() -> BTreeMap<Feature, bool> {
 /// The use-case layer. Cheap to clone; share one per process.
 #[derive(Clone)]
 pub struct App {
-    /// The store every use case goes through.
-    pub repo: Arc<dyn Repo>,
+    /// The store, reachable only through the enforcement layer ([`App::db`], [`App::db_as`]).
+    pub(crate) store: crate::authz::Store,
     /// Deployment settings.
     pub settings: Arc<Settings>,
     /// What API keys resolve to, so that most requests authenticate without the database.
@@ -148,18 +148,13 @@ impl App {
     /// Wires the use cases to a store.
     pub fn new(repo: Arc<dyn Repo>, settings: Settings) -> Self {
         Self {
-            repo,
+            store: crate::authz::Store::new(repo),
             settings: Arc::new(settings),
             auth_cache: Arc::new(AuthCache::default()),
             licensing: Arc::new(Licensing::default()),
             replicas: Arc::new(Default::default()),
             proxy_health: Arc::new(Default::default()),
         }
-    }
-
-    /// The store, as a trait object.
-    pub fn repo(&self) -> &dyn Repo {
-        self.repo.as_ref()
     }
 
     /// Resolves Coder's `{user}` path parameter: `me`, a UUID or a username. Users the actor may
@@ -176,16 +171,21 @@ impl App {
         let user = if param == "me" {
             Some(actor.user.clone())
         } else if let Ok(id) = Uuid::parse_str(param) {
-            self.repo().user_by_id(id)?
+            self.unchecked().user_by_id(id)?
         } else {
-            self.repo().user_by_username(param)?
+            self.unchecked().user_by_username(param)?
         };
         user.ok_or_else(Error::not_found)
     }
 
+    /// Whether the database answers (the `/healthz` probe): one read of a deployment value.
+    pub fn probe_database(&self) -> Result<()> {
+        self.db_as(crate::authz::System::Site).get_site_config("deployment_id").map(|_| ())
+    }
+
     /// Deployment id, made once and kept.
     pub fn deployment_id(&self) -> Result<String> {
-        self.deployment_id_in(self.repo())
+        self.deployment_id_in(self.unchecked())
     }
 
     /// [`App::deployment_id`] through `repo` (which may be an open transaction).

@@ -114,7 +114,7 @@ impl App {
                 support_links: defaults,
             });
         }
-        let repo = self.repo();
+        let repo = self.unchecked();
         let banners: Vec<Banner> = match repo.get_site_config(ANNOUNCEMENT_BANNERS)? {
             Some(json) if !json.is_empty() => serde_json::from_str(&json)
                 .map_err(|e| Error::internal("Failed to fetch appearance config.", format!("stored banners: {e}")))?,
@@ -143,7 +143,7 @@ impl App {
         }
         let banners = serde_json::to_string(&update.announcement_banners)
             .map_err(|e| Error::internal("Unable to set announcement banners", e.to_string()))?;
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.put_site_config(ANNOUNCEMENT_BANNERS, &banners)?;
             tx.put_site_config(APPLICATION_NAME, &update.application_name)?;
             tx.put_site_config(LOGO_URL, &update.logo_url)

@@ -163,12 +163,15 @@ impl App {
                     Err(_) => invalid(&mut v, &format!("organization {value:?} either does not exist, or you are unauthorized to view it")),
                 },
                 "workspace_owner" => {
-                    let user =
-                        if value.eq_ignore_ascii_case("me") { Some(actor.user.clone()) } else { self.repo().user_by_username(&value)? };
+                    let user = if value.eq_ignore_ascii_case("me") {
+                        Some(actor.user.clone())
+                    } else {
+                        self.unchecked().user_by_username(&value)?
+                    };
                     f.workspace_owner_id = Some(user.map(|u| u.id).unwrap_or(Uuid::nil()));
                 }
                 "workspace_owner_email" => {
-                    f.workspace_owner_id = Some(self.repo().user_by_email(&value)?.map(|u| u.id).unwrap_or(Uuid::nil()));
+                    f.workspace_owner_id = Some(self.unchecked().user_by_email(&value)?.map(|u| u.id).unwrap_or(Uuid::nil()));
                 }
                 "type" => {
                     let t = value.to_lowercase();
@@ -228,12 +231,12 @@ impl App {
             return Ok(Paged { items: Vec::new(), count: 0 });
         }
         let limit = if limit <= 0 { DEFAULT_LIMIT } else { limit };
-        let page = self.repo().list_connection_logs(&f, limit, offset, COUNT_CAP + 1)?;
+        let page = self.unchecked().list_connection_logs(&f, limit, offset, COUNT_CAP + 1)?;
         let mut owners: Vec<Uuid> = page.items.iter().map(|l| l.workspace_owner_id).collect();
         owners.sort();
         owners.dedup();
-        let users = self.repo().users_by_ids(&owners)?;
-        let orgs = self.repo().list_organizations()?;
+        let users = self.unchecked().users_by_ids(&owners)?;
+        let orgs = self.unchecked().list_organizations(None)?;
         let items = page
             .items
             .into_iter()

@@ -10,8 +10,8 @@ use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::licensing::Feature;
 use crate::organization::{Group, GroupAiBudget, Organization, EVERYONE_GROUP};
-use crate::rbac::{self, action, resource, Object};
-use crate::store::{in_transaction, Page, Paged, UserFilter};
+use crate::rbac::{action, resource, Object};
+use crate::store::{Page, Paged, UserFilter};
 use crate::user::User;
 use crate::validation;
 
@@ -120,22 +120,7 @@ fn check_group_fields(v: &mut Validations, name: Option<&str>, display_name: &st
 
 impl App {
     pub(crate) fn group_object(group: &Group) -> Object {
-        Object::of(resource::GROUP).in_org(group.organization_id).with_id(group.id)
-    }
-
-    /// A filter selecting a group's members: organization members for Everyone, explicit rows
-    /// otherwise.
-    fn member_filter(group: &Group) -> UserFilter {
-        if group.is_everyone() {
-            UserFilter { organization_id: Some(group.organization_id), ..Default::default() }
-        } else {
-            UserFilter { group_id: Some(group.id), ..Default::default() }
-        }
-    }
-
-    /// Whether the actor may see every member of groups in `org` (else only themselves).
-    fn sees_all_members(actor: &Actor, org: Uuid) -> bool {
-        rbac::authorize(&actor.subject, action::READ, &Object::of(resource::GROUP_MEMBER).in_org(org))
+        crate::authz::group_object(group)
     }
 
     pub(crate) fn view_group(&self, actor: &Actor, group: Group, with_members: bool) -> Result<GroupView> {
@@ -146,26 +131,28 @@ impl App {
     /// distinct organization (its row, and for its Everyone group the counter and, with members,
     /// its members page), one for the explicit groups' membership rows and one for those users.
     pub(crate) fn view_groups(&self, actor: &Actor, groups: Vec<Group>, with_members: bool) -> Result<Vec<GroupView>> {
+        let db = self.db(actor);
         let mut orgs: HashMap<Uuid, Organization> = HashMap::new();
         let mut everyone: HashMap<Uuid, (i64, Vec<User>)> = HashMap::new();
         for g in &groups {
             if !orgs.contains_key(&g.organization_id) {
-                let org = self.repo().organization_by_id(g.organization_id)?.ok_or_else(Error::not_found)?;
+                let org = db.organization_by_id(g.organization_id)?.ok_or_else(Error::not_found)?;
                 orgs.insert(org.id, org);
             }
             if g.is_everyone() && !everyone.contains_key(&g.organization_id) {
-                let count = self.repo().count_org_members(g.organization_id)?;
-                let members = if with_members { self.visible_members(actor, g)? } else { Vec::new() };
+                let count = db.count_org_members(g.organization_id)?;
+                let members =
+                    if with_members { db.group_members_page(g, &UserFilter::default(), &Page::default())?.items } else { Vec::new() };
                 everyone.insert(g.organization_id, (count, members));
             }
         }
-        let explicit: Vec<Uuid> = groups.iter().filter(|g| !g.is_everyone()).map(|g| g.id).collect();
-        let pairs = if explicit.is_empty() { Vec::new() } else { self.repo().members_of_groups(&explicit)? };
+        let explicit: Vec<Group> = groups.iter().filter(|g| !g.is_everyone()).cloned().collect();
+        let pairs = if explicit.is_empty() { Vec::new() } else { db.members_of_groups(&explicit)? };
         let mut user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
         user_ids.sort();
         user_ids.dedup();
         // Live users only, in username order: the order of a members page.
-        let users = if user_ids.is_empty() { Vec::new() } else { self.repo().users_by_ids(&user_ids)? };
+        let users = db.group_member_accounts(&explicit, &user_ids)?;
         let mut member_sets: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
         for (g, u) in pairs {
             member_sets.entry(g).or_default().insert(u);
@@ -180,7 +167,7 @@ impl App {
                 } else {
                     let set = member_sets.get(&group.id).unwrap_or(&none);
                     let live: Vec<&User> = users.iter().filter(|u| set.contains(&u.id)).collect();
-                    let sees_all = Self::sees_all_members(actor, group.organization_id);
+                    let sees_all = db.sees_all_group_members(group.organization_id);
                     let members = if with_members {
                         live.iter().filter(|u| sees_all || u.id == actor.user.id).map(|u| (*u).clone()).collect()
                     } else {
@@ -193,21 +180,10 @@ impl App {
             .collect()
     }
 
-    /// The members of a group the actor may see: all of them, or only the actor.
-    fn visible_members(&self, actor: &Actor, group: &Group) -> Result<Vec<User>> {
-        let mut filter = Self::member_filter(group);
-        if !Self::sees_all_members(actor, group.organization_id) {
-            filter.only_users = Some(vec![actor.user.id]);
-        }
-        Ok(self.repo().list_users(&filter, &Page::default())?.items)
-    }
-
     /// A group by id that the actor may read.
     fn readable_group(&self, actor: &Actor, param: &str) -> Result<Group> {
         let id = parse_uuid_param(param)?;
-        let group = self.repo().group_by_id(id)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
-        Ok(group)
+        self.db(actor).group_by_id(id)?.ok_or_else(Error::not_found)
     }
 
     /// `GET /groups/{group}`.
@@ -221,8 +197,7 @@ impl App {
     pub fn group_by_name(&self, actor: &Actor, org_param: &str, name: &str) -> Result<GroupView> {
         self.require_feature(Feature::TemplateRbac)?;
         let org = self.resolve_org(actor, org_param)?;
-        let group = self.repo().group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
+        let group = self.db(actor).group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         self.view_group(actor, group, true)
     }
 
@@ -297,15 +272,13 @@ impl App {
     }
 
     fn groups_matching(&self, actor: &Actor, org: Option<Uuid>, member: Option<Uuid>, ids: Option<&[Uuid]>) -> Result<Vec<GroupView>> {
+        let db = self.db(actor);
         let explicit = match member {
-            Some(u) => Some((self.repo().group_ids_of_user(u)?, self.repo().memberships_of_user(u)?)),
+            Some(u) => Some((db.group_ids_of_user(u)?, db.memberships_of_user(u)?)),
             None => None,
         };
         let mut out = Vec::new();
-        for group in self.repo().list_groups(org)? {
-            if !rbac::authorize(&actor.subject, action::READ, &Self::group_object(&group)) {
-                continue;
-            }
+        for group in db.list_groups(org)? {
             if ids.is_some_and(|ids| !ids.contains(&group.id)) {
                 continue;
             }
@@ -334,11 +307,12 @@ impl App {
         if input.name == EVERYONE_GROUP {
             return Err(Error::invalid_field("Invalid group name.", "name", format!("{EVERYONE_GROUP:?} is a reserved group name")));
         }
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::GROUP).in_org(org.id))?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &Object::of(resource::GROUP).in_org(org.id))?;
         let conflict = || {
             Error::conflict(format!("A group named {:?} already exists.", input.name)).with_validation("name", "Group names must be unique")
         };
-        if self.repo().group_by_name(org.id, &input.name)?.is_some() {
+        if db.group_by_name(org.id, &input.name).map_err(|e| if e.is_refusal() { conflict() } else { e })?.is_some() {
             return Err(conflict());
         }
         let group = Group {
@@ -350,7 +324,7 @@ impl App {
             quota_allowance: input.quota_allowance,
             source: "user".into(),
         };
-        self.repo().insert_group(&group).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
+        db.insert_group(&group).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
         Ok(GroupView { group, organization: org, members: Vec::new(), total_member_count: 0 })
     }
 
@@ -377,7 +351,8 @@ impl App {
         if group.is_everyone() && (!patch.add_users.is_empty() || !patch.remove_users.is_empty()) {
             return Err(Error::new(ErrorKind::Forbidden, "Cannot add or remove users from the \"Everyone\" group!"));
         }
-        rbac::require(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
+        let db = self.db(actor);
+        db.require(action::UPDATE, &Self::group_object(&group))?;
         let parse_ids = |ids: &[String]| -> Result<Vec<Uuid>> {
             ids.iter()
                 .map(|id| Uuid::parse_str(id).map_err(|_| Error::bad_request(format!("ID {id:?} must be a valid user UUID."))))
@@ -386,7 +361,7 @@ impl App {
         let add = parse_ids(&patch.add_users)?;
         let remove = parse_ids(&patch.remove_users)?;
         for (field, id) in add.iter().map(|i| ("add_users", i)).chain(remove.iter().map(|i| ("remove_users", i))) {
-            if self.repo().member(group.organization_id, *id)?.is_none() || self.repo().user_by_id(*id)?.is_none() {
+            if !db.is_live_member(group.organization_id, *id)? {
                 return Err(Error::bad_request(format!(
                     "User {:?} must be a member of organization {:?}",
                     id.to_string(),
@@ -395,7 +370,7 @@ impl App {
                 .with_validation(field, format!("{id} is not a member of the group's organization")));
             }
         }
-        let current = self.repo().group_member_ids(group.id)?;
+        let current = db.group_member_ids(group.id)?;
         let mut seen = Vec::new();
         for id in &add {
             if current.contains(id) || seen.contains(id) {
@@ -405,7 +380,11 @@ impl App {
             seen.push(*id);
         }
         if let Some(name) = patch.name.as_deref().filter(|n| !n.is_empty() && *n != group.name) {
-            if self.repo().group_by_name(group.organization_id, name)?.is_some_and(|g| g.id != group.id) {
+            if db
+                .group_by_name(group.organization_id, name)
+                .or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?
+                .is_some_and(|g| g.id != group.id)
+            {
                 return Err(Error::conflict(format!("A group with name {name:?} already exists.")));
             }
             group.name = name.to_string();
@@ -420,10 +399,9 @@ impl App {
             group.quota_allowance = q;
         }
         let name = group.name.clone();
-        in_transaction(self.repo(), |tx| {
+        db.transaction(|tx| {
             tx.update_group(&group)?;
-            tx.add_group_members(group.id, &add)?;
-            tx.remove_group_members(group.id, &remove)
+            tx.change_group_members(group.id, &add, &remove)
         })
         .map_err(|e| {
             if e.kind == ErrorKind::Conflict {
@@ -439,12 +417,13 @@ impl App {
     pub fn delete_group(&self, actor: &Actor, param: &str) -> Result<GroupView> {
         self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
-        rbac::require(&actor.subject, action::DELETE, &Self::group_object(&group))?;
+        let db = self.db(actor);
+        db.require(action::DELETE, &Self::group_object(&group))?;
         if group.is_everyone() {
             return Err(Error::bad_request("\"Everyone\" is a reserved group and cannot be deleted!"));
         }
         let view = self.view_group(actor, group.clone(), true)?;
-        in_transaction(self.repo(), |tx| tx.delete_group(group.id))?;
+        db.transaction(|tx| tx.delete_group(group.id))?;
         Ok(view)
     }
 
@@ -459,21 +438,13 @@ impl App {
     pub fn group_members_by_name(&self, actor: &Actor, org_param: &str, name: &str, q: &str, page: Page) -> Result<Paged<User>> {
         self.require_feature(Feature::TemplateRbac)?;
         let org = self.resolve_org(actor, org_param)?;
-        let group = self.repo().group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &Self::group_object(&group))?;
+        let group = self.db(actor).group_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         self.members_page(actor, &group, q, page)
     }
 
     fn members_page(&self, actor: &Actor, group: &Group, q: &str, page: Page) -> Result<Paged<User>> {
         let parsed = crate::search::parse_user_query(q).map_err(|e| Error { message: "Invalid member search query.".into(), ..e })?;
-        let mut filter = UserFilter { group_id: None, organization_id: None, ..parsed };
-        let scope = Self::member_filter(group);
-        filter.group_id = scope.group_id;
-        filter.organization_id = scope.organization_id;
-        if !Self::sees_all_members(actor, group.organization_id) {
-            filter.only_users = Some(vec![actor.user.id]);
-        }
-        self.repo().list_users(&filter, &page)
+        self.db(actor).group_members_page(group, &parsed, &page)
     }
 
     /// `GET /groups/{group}/ai/budget`: 404 when none is set.
@@ -481,7 +452,7 @@ impl App {
         self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
         self.require_feature(Feature::AiBridge)?;
-        self.repo().group_ai_budget(group.id)?.ok_or_else(Error::not_found)
+        self.db(actor).group_ai_budget(&group)?.ok_or_else(Error::not_found)
     }
 
     /// `PUT /groups/{group}/ai/budget`.
@@ -497,11 +468,12 @@ impl App {
                 tag_failure("gte", &spend_limit_micros.to_string()),
             ));
         }
-        rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
+        let db = self.db(actor);
+        db.require_visible(action::UPDATE, &Self::group_object(&group))?;
         let now = clock::now();
-        let created_at = self.repo().group_ai_budget(group.id)?.map(|b| b.created_at).unwrap_or(now);
+        let created_at = db.group_ai_budget(&group)?.map(|b| b.created_at).unwrap_or(now);
         let budget = GroupAiBudget { group_id: group.id, spend_limit_micros, created_at, updated_at: now };
-        self.repo().put_group_ai_budget(&budget)?;
+        db.put_group_ai_budget(&budget)?;
         Ok(budget)
     }
 
@@ -510,8 +482,9 @@ impl App {
         self.require_feature(Feature::TemplateRbac)?;
         let group = self.readable_group(actor, param)?;
         self.require_feature(Feature::AiBridge)?;
-        rbac::require_visible_action(&actor.subject, action::UPDATE, &Self::group_object(&group))?;
-        if !self.repo().delete_group_ai_budget(group.id)? {
+        let db = self.db(actor);
+        db.require_visible(action::UPDATE, &Self::group_object(&group))?;
+        if !db.delete_group_ai_budget(group.id)? {
             return Err(Error::not_found());
         }
         Ok(())
@@ -524,23 +497,11 @@ impl App {
     pub fn workspace_quota(&self, actor: &Actor, org_param: Option<&str>, user_param: &str) -> Result<WorkspaceQuota> {
         let org = match org_param {
             Some(p) => self.resolve_org(actor, p)?,
-            None => {
-                let org = self.repo().default_organization()?.ok_or_else(Error::not_found)?;
-                rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
-                org
-            }
+            None => self.db(actor).default_organization()?.ok_or_else(Error::not_found)?,
         };
         let user = self.resolve_user(actor, user_param)?;
-        let is_member = self.repo().member(org.id, user.id)?.is_some();
-        let groups = self.repo().group_ids_of_user(user.id)?;
-        let allowances: Vec<i64> = self
-            .repo()
-            .list_groups(Some(org.id))?
-            .into_iter()
-            .filter(|g| if g.is_everyone() { is_member } else { groups.contains(&g.id) })
-            .map(|g| g.quota_allowance)
-            .collect();
-        let consumed = self.repo().quota_consumed(user.id, org.id)?;
+        let allowances = self.db(actor).quota_allowance(user.id, org.id)?;
+        let consumed = self.unchecked().quota_consumed(user.id, org.id)?;
         let mut quota = workspace_quota(&allowances, &[consumed]);
         // Without group-based access control Coder enforces no quota and says so with -1.
         if !self.feature_enabled(Feature::TemplateRbac) {

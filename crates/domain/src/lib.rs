@@ -13,6 +13,7 @@ pub mod appearance;
 pub mod auth;
 pub mod authcache;
 pub mod authcheck;
+pub mod authz;
 pub mod clock;
 pub mod connectionlog;
 pub mod duration;

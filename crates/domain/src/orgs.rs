@@ -9,7 +9,6 @@ use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::licensing::Feature;
 use crate::organization::{Organization, OrganizationMember};
 use crate::rbac::{self, action, resource, role, Object, RoleScope};
-use crate::store::in_transaction;
 use crate::user::User;
 use crate::users::AssignableRole;
 use crate::validation;
@@ -41,31 +40,27 @@ impl App {
     /// UUID) for the default organization, as Coder's CLI and Terraform provider address it.
     /// Organizations the actor may not read are reported missing.
     pub fn resolve_org(&self, actor: &Actor, param: &str) -> Result<Organization> {
-        let org = self.resolve_org_as_system(param)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))?;
-        Ok(org)
+        Self::org_by_param(&self.db(actor), param)
     }
 
-    /// [`App::resolve_org`] for callers that are not users (provisioner daemons): no visibility
-    /// check.
+    /// [`App::resolve_org`] for provisioner daemons, which are not users.
     pub fn resolve_org_as_system(&self, param: &str) -> Result<Organization> {
+        Self::org_by_param(&self.db_as(crate::authz::System::Provisionerd), param)
+    }
+
+    fn org_by_param(db: &crate::authz::Db<'_>, param: &str) -> Result<Organization> {
         let org = match Uuid::parse_str(param) {
-            Ok(id) if id.is_nil() => self.repo().default_organization()?,
-            Ok(id) => self.repo().organization_by_id(id)?,
-            Err(_) if param == "default" => self.repo().default_organization()?,
-            Err(_) => self.repo().organization_by_name(param)?,
+            Ok(id) if id.is_nil() => db.default_organization()?,
+            Ok(id) => db.organization_by_id(id)?,
+            Err(_) if param == "default" => db.default_organization()?,
+            Err(_) => db.organization_by_name(param)?,
         };
         org.ok_or_else(Error::not_found)
     }
 
     /// `GET /organizations`: those the actor can read, by name.
     pub fn list_organizations(&self, actor: &Actor) -> Result<Vec<Organization>> {
-        Ok(self
-            .repo()
-            .list_organizations()?
-            .into_iter()
-            .filter(|o| rbac::authorize(&actor.subject, action::READ, &Object::of(resource::ORGANIZATION).in_org(o.id)))
-            .collect())
+        self.db(actor).list_organizations()
     }
 
     /// `POST /organizations`: a new organization with its Everyone group. The creator joins as a
@@ -87,9 +82,10 @@ impl App {
         if input.name.eq_ignore_ascii_case("default") {
             return Err(Error::bad_request(format!("Organization name {:?} is reserved.", input.name)));
         }
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION))?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &Object::of(resource::ORGANIZATION))?;
         let exists = || Error::conflict("Organization already exists with that name.");
-        if self.repo().organization_by_name(&input.name)?.is_some() {
+        if db.organization_by_name(&input.name).map_err(|e| if e.is_refusal() { exists() } else { e })?.is_some() {
             return Err(exists());
         }
         let now = clock::now();
@@ -103,7 +99,7 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        in_transaction(self.repo(), |tx| {
+        db.transaction(|tx| {
             tx.insert_organization(&org)?;
             tx.insert_group(&everyone_group(&org))?;
             tx.insert_member(&OrganizationMember {
@@ -127,8 +123,9 @@ impl App {
         if org.is_default {
             return Err(Error::bad_request("Default organization cannot be deleted."));
         }
-        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
-        in_transaction(self.repo(), |tx| {
+        let db = self.db(actor);
+        db.require(action::DELETE, &crate::authz::org_object(org.id))?;
+        db.transaction(|tx| {
             let members = tx.count_org_members(org.id)? - 1;
             let groups = tx.list_groups(Some(org.id))?.len() as i64 - 1;
             let plural = |n: i64, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
@@ -150,11 +147,11 @@ impl App {
     /// `GET /organizations/{organization}/members`.
     pub fn list_members(&self, actor: &Actor, param: &str) -> Result<(Organization, Vec<MemberView>)> {
         let org = self.resolve_org(actor, param)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
-        let members = self.repo().members_of_org(org.id)?;
+        let db = self.db(actor);
+        let members = db.members_of_org(org.id)?;
         let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
         let mut users: std::collections::HashMap<Uuid, crate::user::User> =
-            self.repo().users_by_ids(&ids)?.into_iter().map(|u| (u.id, u)).collect();
+            db.member_accounts(org.id, &ids)?.into_iter().map(|u| (u.id, u)).collect();
         let views =
             members.into_iter().filter_map(|member| users.remove(&member.user_id).map(|user| MemberView { member, user })).collect();
         Ok((org, views))
@@ -166,12 +163,12 @@ impl App {
     pub fn paginated_members(&self, actor: &Actor, param: &str, q: &str, page: crate::store::Page) -> Result<(Vec<MemberView>, i64)> {
         let parsed = crate::search::parse_user_query(q).map_err(|e| Error { message: "Invalid member search query.".into(), ..e })?;
         let org = self.resolve_org(actor, param)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
-        let filter = crate::store::UserFilter { organization_id: Some(org.id), group_id: None, ..parsed };
-        let paged = self.repo().list_users(&filter, &page)?;
+        let db = self.db(actor);
+        let filter = crate::store::UserFilter { group_id: None, ..parsed };
+        let paged = db.members_page(org.id, &filter, &page)?;
         let ids: Vec<Uuid> = paged.items.iter().map(|u| u.id).collect();
         let mut memberships: std::collections::HashMap<Uuid, OrganizationMember> =
-            self.repo().memberships_of_users(&ids)?.into_iter().filter(|m| m.organization_id == org.id).map(|m| (m.user_id, m)).collect();
+            db.memberships_of_users(&ids)?.into_iter().filter(|m| m.organization_id == org.id).map(|m| (m.user_id, m)).collect();
         let views =
             paged.items.into_iter().filter_map(|user| memberships.remove(&user.id).map(|member| MemberView { member, user })).collect();
         Ok((views, paged.count))
@@ -182,19 +179,20 @@ impl App {
     /// read users outside their organizations, and the permission to add members is what counts.
     pub fn add_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<OrganizationMember> {
         let org = self.resolve_org(actor, org_param)?;
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
         let user = self.find_user(actor, user_param)?;
         let already = || {
             Error::bad_request("User is already an organization member")
                 .with_detail(format!("{} is already a member of {}", user.username, org.display_name))
         };
-        if self.repo().member(org.id, user.id)?.is_some() {
+        if db.member(org.id, user.id)?.is_some() {
             return Err(already());
         }
         self.guard_synced_orgs(&user)?;
         let now = clock::now();
         let member = OrganizationMember { user_id: user.id, organization_id: org.id, roles: Vec::new(), created_at: now, updated_at: now };
-        self.repo().insert_member(&member).map_err(|e| if e.kind == ErrorKind::Conflict { already() } else { e })?;
+        db.insert_member(&member).map_err(|e| if e.kind == ErrorKind::Conflict { already() } else { e })?;
         Ok(member)
     }
 
@@ -204,14 +202,14 @@ impl App {
     pub fn remove_member(&self, actor: &Actor, org_param: &str, user_param: &str) -> Result<()> {
         let org = self.resolve_org(actor, org_param)?;
         let user = self.find_user(actor, user_param)?;
-        if self.repo().member(org.id, user.id)?.is_none() {
+        let db = self.db(actor);
+        if db.member(org.id, user.id)?.is_none() {
             return Err(Error::not_found());
         }
         if user.id == actor.user.id {
             return Err(Error::bad_request("cannot remove self from an organization"));
         }
-        rbac::require_visible_action(&actor.subject, action::DELETE, &Object::of(resource::ORGANIZATION_MEMBER).in_org(org.id))?;
-        let removed = in_transaction(self.repo(), |tx| tx.delete_member(org.id, user.id))?;
+        let removed = db.transaction(|tx| tx.delete_member(org.id, user.id))?;
         if !removed {
             return Err(Error::not_found());
         }
@@ -229,7 +227,8 @@ impl App {
     ) -> Result<(OrganizationMember, User)> {
         let org = self.resolve_org(actor, org_param)?;
         let user = self.find_user(actor, user_param)?;
-        let member = self.repo().member(org.id, user.id)?.ok_or_else(Error::not_found)?;
+        let db = self.db(actor);
+        let member = db.member(org.id, user.id)?.ok_or_else(Error::not_found)?;
         if user.id == actor.user.id {
             return Err(Error::bad_request("You cannot change your own organization roles.")
                 .with_detail("Another user with the appropriate permissions must change your roles."));
@@ -246,20 +245,17 @@ impl App {
                 wanted.push(r.clone());
             }
         }
-        let obj = Object::of(resource::ASSIGN_ORG_ROLE).in_org(org.id);
-        let added: Vec<&String> = wanted.iter().filter(|r| !member.roles.contains(r)).collect();
-        let removed: Vec<&String> = member.roles.iter().filter(|r| !wanted.contains(r)).collect();
-        if !added.is_empty() {
-            rbac::require(&actor.subject, action::ASSIGN, &obj)?;
-        }
-        if !removed.is_empty() {
-            rbac::require(&actor.subject, action::UNASSIGN, &obj)?;
-        }
+        let added: Vec<String> = wanted.iter().filter(|r| !member.roles.contains(r)).cloned().collect();
+        let removed: Vec<String> = member.roles.iter().filter(|r| !wanted.contains(r)).cloned().collect();
+        // Coder's wording for a role the caller may not grant; the layer refuses it too.
         if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_org_role(&actor.subject, org.id, r)) {
-            return Err(Error::bad_request(format!("not authorized to assign role {:?}", scoped(r))));
+            let obj = Object::of(resource::ASSIGN_ORG_ROLE).in_org(org.id);
+            if (added.is_empty() || db.allows(action::ASSIGN, &obj)) && (removed.is_empty() || db.allows(action::UNASSIGN, &obj)) {
+                return Err(Error::bad_request(format!("not authorized to assign role {:?}", scoped(r))));
+            }
         }
         let now = clock::now();
-        self.repo().update_member_roles(org.id, user.id, &wanted, now)?;
+        db.update_member_roles(org.id, user.id, &wanted, (&added, &removed), now)?;
         Ok((OrganizationMember { roles: wanted, updated_at: now, ..member }, user))
     }
 
@@ -267,7 +263,7 @@ impl App {
     /// the caller may grant each.
     pub fn assignable_org_roles(&self, actor: &Actor, param: &str) -> Result<Vec<AssignableRole>> {
         let org = self.resolve_org(actor, param)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ASSIGN_ORG_ROLE).in_org(org.id))?;
+        self.db(actor).require_visible(action::READ, &Object::of(resource::ASSIGN_ORG_ROLE).in_org(org.id))?;
         Ok(rbac::assignable_org_roles()
             .map(|role| AssignableRole {
                 role,

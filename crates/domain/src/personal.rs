@@ -114,7 +114,7 @@ impl App {
     /// `GET /users/{user}/appearance`.
     pub fn appearance(&self, actor: &Actor, param: &str) -> Result<Appearance> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
-        read_appearance(self.repo(), &user)
+        read_appearance(self.unchecked(), &user)
     }
 
     /// `PUT /users/{user}/appearance`, with Coder's rules: an empty mode leaves the mode and
@@ -143,7 +143,7 @@ impl App {
         if !FONTS.contains(&req.terminal_font.as_str()) {
             return Err(Error::bad_request("Unsupported font family."));
         }
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.put_user_config(user.id, "theme_preference", &req.theme_preference)?;
             if !req.theme_mode.is_empty() {
                 tx.put_user_config(user.id, "theme_mode", &req.theme_mode)?;
@@ -163,7 +163,7 @@ impl App {
     /// `GET /users/{user}/preferences`.
     pub fn preferences(&self, actor: &Actor, param: &str) -> Result<Preferences> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
-        read_preferences(self.repo(), &user)
+        read_preferences(self.unchecked(), &user)
     }
 
     /// `PUT /users/{user}/preferences`: validates each given value against its enum.
@@ -182,7 +182,7 @@ impl App {
                 }
             }
         }
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             if let Some(b) = req.task_notification_alert_dismissed {
                 tx.put_user_config(user.id, "task_notification_alert_dismissed", if b { "true" } else { "false" })?;
             }
@@ -198,7 +198,7 @@ impl App {
     /// `GET /users/{user}/gitsshkey`: the public half only.
     pub fn gitsshkey(&self, actor: &Actor, param: &str) -> Result<GitSshKeyRow> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
-        match self.repo().get_gitsshkey(user.id)? {
+        match self.unchecked().get_gitsshkey(user.id)? {
             Some(k) => Ok(k),
             // Users made before keys existed get one on first use.
             None => self.put_new_gitsshkey(&user, None),
@@ -208,7 +208,7 @@ impl App {
     /// `PUT /users/{user}/gitsshkey`: a new Ed25519 pair replaces the old one.
     pub fn regenerate_gitsshkey(&self, actor: &Actor, param: &str) -> Result<GitSshKeyRow> {
         let user = self.personal_target(actor, param, action::UPDATE_PERSONAL)?;
-        let created = self.repo().get_gitsshkey(user.id)?.map(|k| k.created_at);
+        let created = self.unchecked().get_gitsshkey(user.id)?.map(|k| k.created_at);
         self.put_new_gitsshkey(&user, created)
     }
 
@@ -216,7 +216,7 @@ impl App {
         let (private_key, public_key) = sshkey::generate_ed25519()?;
         let now = clock::now();
         let row = GitSshKeyRow { user_id: user.id, private_key, public_key, created_at: created_at.unwrap_or(now), updated_at: now };
-        self.repo().put_gitsshkey(&row)?;
+        self.unchecked().put_gitsshkey(&row)?;
         Ok(row)
     }
 }

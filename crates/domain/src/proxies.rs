@@ -279,7 +279,7 @@ impl App {
     fn primary_proxy(&self) -> Result<ProxyView> {
         let now = clock::now();
         let id = Uuid::parse_str(&self.deployment_id()?).unwrap_or(Uuid::nil());
-        let repo = self.repo();
+        let repo = self.unchecked();
         let proxy = WorkspaceProxy {
             id,
             name: PRIMARY.into(),
@@ -317,8 +317,8 @@ impl App {
         }
         rbac::require_visible(&actor.subject, &object())?;
         let found = match Uuid::parse_str(param) {
-            Ok(id) => self.repo().proxy_by_id(id)?,
-            Err(_) => self.repo().proxy_by_name(param)?,
+            Ok(id) => self.unchecked().proxy_by_id(id)?,
+            Err(_) => self.unchecked().proxy_by_name(param)?,
         };
         found.map(Some).ok_or_else(Error::not_found)
     }
@@ -328,7 +328,7 @@ impl App {
         self.require_feature(Feature::WorkspaceProxy)?;
         rbac::require(&actor.subject, action::READ, &object())?;
         let mut out = vec![self.primary_proxy()?];
-        out.extend(self.repo().list_proxies()?.into_iter().map(|p| self.proxy_view(p)));
+        out.extend(self.unchecked().list_proxies()?.into_iter().map(|p| self.proxy_view(p)));
         Ok(out)
     }
 
@@ -357,7 +357,7 @@ impl App {
         let id = Uuid::new_v4();
         let (token, hashed) = new_token(id);
         let taken = || Error::conflict(format!("Workspace proxy with name {:?} already exists.", input.name));
-        let proxy = in_transaction(self.repo(), |tx| {
+        let proxy = in_transaction(self.unchecked(), |tx| {
             if tx.proxy_by_name_ci(&input.name)?.is_some() {
                 return Err(taken());
             }
@@ -410,7 +410,7 @@ impl App {
                 ));
             }
             rbac::require(&actor.subject, action::UPDATE, &object())?;
-            in_transaction(self.repo(), |tx| {
+            in_transaction(self.unchecked(), |tx| {
                 tx.put_site_config(DISPLAY_NAME_KEY, &patch.display_name)?;
                 tx.put_site_config(ICON_KEY, &patch.icon)
             })?;
@@ -433,7 +433,7 @@ impl App {
         proxy.display_name = patch.display_name.clone();
         proxy.icon = patch.icon.clone();
         proxy.updated_at = clock::now();
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             if tx.proxy_by_name_ci(&proxy.name)?.is_some_and(|other| other.id != proxy.id) {
                 return Err(taken());
             }
@@ -451,7 +451,7 @@ impl App {
             return Err(Error::bad_request("Cannot delete primary proxy"));
         };
         rbac::require_visible_action(&actor.subject, action::DELETE, &object())?;
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.set_proxy_deleted(proxy.id, clock::now())?;
             tx.announce_proxies_changed()
         })
@@ -462,7 +462,7 @@ impl App {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::unauthorized("Missing required external proxy token"))?;
         let invalid = || Error::unauthorized("Invalid external proxy token");
         let (id, secret_part) = parse_token(token).ok_or_else(invalid)?;
-        let proxy = self.repo().proxy_by_id(id)?.ok_or_else(|| invalid().with_detail("Proxy not found."))?;
+        let proxy = self.unchecked().proxy_by_id(id)?.ok_or_else(|| invalid().with_detail("Proxy not found."))?;
         if proxy.deleted {
             return Err(invalid().with_detail("Proxy has been deleted."));
         }
@@ -488,7 +488,7 @@ impl App {
         }
         let now = clock::now();
         let region = PROXY_DERP_REGION_BASE + proxy.region_id;
-        let mesh_key = in_transaction(self.repo(), |tx| {
+        let mesh_key = in_transaction(self.unchecked(), |tx| {
             tx.register_proxy(proxy.id, &reg.access_url, &reg.wildcard_hostname, reg.derp_enabled, reg.derp_only, &reg.version, now)?;
             tx.upsert_replica(&crate::replicas::Replica {
                 id: reg.replica_id,
@@ -516,7 +516,7 @@ impl App {
             Ok(key)
         })?;
         let siblings = self
-            .repo()
+            .unchecked()
             .live_proxy_replicas(now - crate::licensing::REPLICA_STALE_AFTER)?
             .into_iter()
             .filter(|r| r.region_id == region && r.id != reg.replica_id)
@@ -534,8 +534,8 @@ impl App {
         self.require_feature(Feature::WorkspaceProxy)?;
         let region = PROXY_DERP_REGION_BASE + proxy.region_id;
         let replica =
-            self.repo().replica_by_id(replica_id)?.filter(|r| !r.primary && r.region_id == region).ok_or_else(Error::not_found)?;
-        in_transaction(self.repo(), |tx| {
+            self.unchecked().replica_by_id(replica_id)?.filter(|r| !r.primary && r.region_id == region).ok_or_else(Error::not_found)?;
+        in_transaction(self.unchecked(), |tx| {
             tx.stop_replica(replica.id, clock::now())?;
             tx.announce_proxies_changed()
         })
@@ -543,7 +543,7 @@ impl App {
 
     /// The proxies a health run must check: every live one, with its URL.
     pub fn proxies_to_check(&self) -> Result<Vec<WorkspaceProxy>> {
-        self.repo().list_proxies()
+        self.unchecked().list_proxies()
     }
 }
 

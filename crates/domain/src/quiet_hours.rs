@@ -130,7 +130,7 @@ impl App {
         self.require_quiet_hours()?;
         let user = self.resolve_user(actor, user)?;
         let stored = if self.settings.allow_custom_quiet_hours {
-            self.repo().get_user_config(user.id, USER_CONFIG_KEY)?.unwrap_or_default()
+            self.unchecked().get_user_config(user.id, USER_CONFIG_KEY)?.unwrap_or_default()
         } else {
             String::new()
         };
@@ -154,7 +154,7 @@ impl App {
         } else {
             DailySchedule::parse(schedule.trim()).map_err(|e| Error::invalid_field("Invalid quiet hours schedule.", "schedule", e))?.raw()
         };
-        self.repo().put_user_config(user.id, USER_CONFIG_KEY, &stored)?;
+        self.unchecked().put_user_config(user.id, USER_CONFIG_KEY, &stored)?;
         self.quiet_hours_of(&stored)
     }
 }

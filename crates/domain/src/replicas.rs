@@ -62,13 +62,18 @@ fn counted(live: &[Replica], now: OffsetDateTime, grace: time::Duration) -> usiz
 }
 
 impl App {
+    /// Forgets replicas silent for longer than [`REPLICA_STALE_AFTER`] (a background job).
+    pub fn purge_stale_replicas(&self) -> Result<()> {
+        self.db_as(crate::authz::System::Background).delete_stale_replicas(crate::clock::now() - REPLICA_STALE_AFTER)
+    }
+
     /// Registers this process at start-up and tells the other replicas.
     pub fn register_replica(&self, mut me: Replica) -> Result<()> {
         me.database_latency = self.database_latency()?;
-        self.repo().upsert_replica(&me)?;
+        self.unchecked().upsert_replica(&me)?;
         *self.replicas.me.write().unwrap_or_else(|p| p.into_inner()) = Some(me);
         self.sync_replicas()?;
-        self.repo().announce_replicas_changed()
+        self.unchecked().announce_replicas_changed()
     }
 
     /// One heartbeat: records that this process is alive (re-registering if another replica
@@ -78,11 +83,11 @@ impl App {
         let Some(mut me) = self.replicas.me() else { return Ok(()) };
         let now = crate::clock::now();
         let latency = self.database_latency()?;
-        if !self.repo().heartbeat_replica(me.id, now, latency, &me.error)? {
+        if !self.unchecked().heartbeat_replica(me.id, now, latency, &me.error)? {
             me.created_at = now;
             me.updated_at = now;
             me.database_latency = latency;
-            self.repo().upsert_replica(&me)?;
+            self.unchecked().upsert_replica(&me)?;
         }
         self.sync_replicas()
     }
@@ -92,7 +97,7 @@ impl App {
     /// last computation used (a replica just passed its first minute, or went away).
     pub fn sync_replicas(&self) -> Result<()> {
         let now = crate::clock::now();
-        let live = self.repo().live_replicas(now - REPLICA_STALE_AFTER)?;
+        let live = self.unchecked().live_replicas(now - REPLICA_STALE_AFTER)?;
         if let Some(me) = self.replicas.me() {
             if let Some(fresh) = live.iter().find(|r| r.id == me.id) {
                 *self.replicas.me.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
@@ -109,8 +114,8 @@ impl App {
     /// Marks this process stopped (graceful shutdown) and tells the others.
     pub fn stop_replica(&self) -> Result<()> {
         let Some(me) = self.replicas.me() else { return Ok(()) };
-        self.repo().stop_replica(me.id, crate::clock::now())?;
-        self.repo().announce_replicas_changed()
+        self.unchecked().stop_replica(me.id, crate::clock::now())?;
+        self.unchecked().announce_replicas_changed()
     }
 
     /// `GET /replicas`: owners only (404 for others, as Coder hides it). Always includes this
@@ -130,7 +135,7 @@ impl App {
     /// How long one database round trip takes, in microseconds.
     fn database_latency(&self) -> Result<i32> {
         let start = Instant::now();
-        self.repo().get_site_config("deployment_id")?;
+        self.unchecked().get_site_config("deployment_id")?;
         Ok(start.elapsed().as_micros().min(i32::MAX as u128) as i32)
     }
 }

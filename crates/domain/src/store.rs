@@ -362,7 +362,7 @@ pub trait OrgStore {
     /// The default organization.
     fn default_organization(&self) -> Result<Option<Organization>>;
     /// All organizations, ordered by name.
-    fn list_organizations(&self) -> Result<Vec<Organization>>;
+    fn list_organizations(&self, visible: Option<&crate::rbac::Visibility>) -> Result<Vec<Organization>>;
     /// Adds a membership.
     fn insert_member(&self, member: &OrganizationMember) -> Result<()>;
     /// Replaces the roles of a membership.
@@ -398,8 +398,9 @@ pub trait GroupStore {
     fn group_by_id(&self, id: Uuid) -> Result<Option<Group>>;
     /// A group by organization and exact (case-sensitive) name.
     fn group_by_name(&self, org: Uuid, name: &str) -> Result<Option<Group>>;
-    /// Groups, optionally of one organization, ordered by name.
-    fn list_groups(&self, org: Option<Uuid>) -> Result<Vec<Group>>;
+    /// Groups, optionally of one organization, ordered by name; with `visible`, only the rows
+    /// it admits (in the query).
+    fn list_groups(&self, org: Option<Uuid>, visible: Option<&crate::rbac::Visibility>) -> Result<Vec<Group>>;
     /// Adds explicit group memberships (ignoring ones that exist).
     fn add_group_members(&self, group: Uuid, users: &[Uuid]) -> Result<()>;
     /// Removes explicit group memberships.

@@ -77,7 +77,7 @@ impl App {
     /// Read-modify-write of one user in a transaction: the row is locked and read afresh, `f`
     /// changes it (and may write related rows through the transaction), and it is saved.
     fn modify_user(&self, id: Uuid, f: impl FnOnce(&dyn crate::store::Repo, &mut User) -> Result<()>) -> Result<User> {
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.lock_user(id)?;
             let mut user = tx.user_by_id(id)?.ok_or_else(Error::not_found)?;
             f(tx, &mut user)?;
@@ -89,7 +89,7 @@ impl App {
 
     /// One user with their organizations.
     pub fn view(&self, user: User) -> Result<UserView> {
-        let organization_ids = self.repo().memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
+        let organization_ids = self.unchecked().memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
         Ok(UserView { user, organization_ids })
     }
 
@@ -136,7 +136,7 @@ impl App {
         if filter.only_users.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Paged { items: Vec::new(), count: 0 });
         }
-        let paged = self.repo().list_users_with_orgs(&filter, &page)?;
+        let paged = self.unchecked().list_users_with_orgs(&filter, &page)?;
         let items = paged.items.into_iter().map(|(user, organization_ids)| UserView { user, organization_ids }).collect();
         Ok(Paged { items, count: paged.count })
     }
@@ -196,12 +196,12 @@ impl App {
                 return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
             }
         }
-        if self.repo().user_by_username(&input.username)?.is_some() || self.repo().user_by_email(&input.email)?.is_some() {
+        if self.unchecked().user_by_username(&input.username)?.is_some() || self.unchecked().user_by_email(&input.email)?.is_some() {
             return Err(Error::conflict("User already exists."));
         }
         let mut orgs: Vec<Uuid> = Vec::new();
         for id in &input.organization_ids {
-            let org = if id.is_nil() { self.repo().default_organization()? } else { self.repo().organization_by_id(*id)? };
+            let org = if id.is_nil() { self.unchecked().default_organization()? } else { self.unchecked().organization_by_id(*id)? };
             let org = org.ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, format!("Organization does not exist with the provided id {:?}.", id.to_string()))
             })?;
@@ -246,7 +246,7 @@ impl App {
             last_seen_at: clock::zero_time(),
         };
         let ssh_key = crate::auth::new_user_ssh_key()?;
-        in_transaction(self.repo(), |tx| insert_user_with_memberships(tx, &user, &orgs, &ssh_key)).map_err(|e| {
+        in_transaction(self.unchecked(), |tx| insert_user_with_memberships(tx, &user, &orgs, &ssh_key)).map_err(|e| {
             if e.kind == ErrorKind::Conflict {
                 Error::conflict("User already exists.")
             } else {
@@ -305,7 +305,7 @@ impl App {
         rbac::require(&actor.subject, action::UPDATE_PERSONAL, &object)?;
         let taken =
             || Error::conflict("A user with this username already exists.").with_validation("username", "This username is already in use.");
-        if let Some(other) = self.repo().user_by_username(username)? {
+        if let Some(other) = self.unchecked().user_by_username(username)? {
             if other.id != user.id {
                 return Err(taken());
             }
@@ -372,7 +372,7 @@ impl App {
         rbac::require(&actor.subject, action::UPDATE, &Object::user(user.id))?;
         user.status = status;
         user.updated_at = clock::now();
-        self.repo().update_user_status(user.id, status, user.updated_at)?;
+        self.unchecked().update_user_status(user.id, status, user.updated_at)?;
         self.view(user)
     }
 
@@ -382,7 +382,7 @@ impl App {
         if !rbac::authorize(&actor.subject, action::READ_PERSONAL, &Object::user(user.id)) {
             return Err(Error::not_found().denied());
         }
-        let organization_roles = self.repo().memberships_of_user(user.id)?.into_iter().map(|m| (m.organization_id, m.roles)).collect();
+        let organization_roles = self.unchecked().memberships_of_user(user.id)?.into_iter().map(|m| (m.organization_id, m.roles)).collect();
         Ok(UserRoles { roles: user.rbac_roles, organization_roles })
     }
 
@@ -447,10 +447,10 @@ impl App {
     pub fn organizations_of_user(&self, actor: &Actor, param: &str) -> Result<Vec<Organization>> {
         let user = self.resolve_user(actor, param)?;
         let mut out = Vec::new();
-        for m in self.repo().memberships_of_user(user.id)? {
+        for m in self.unchecked().memberships_of_user(user.id)? {
             let visible = rbac::authorize(&actor.subject, action::READ, &Object::of(resource::ORGANIZATION).in_org(m.organization_id));
             if visible {
-                if let Some(org) = self.repo().organization_by_id(m.organization_id)? {
+                if let Some(org) = self.unchecked().organization_by_id(m.organization_id)? {
                     out.push(org);
                 }
             }
@@ -463,9 +463,9 @@ impl App {
     /// Coder, which ignores the user here, an organization the user is not in is a 404.
     pub fn organization_of_user(&self, actor: &Actor, param: &str, name: &str) -> Result<Organization> {
         let user = self.resolve_user(actor, param)?;
-        let org = self.repo().organization_by_name(name)?.ok_or_else(Error::not_found)?;
+        let org = self.unchecked().organization_by_name(name)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
-        if self.repo().member(org.id, user.id)?.is_none() {
+        if self.unchecked().member(org.id, user.id)?.is_none() {
             return Err(Error::not_found());
         }
         Ok(org)

@@ -24,7 +24,7 @@ impl App {
     /// `GET /organizations/{org}/settings/workspace-sharing`: members may read it.
     pub fn workspace_sharing(&self, actor: &Actor, org: &str) -> Result<WorkspaceSharing> {
         let org = self.resolve_org(actor, org)?;
-        let owners = self.repo().workspace_sharing(org.id)?.ok_or_else(Error::not_found)?;
+        let owners = self.unchecked().workspace_sharing(org.id)?.ok_or_else(Error::not_found)?;
         let global = self.settings.disable_workspace_sharing;
         Ok(WorkspaceSharing {
             sharing_globally_disabled: global,
@@ -63,7 +63,7 @@ impl App {
             None if sharing_disabled => "none".into(),
             None => "everyone".into(),
         };
-        in_transaction(self.repo(), |tx| tx.set_workspace_sharing(org.id, &owners, crate::clock::now()))?;
+        in_transaction(self.unchecked(), |tx| tx.set_workspace_sharing(org.id, &owners, crate::clock::now()))?;
         Ok(WorkspaceSharing { sharing_globally_disabled: false, sharing_disabled: owners == "none", shareable_workspace_owners: owners })
     }
 }

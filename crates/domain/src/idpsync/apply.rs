@@ -60,7 +60,7 @@ pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &
     for v in &values {
         expected.extend(settings.mapping.get(v).into_iter().flatten().copied());
     }
-    let existing: BTreeSet<Uuid> = repo.list_organizations()?.into_iter().map(|o| o.id).collect();
+    let existing: BTreeSet<Uuid> = repo.list_organizations(None)?.into_iter().map(|o| o.id).collect();
     expected.retain(|id| existing.contains(id));
     let current: BTreeSet<Uuid> = repo.memberships_of_user(user)?.into_iter().map(|m| m.organization_id).collect();
     let now = clock::now();
@@ -128,7 +128,7 @@ pub fn groups(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<Str
                 }
             }
         }
-        let groups: Vec<Group> = repo.list_groups(Some(org))?;
+        let groups: Vec<Group> = repo.list_groups(Some(org), None)?;
         let mut in_org: BTreeSet<Uuid> = groups.iter().filter(|g| !g.is_everyone()).map(|g| g.id).collect();
         for name in &expected_names {
             match groups.iter().find(|g| &g.name == name) {
@@ -264,7 +264,7 @@ impl crate::app::App {
         if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::UserRoleManagement) {
             return Ok(());
         }
-        let settings: RoleSync = read(self.repo(), &role_key(org))?;
+        let settings: RoleSync = read(self.unchecked(), &role_key(org))?;
         if !settings.field.is_empty() {
             return Err(Error::bad_request(
                 "Cannot modify roles for OIDC users when role sync is enabled. This organization member's roles are managed by the identity provider. Have the user re-login to refresh their roles.",
@@ -278,7 +278,7 @@ impl crate::app::App {
         if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::MultipleOrganizations) {
             return Ok(());
         }
-        let field = self.stored_organization_sync(self.repo())?.field;
+        let field = self.stored_organization_sync(self.unchecked())?.field;
         if !field.is_empty() {
             return Err(Error::bad_request(
                 "Organization sync is enabled for OIDC users, meaning manual organization assignment is not allowed for this user. Have the user re-login to refresh their organizations.",

@@ -156,7 +156,7 @@ impl App {
     pub fn idpsync_available_fields(&self, actor: &Actor, org: Option<&str>) -> Result<Vec<String>> {
         let org = self.claims_reader(actor, org, "the available IDP fields")?;
         let mut fields = std::collections::BTreeSet::new();
-        for claims in self.repo().oidc_merged_claims(org)? {
+        for claims in self.unchecked().oidc_merged_claims(org)? {
             fields.extend(claims.keys().cloned());
         }
         Ok(fields.into_iter().collect())
@@ -170,7 +170,7 @@ impl App {
             return Err(Error::bad_request("claimField query parameter is required"));
         }
         let mut values = std::collections::BTreeSet::new();
-        for claims in self.repo().oidc_merged_claims(org)? {
+        for claims in self.unchecked().oidc_merged_claims(org)? {
             match claims.get(claim_field) {
                 Some(serde_json::Value::String(s)) => {
                     values.insert(s.clone());
@@ -191,7 +191,7 @@ impl App {
     /// `GET /settings/idpsync/organization`.
     pub fn organization_sync(&self, actor: &Actor) -> Result<OrganizationSync> {
         self.idpsync_site(actor, action::READ)?;
-        self.stored_organization_sync(self.repo())
+        self.stored_organization_sync(self.unchecked())
     }
 
     /// The stored organization sync, or (no row yet) the deployment's `CODER_OIDC_ORGANIZATION_*`
@@ -223,7 +223,7 @@ impl App {
         edit: impl FnOnce(&mut OrganizationSync) -> Result<()>,
     ) -> Result<OrganizationSync> {
         self.idpsync_site(actor, action::UPDATE)?;
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             let mut s = self.stored_organization_sync(tx)?;
             edit(&mut s)?;
             write(tx, ORG_KEY, &s)?;
@@ -250,10 +250,10 @@ impl App {
         let org = self.idpsync_org(actor, org, action::READ)?;
         match &self.settings.oidc {
             Some(oidc) => {
-                let default_org = self.repo().default_organization()?.map(|o| o.id);
-                apply::group_settings(self.repo(), oidc, org, default_org)
+                let default_org = self.unchecked().default_organization()?.map(|o| o.id);
+                apply::group_settings(self.unchecked(), oidc, org, default_org)
             }
-            None => Ok((read(self.repo(), &group_key(org))?, BTreeMap::new())),
+            None => Ok((read(self.unchecked(), &group_key(org))?, BTreeMap::new())),
         }
     }
 
@@ -265,7 +265,7 @@ impl App {
     /// `PATCH .../idpsync/groups` and its `/config` and `/mapping` forms.
     pub fn update_group_sync(&self, actor: &Actor, org: &str, edit: impl FnOnce(&mut GroupSync) -> Result<()>) -> Result<GroupSync> {
         let org = self.idpsync_org(actor, org, action::UPDATE)?;
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             let mut s: GroupSync = read(tx, &group_key(org))?;
             edit(&mut s)?;
             check_regex(&s.regex_filter)?;
@@ -286,13 +286,13 @@ impl App {
     /// `GET /organizations/{org}/settings/idpsync/roles`.
     pub fn role_sync(&self, actor: &Actor, org: &str) -> Result<RoleSync> {
         let org = self.idpsync_org(actor, org, action::READ)?;
-        read(self.repo(), &role_key(org))
+        read(self.unchecked(), &role_key(org))
     }
 
     /// `PATCH .../idpsync/roles` and its `/config` and `/mapping` forms.
     pub fn update_role_sync(&self, actor: &Actor, org: &str, edit: impl FnOnce(&mut RoleSync) -> Result<()>) -> Result<RoleSync> {
         let org = self.idpsync_org(actor, org, action::UPDATE)?;
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             let mut s: RoleSync = read(tx, &role_key(org))?;
             edit(&mut s)?;
             write(tx, &role_key(org), &s)?;

@@ -61,7 +61,7 @@ impl App {
         self.require_oauth2_experiment()?;
         let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
         rbac::require(&actor.subject, action::READ, &app_object())?;
-        self.repo().oauth2_app(id)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "OAuth2 application not found."))
+        self.unchecked().oauth2_app(id)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "OAuth2 application not found."))
     }
 
     /// `GET /oauth2-provider/apps`: every app, by name; with `user_id`, the apps that user has
@@ -70,12 +70,12 @@ impl App {
         self.require_oauth2_experiment()?;
         rbac::require(&actor.subject, action::READ, &app_object())?;
         match user_id {
-            None | Some("") => self.repo().list_oauth2_apps(),
+            None | Some("") => self.unchecked().list_oauth2_apps(),
             Some(raw) => {
                 let user = Uuid::parse_str(raw)
                     .map_err(|_| Error::bad_request("Invalid user UUID").with_detail(format!("queried user_id={raw:?}")))?;
                 rbac::require(&actor.subject, action::READ, &Object::of(resource::OAUTH2_APP_CODE_TOKEN).owned_by(user))?;
-                self.repo().oauth2_apps_granted_by(user)
+                self.unchecked().oauth2_apps_granted_by(user)
             }
         }
     }
@@ -103,7 +103,7 @@ impl App {
             client_id_issued_at: None,
             registration_access_token: None,
         };
-        in_transaction(self.repo(), |tx| tx.insert_oauth2_app(&app))?;
+        in_transaction(self.unchecked(), |tx| tx.insert_oauth2_app(&app))?;
         Ok(app)
     }
 
@@ -120,7 +120,7 @@ impl App {
         app.callback_url = input.callback_url;
         app.icon = input.icon;
         app.updated_at = clock::now();
-        in_transaction(self.repo(), |tx| tx.update_oauth2_app(&app))?;
+        in_transaction(self.unchecked(), |tx| tx.update_oauth2_app(&app))?;
         Ok(app)
     }
 
@@ -128,14 +128,14 @@ impl App {
     pub fn delete_oauth2_app(&self, actor: &Actor, param: &str) -> Result<()> {
         let app = self.oauth2_app(actor, param)?;
         rbac::require(&actor.subject, action::DELETE, &app_object())?;
-        in_transaction(self.repo(), |tx| tx.delete_oauth2_app(app.id))
+        in_transaction(self.unchecked(), |tx| tx.delete_oauth2_app(app.id))
     }
 
     /// `GET /oauth2-provider/apps/{app}/secrets`: oldest first, truncated.
     pub fn list_oauth2_app_secrets(&self, actor: &Actor, param: &str) -> Result<Vec<OAuth2AppSecret>> {
         let app = self.oauth2_app(actor, param)?;
         rbac::require(&actor.subject, action::READ, &Object::of(resource::OAUTH2_APP_SECRET))?;
-        self.repo().oauth2_app_secrets(app.id)
+        self.unchecked().oauth2_app_secrets(app.id)
     }
 
     /// `POST /oauth2-provider/apps/{app}/secrets`: the only time the whole secret is shown.
@@ -152,7 +152,7 @@ impl App {
             display_secret: generated.formatted[generated.formatted.len() - 6..].to_string(),
             secret_prefix: generated.prefix.clone(),
         };
-        in_transaction(self.repo(), |tx| tx.insert_oauth2_app_secret(&secret))?;
+        in_transaction(self.unchecked(), |tx| tx.insert_oauth2_app_secret(&secret))?;
         Ok((secret, generated.formatted))
     }
 
@@ -162,11 +162,11 @@ impl App {
         let id = Uuid::parse_str(secret_param)
             .map_err(|e| Error::bad_request(format!("Invalid UUID {secret_param:?}.")).with_detail(e.to_string()))?;
         rbac::require_visible_action(&actor.subject, action::DELETE, &Object::of(resource::OAUTH2_APP_SECRET))?;
-        let secret = self.repo().oauth2_app_secret(id)?.ok_or_else(Error::not_found)?;
+        let secret = self.unchecked().oauth2_app_secret(id)?.ok_or_else(Error::not_found)?;
         if secret.app_id != app.id {
             return Err(Error::bad_request("App ID does not match secret app ID."));
         }
-        in_transaction(self.repo(), |tx| tx.delete_oauth2_app_secret(id))
+        in_transaction(self.unchecked(), |tx| tx.delete_oauth2_app_secret(id))
     }
 }
 

@@ -84,6 +84,12 @@ fn required<'a>(params: &'a [(String, String)], name: &str) -> OAuthResult<&'a s
 }
 
 impl App {
+    /// Forgets expired OAuth2 codes and refresh tokens, and the grants they leave empty (a
+    /// background job).
+    pub fn purge_expired_oauth2(&self) -> crate::error::Result<()> {
+        self.db_as(crate::authz::System::Background).purge_expired_oauth2(clock::now())
+    }
+
     /// Authenticates the client of a token or revocation request: `client_secret_basic` or
     /// `client_secret_post` for a confidential client (the secret must be one of *its*
     /// secrets), the `client_id` alone for a public one. Using both methods at once is an
@@ -106,7 +112,7 @@ impl App {
         };
         let unknown = || OAuthError::invalid_client("The client credentials are invalid.");
         let id = Uuid::parse_str(client_id).map_err(|_| unknown())?;
-        let app = self.repo().oauth2_app(id)?.ok_or_else(unknown)?;
+        let app = self.unchecked().oauth2_app(id)?.ok_or_else(unknown)?;
         if app.is_public() {
             if secret.is_some_and(|s| !s.is_empty()) {
                 return Err(OAuthError::invalid_client("This is a public client: it has no secret and must not send one."));
@@ -117,11 +123,11 @@ impl App {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| OAuthError::invalid_client("This confidential client must authenticate with its client secret."))?;
         let (prefix, secret_part) = parse_secret(secret).ok_or_else(unknown)?;
-        let stored = self.repo().oauth2_app_secret_by_prefix(prefix)?.ok_or_else(unknown)?;
+        let stored = self.unchecked().oauth2_app_secret_by_prefix(prefix)?.ok_or_else(unknown)?;
         if stored.app_id != app.id || !secret::secret_matches(secret_part, &stored.hashed_secret) {
             return Err(unknown());
         }
-        self.repo().touch_oauth2_app_secret(stored.id, clock::now())?;
+        self.unchecked().touch_oauth2_app_secret(stored.id, clock::now())?;
         Ok(AuthenticatedClient { app, secret_id: Some(stored.id) })
     }
 
@@ -151,13 +157,13 @@ impl App {
         }
         let invalid = || OAuthError::invalid_grant("The authorization code is invalid or expired.");
         let (prefix, secret_part) = parse_secret(presented).ok_or_else(invalid)?;
-        let code = self.repo().oauth2_code_by_prefix(prefix)?.ok_or_else(invalid)?;
+        let code = self.unchecked().oauth2_code_by_prefix(prefix)?.ok_or_else(invalid)?;
         if !secret::secret_matches(secret_part, &code.hashed_secret) || code.app_id != client.app.id {
             return Err(invalid());
         }
         if code.redeemed_at.is_some() {
             if let Some(grant) = code.grant_id {
-                in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
+                in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
             }
             return Err(OAuthError::invalid_grant("The authorization code was already used; the tokens issued for it are revoked."));
         }
@@ -192,7 +198,7 @@ impl App {
             audience,
         };
         let scopes = split_scope(&grant.scope);
-        let issued = in_transaction(self.repo(), |tx| {
+        let issued = in_transaction(self.unchecked(), |tx| {
             if !tx.redeem_oauth2_code(code.id, grant.id, now)? {
                 return Ok(None);
             }
@@ -203,8 +209,8 @@ impl App {
             Some(tokens) => Ok(tokens),
             None => {
                 // Another exchange won the race: a replay, so what it issued is revoked too.
-                if let Some(grant) = self.repo().oauth2_code_by_prefix(prefix)?.and_then(|c| c.grant_id) {
-                    in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
+                if let Some(grant) = self.unchecked().oauth2_code_by_prefix(prefix)?.and_then(|c| c.grant_id) {
+                    in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
                 }
                 Err(OAuthError::invalid_grant("The authorization code was already used; the tokens issued for it are revoked."))
             }
@@ -215,17 +221,17 @@ impl App {
         let presented = required(params, "refresh_token")?;
         let invalid = || OAuthError::invalid_grant("The refresh token is invalid or expired.");
         let (prefix, secret_part) = parse_secret(presented).ok_or_else(invalid)?;
-        let token = self.repo().oauth2_refresh_token_by_prefix(prefix)?.ok_or_else(invalid)?;
+        let token = self.unchecked().oauth2_refresh_token_by_prefix(prefix)?.ok_or_else(invalid)?;
         if !secret::secret_matches(secret_part, &token.refresh_hash) {
             return Err(invalid());
         }
-        let grant = self.repo().oauth2_grant(token.grant_id)?.ok_or_else(invalid)?;
+        let grant = self.unchecked().oauth2_grant(token.grant_id)?.ok_or_else(invalid)?;
         if grant.app_id != client.app.id {
             return Err(invalid());
         }
         let reuse = || OAuthError::invalid_grant("The refresh token was already used; every token of this grant is revoked.");
         if token.spent_at.is_some() {
-            in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+            in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
             return Err(reuse());
         }
         if token.expires_at <= clock::now() {
@@ -234,7 +240,7 @@ impl App {
         // A live refresh token whose access key is gone (a password change, a sign-out of
         // every session, the key deleted) ends its grant, as Coder's cascade does.
         if token.api_key_id.is_none() {
-            in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+            in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
             return Err(invalid());
         }
         let granted = split_scope(&grant.scope);
@@ -254,7 +260,7 @@ impl App {
             }
         }
         self.check_user_active(grant.user_id)?;
-        let issued = in_transaction(self.repo(), |tx| {
+        let issued = in_transaction(self.unchecked(), |tx| {
             // A revocation of the grant that commits first wins; one that comes later revokes
             // what this refresh mints.
             if !tx.lock_oauth2_grant(grant.id)? {
@@ -268,7 +274,7 @@ impl App {
         match issued {
             Some(tokens) => Ok(tokens),
             None => {
-                in_transaction(self.repo(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+                in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
                 Err(reuse())
             }
         }
@@ -276,7 +282,7 @@ impl App {
 
     /// A grant is only good while its user may sign in.
     fn check_user_active(&self, user_id: Uuid) -> OAuthResult<()> {
-        match self.repo().user_by_id(user_id)? {
+        match self.unchecked().user_by_id(user_id)? {
             Some(u) if u.status != UserStatus::Suspended => Ok(()),
             _ => Err(OAuthError::invalid_grant("The user who granted access is suspended or deleted.")),
         }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{tags, Daemon, Job, JobStatus, ProvisionerKey, Tags, KEY_ID_PSK, KEY_ID_USER_AUTH};
 use crate::app::{Actor, App};
+use crate::authz::System;
 use crate::clock;
 use crate::error::{Error, Result, Validations};
 use crate::rbac::{self, action, resource, Object};
@@ -206,14 +207,14 @@ impl App {
         let org = self.resolve_org(actor, org_param)?;
         rbac::require_visible_action(&actor.subject, action::READ, &Object::of(resource::PROVISIONER_JOBS).in_org(org.id))?;
         let now = clock::now();
-        let mut daemons = self.repo().daemons_of_org(org.id)?;
+        let mut daemons = self.unchecked().daemons_of_org(org.id)?;
         daemons.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         let ids: Vec<Uuid> = daemons.iter().map(|d| d.id).collect();
-        let (open, last) = self.repo().current_and_previous_jobs(&ids)?;
+        let (open, last) = self.unchecked().current_and_previous_jobs(&ids)?;
         let open: HashMap<Uuid, Job> = open.into_iter().filter_map(|j| j.worker_id.map(|w| (w, j))).collect();
         let last: HashMap<Uuid, Job> = last.into_iter().filter_map(|j| j.worker_id.map(|w| (w, j))).collect();
         let include_offline = q.offline || q.status.contains(&DaemonStatus::Offline);
-        let keys: HashMap<Uuid, String> = self.repo().provisioner_keys_of_org(org.id)?.into_iter().map(|k| (k.id, k.name)).collect();
+        let keys: HashMap<Uuid, String> = self.unchecked().provisioner_keys_of_org(org.id)?.into_iter().map(|k| (k.id, k.name)).collect();
         let all_jobs: Vec<&Job> = open.values().chain(last.values()).collect();
         let summaries = self.job_summaries(&all_jobs)?;
         let mut out = Vec::new();
@@ -269,14 +270,14 @@ impl App {
     /// Summaries of jobs with their templates' names and icons, one query per relation.
     fn job_summaries(&self, jobs: &[&Job]) -> Result<HashMap<Uuid, JobSummary>> {
         let version_ids: Vec<Uuid> = jobs.iter().filter_map(|j| j.template_version_id()).collect();
-        let versions = self.repo().template_versions_by_ids(&version_ids)?;
+        let versions = self.unchecked().template_versions_by_ids(&version_ids)?;
         let build_ids: Vec<Uuid> = jobs.iter().filter_map(|j| j.workspace_build_id()).collect();
-        let builds = self.repo().builds_by_ids(&build_ids)?;
+        let builds = self.unchecked().builds_by_ids(&build_ids)?;
         let workspace_ids: Vec<Uuid> = builds.iter().map(|b| b.workspace_id).collect();
-        let workspaces = self.repo().workspaces_by_ids(&workspace_ids)?;
+        let workspaces = self.unchecked().workspaces_by_ids(&workspace_ids)?;
         let mut template_ids: Vec<Uuid> = versions.iter().filter_map(|v| v.template_id).collect();
         template_ids.extend(workspaces.iter().map(|w| w.template_id));
-        let templates = self.repo().templates_by_ids(&template_ids)?;
+        let templates = self.unchecked().templates_by_ids(&template_ids)?;
         Ok(jobs
             .iter()
             .map(|job| {
@@ -341,7 +342,7 @@ impl App {
             DaemonAuth::Psk => {
                 let t = tags::mutate(None, [&extra]);
                 if !org.is_default {
-                    let default = self.repo().default_organization()?.map(|o| o.name).unwrap_or_default();
+                    let default = self.unchecked().default_organization()?.map(|o| o.name).unwrap_or_default();
                     return Err(refuse(&t, &format!("PSK auth is only allowed for the default organization '{default}'")));
                 }
                 (org.id, t, KEY_ID_PSK)
@@ -379,13 +380,13 @@ impl App {
             organization_id: org_id,
             key_id,
         };
-        self.repo().upsert_daemon(&daemon)
+        self.unchecked().upsert_daemon(&daemon)
     }
 
     /// Registers one of the server's own daemons (key `built-in`, untagged) in the default
     /// organization; `None` while there is no default organization yet.
     pub fn register_builtin_daemon(&self, name: &str, provisioners: &[String]) -> Result<Option<Daemon>> {
-        let Some(org) = self.repo().default_organization()? else { return Ok(None) };
+        let Some(org) = self.unchecked().default_organization()? else { return Ok(None) };
         let now = clock::now();
         let daemon = Daemon {
             id: Uuid::new_v4(),
@@ -400,17 +401,23 @@ impl App {
             organization_id: org.id,
             key_id: super::KEY_ID_BUILT_IN,
         };
-        self.repo().upsert_daemon(&daemon).map(Some)
+        self.unchecked().upsert_daemon(&daemon).map(Some)
     }
 
     /// Marks a connected daemon as seen now.
     pub fn daemon_heartbeat(&self, daemon: Uuid) -> Result<()> {
-        self.repo().touch_daemon(daemon, clock::now())
+        self.db_as(System::Provisionerd).touch_daemon(daemon, clock::now())
+    }
+
+    /// Whether a connected daemon is still registered (an administrator may have deleted its
+    /// key, which ends its session).
+    pub fn daemon_registered(&self, daemon: Uuid) -> Result<bool> {
+        Ok(self.db_as(System::Provisionerd).daemon_by_id(daemon)?.is_some())
     }
 
     /// Forgets daemons unseen for a week.
     pub fn purge_old_daemons(&self) -> Result<usize> {
-        self.repo().delete_daemons_unseen_since(clock::now() - FORGET_AFTER)
+        self.db_as(System::Background).delete_daemons_unseen_since(clock::now() - FORGET_AFTER)
     }
 }
 

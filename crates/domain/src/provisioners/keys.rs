@@ -72,10 +72,10 @@ impl App {
             tags,
         };
         let conflict = || Error::conflict(format!("Provisioner key with name '{name}' already exists in organization"));
-        if self.repo().provisioner_key_by_name(org.id, name)?.is_some() {
+        if self.unchecked().provisioner_key_by_name(org.id, name)?.is_some() {
             return Err(conflict());
         }
-        self.repo().insert_provisioner_key(&key).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
+        self.unchecked().insert_provisioner_key(&key).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
         Ok(secret)
     }
 
@@ -85,7 +85,7 @@ impl App {
         if !rbac::authorize(&actor.subject, action::READ, &daemon_object(org.id)) {
             return Ok(Vec::new());
         }
-        self.repo().provisioner_keys_of_org(org.id)
+        self.unchecked().provisioner_keys_of_org(org.id)
     }
 
     /// `GET /organizations/{organization}/provisionerkeys/daemons`: every key, the reserved ones
@@ -101,13 +101,13 @@ impl App {
                 keys.push(reserved_key(org.id, id, name, org.created_at));
             }
         }
-        keys.extend(self.repo().provisioner_keys_of_org(org.id)?);
+        keys.extend(self.unchecked().provisioner_keys_of_org(org.id)?);
         if !org.is_default {
             keys.push(reserved_key(org.id, KEY_ID_USER_AUTH, "user-auth", clock::zero_time()));
         }
         let since = clock::now() - RECENT;
         let mut daemons: Vec<Daemon> =
-            self.repo().daemons_of_org(org.id)?.into_iter().filter(|d| d.last_seen_at.is_some_and(|t| t >= since)).collect();
+            self.unchecked().daemons_of_org(org.id)?.into_iter().filter(|d| d.last_seen_at.is_some_and(|t| t >= since)).collect();
         daemons.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(keys
             .into_iter()
@@ -127,9 +127,9 @@ impl App {
                 return Err(Error::bad_request(format!("Cannot delete reserved '{r}' provisioner key")));
             }
         }
-        let key = self.repo().provisioner_key_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
+        let key = self.unchecked().provisioner_key_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         rbac::require(&actor.subject, action::DELETE, &daemon_object(org.id))?;
-        self.repo().delete_provisioner_key(key.id)
+        self.unchecked().delete_provisioner_key(key.id)
     }
 
     /// Whether `presented` is the deployment's pre-shared daemon key (compared in constant time).
@@ -143,7 +143,7 @@ impl App {
             return Err(Error::bad_request("provisioner daemon key invalid").with_detail(format!("must be {KEY_LENGTH} characters")));
         }
         let hash = secret::hash_secret(presented);
-        match self.repo().provisioner_key_by_hash(&hash)? {
+        match self.unchecked().provisioner_key_by_hash(&hash)? {
             Some(key) if secret::secret_matches(presented, &key.hashed_secret) => Ok(key),
             _ => Err(Error::unauthorized("provisioner daemon key invalid")),
         }

@@ -160,6 +160,24 @@ pub mod role {
     pub const ORG_SERVICE_ACCOUNT: &str = "organization-service-account";
 }
 
+/// Names of the system roles, held only by the server's own subjects (`crate::authz::System`).
+pub mod system_role {
+    /// Authenticating requests, password and external sign-in, IdP sync at login.
+    pub const LOGIN: &str = "system:login";
+    /// The OAuth2 provider's token and revocation endpoints.
+    pub const OAUTH2: &str = "system:oauth2";
+    /// SCIM provisioning.
+    pub const SCIM: &str = "system:scim";
+    /// Provisioner daemons.
+    pub const PROVISIONERD: &str = "system:provisionerd";
+    /// Workspace agents.
+    pub const AGENT: &str = "system:agent";
+    /// Background jobs of the server.
+    pub const BACKGROUND: &str = "system:background";
+    /// Unauthenticated requests that read deployment data (build info, health, appearance).
+    pub const SITE: &str = "system:site";
+}
+
 /// Fails with 403 unless allowed.
 pub fn require(subject: &Subject, act: Action, object: &Object) -> Result<()> {
     if authorize(subject, act, object) {

@@ -18,6 +18,9 @@ pub enum RoleScope {
     Site,
     /// Granted on an organization membership; applies in that organization.
     Organization,
+    /// Held only by the server's own named subjects (`crate::authz::System`): never granted,
+    /// listed or assignable.
+    System,
 }
 
 /// A built-in role.
@@ -275,10 +278,116 @@ fn build() -> Vec<Role> {
     ]
 }
 
-/// Every built-in role, site roles first.
+/// Every built-in role, site roles first, then organization roles, then the system roles.
 pub fn roles() -> &'static [Role] {
     static ROLES: OnceLock<Vec<Role>> = OnceLock::new();
-    ROLES.get_or_init(build)
+    ROLES.get_or_init(|| {
+        let mut all = build();
+        all.extend(system_roles());
+        all
+    })
+}
+
+fn system_role(name: &'static str, site: Vec<Permission>) -> Role {
+    Role { name, display_name: "", scope: RoleScope::System, site, user: Vec::new(), org: Vec::new(), member: Vec::new() }
+}
+
+/// The permissions of the server's own work (Coder's `dbauthz.As*` subjects), each as narrow as
+/// the work it does: a site-level role nobody can be granted.
+fn system_roles() -> Vec<Role> {
+    use super::system_role as sr;
+    vec![
+        // Authenticating requests and signing in: keys, the users behind them, their
+        // memberships, and the accounts and memberships an external login creates or syncs.
+        system_role(
+            sr::LOGIN,
+            allow(&[
+                (R::ApiKey, CRUD),
+                (R::User, &[A::Create, A::Read, A::Update, A::UpdatePersonal, A::ReadPersonal]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, CRUD),
+                (R::Group, &[A::Read, A::Update]),
+                (R::GroupMember, &[A::Read]),
+                (R::AssignRole, &[A::Read, A::Assign, A::Unassign]),
+                (R::AssignOrgRole, &[A::Read, A::Assign, A::Unassign]),
+                (R::IdpsyncSettings, &[A::Read]),
+                (R::System, &[A::Read, A::Update]),
+            ]),
+        ),
+        // The OAuth2 provider's token and revocation endpoints, which authenticate clients by
+        // their own secrets and mint keys for the users who granted them.
+        system_role(
+            sr::OAUTH2,
+            allow(&[
+                (R::Oauth2App, &[A::Read]),
+                (R::Oauth2AppSecret, &[A::Read, A::Update]),
+                (R::Oauth2AppCodeToken, &[A::Create, A::Read, A::Delete]),
+                (R::ApiKey, CRUD),
+                (R::User, &[A::Read]),
+                (R::OrganizationMember, &[A::Read]),
+                (R::System, &[A::Read]),
+            ]),
+        ),
+        // The SCIM provisioning endpoints, which authenticate by the deployment's SCIM key.
+        system_role(
+            sr::SCIM,
+            allow(&[
+                (R::User, &[A::Create, A::Read, A::Update, A::Delete, A::UpdatePersonal, A::ReadPersonal]),
+                (R::ApiKey, &[A::Read, A::Delete]),
+                (R::Organization, &[A::Read]),
+                (R::OrganizationMember, CRUD),
+                (R::Group, CRUD),
+                (R::GroupMember, &[A::Read]),
+                (R::System, &[A::Read, A::Update]),
+            ]),
+        ),
+        // Provisioner daemons: the job queue, the sources and templates they build, and the
+        // workspaces and agents a build produces.
+        system_role(
+            sr::PROVISIONERD,
+            allow(&[
+                (R::ProvisionerJobs, &[A::Read, A::Update, A::Create]),
+                (R::ProvisionerDaemon, &[A::Read, A::Create, A::Update]),
+                (R::File, &[A::Read]),
+                (R::Template, &[A::Read, A::Update]),
+                (R::Workspace, &[A::Read, A::Update, A::Delete, A::CreateAgent, A::UpdateAgent, A::DeleteAgent]),
+                (R::User, &[A::Read]),
+                (R::Organization, &[A::Read]),
+                (R::System, &[A::Read, A::Update]),
+            ]),
+        ),
+        // Workspace agents, authenticated by their own tokens: their workspace, its build and
+        // template, and the connections they report.
+        system_role(
+            sr::AGENT,
+            allow(&[
+                (R::Workspace, &[A::Read, A::Update, A::UpdateAgent]),
+                (R::Template, &[A::Read]),
+                (R::User, &[A::Read]),
+                (R::ProvisionerJobs, &[A::Read]),
+                (R::ConnectionLog, &[A::Update]),
+                (R::System, &[A::Read]),
+            ]),
+        ),
+        // Background jobs: replica heartbeats, entitlements, proxy health, and the cleanups
+        // (expired OAuth2 codes and tokens, silent daemons, hung jobs).
+        system_role(
+            sr::BACKGROUND,
+            allow(&[
+                (R::Replicas, &[A::Read]),
+                (R::License, &[A::Read]),
+                (R::User, &[A::Read]),
+                (R::WorkspaceProxy, &[A::Read, A::Update]),
+                (R::Oauth2AppCodeToken, &[A::Delete]),
+                (R::ProvisionerDaemon, &[A::Read, A::Delete]),
+                (R::ProvisionerJobs, &[A::Read, A::Update]),
+                (R::System, &[A::Read, A::Update, A::Create, A::Delete]),
+            ]),
+        ),
+        // Requests that sign in nobody but need deployment data: the build info, the
+        // deployment id, appearance and the health probes.
+        system_role(sr::SITE, allow(&[(R::System, &[A::Read]), (R::DeploymentConfig, &[A::Read])])),
+    ]
 }
 
 /// Looks a built-in role up by name: the common names by a direct match (this runs for every

@@ -208,7 +208,7 @@ fn every_role_type_and_action_follows_its_table() {
     let (org, elsewhere) = (Uuid::new_v4(), Uuid::new_v4());
     for role in roles() {
         let held = match role.scope {
-            RoleScope::Site => subject_with(Uuid::new_v4(), &[role.name], &[]),
+            RoleScope::Site | RoleScope::System => subject_with(Uuid::new_v4(), &[role.name], &[]),
             RoleScope::Organization => Subject {
                 user_id: Uuid::new_v4(),
                 site_roles: Vec::new(),
@@ -216,7 +216,7 @@ fn every_role_type_and_action_follows_its_table() {
                 scope: None,
             },
         };
-        let member_site: Vec<Permission> = if role.scope == RoleScope::Site && role.name != role::MEMBER {
+        let member_site: Vec<Permission> = if role.scope != RoleScope::Organization && role.name != role::MEMBER {
             role_def(role::MEMBER).unwrap().site.clone()
         } else {
             Vec::new()
@@ -226,7 +226,7 @@ fn every_role_type_and_action_follows_its_table() {
             for a in t.actions() {
                 let site = policy::vote(role.site.iter().chain(member_site.iter()), t, *a);
                 let has = |perms: &[Permission]| policy::vote(perms.iter(), t, *a);
-                let user = if role.scope == RoleScope::Site {
+                let user = if role.scope != RoleScope::Organization {
                     let member_user = if role.name == role::MEMBER { Vec::new() } else { role_def(role::MEMBER).unwrap().user.clone() };
                     policy::vote(role.user.iter().chain(member_user.iter()), t, *a)
                 } else {

@@ -102,8 +102,8 @@ impl App {
     }
 
     fn scim_group_resource(&self, group: &Group, row: Option<&ScimGroupRow>) -> ScimResult<Value> {
-        let ids = self.repo().group_member_ids(group.id)?;
-        let users = self.repo().users_by_ids(&ids)?;
+        let ids = self.unchecked().group_member_ids(group.id)?;
+        let users = self.unchecked().users_by_ids(&ids)?;
         Ok(self.scim_group_resource_with(group, row, &users.iter().collect::<Vec<_>>()))
     }
 
@@ -149,13 +149,13 @@ impl App {
 
     fn scim_visible_group(&self, id: &str) -> ScimResult<(Group, Option<ScimGroupRow>)> {
         let gid = Uuid::parse_str(id).map_err(|_| ScimError::not_found(id))?;
-        let org = self.scim_org(self.repo())?;
+        let org = self.scim_org(self.unchecked())?;
         let group = self
-            .repo()
+            .unchecked()
             .group_by_id(gid)?
             .filter(|g| g.organization_id == org.id && !g.is_everyone())
             .ok_or_else(|| ScimError::not_found(id))?;
-        let row = self.repo().scim_group(gid)?;
+        let row = self.unchecked().scim_group(gid)?;
         Ok((group, row))
     }
 
@@ -175,16 +175,17 @@ impl App {
 
     /// Every group SCIM sees, as resources.
     fn scim_group_resources(&self) -> ScimResult<Vec<Value>> {
-        let org = self.scim_org(self.repo())?;
-        let rows: std::collections::HashMap<Uuid, ScimGroupRow> = self.repo().scim_groups()?.into_iter().map(|r| (r.group_id, r)).collect();
-        let groups: Vec<Group> = self.repo().list_groups(Some(org.id))?.into_iter().filter(|g| !g.is_everyone()).collect();
+        let org = self.scim_org(self.unchecked())?;
+        let rows: std::collections::HashMap<Uuid, ScimGroupRow> =
+            self.unchecked().scim_groups()?.into_iter().map(|r| (r.group_id, r)).collect();
+        let groups: Vec<Group> = self.unchecked().list_groups(Some(org.id), None)?.into_iter().filter(|g| !g.is_everyone()).collect();
         // One query for every membership and one for every member, not two per group.
-        let pairs = self.repo().members_of_groups(&groups.iter().map(|g| g.id).collect::<Vec<_>>())?;
+        let pairs = self.unchecked().members_of_groups(&groups.iter().map(|g| g.id).collect::<Vec<_>>())?;
         let mut user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
         user_ids.sort();
         user_ids.dedup();
         let users: std::collections::HashMap<Uuid, crate::user::User> =
-            self.repo().users_by_ids(&user_ids)?.into_iter().map(|u| (u.id, u)).collect();
+            self.unchecked().users_by_ids(&user_ids)?.into_iter().map(|u| (u.id, u)).collect();
         let mut by_group: std::collections::HashMap<Uuid, Vec<&crate::user::User>> = std::collections::HashMap::new();
         for (g, u) in &pairs {
             if let Some(user) = users.get(u) {
@@ -224,7 +225,7 @@ impl App {
         self.require_feature(Feature::Scim)?;
         let input = read_group(body)?;
         let now = clock::now();
-        let id = in_transaction(self.repo(), |tx| {
+        let id = in_transaction(self.unchecked(), |tx| {
             let org = self.scim_org(tx).map_err(ScimError::into_domain)?;
             let name = group_name_from(&input.display_name);
             if self.group_name_taken(tx, org.id, &input.display_name, &name, None)? {
@@ -263,7 +264,7 @@ impl App {
         check_if_match(if_match, &current)?;
         let input = read_group(&next(current)?)?;
         let now = clock::now();
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             let mut g = tx.group_by_id(group.id)?.ok_or_else(crate::Error::not_found)?;
             let name = if row.as_ref().is_some_and(|r| r.display_name == input.display_name) {
                 g.name.clone()
@@ -315,7 +316,7 @@ impl App {
         self.require_feature(Feature::Scim)?;
         let (group, row) = self.scim_visible_group(id)?;
         check_if_match(if_match, &self.scim_group_resource(&group, row.as_ref())?)?;
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.delete_scim_group(group.id)?;
             tx.delete_group(group.id)
         })

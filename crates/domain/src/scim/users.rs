@@ -161,8 +161,8 @@ impl App {
     /// A user SCIM may see: live, and not deleted through SCIM.
     fn scim_visible_user(&self, id: &str) -> ScimResult<(User, Option<ScimUserRow>)> {
         let uid = Uuid::parse_str(id).map_err(|_| ScimError::not_found(id))?;
-        let user = self.repo().user_by_id(uid)?.ok_or_else(|| ScimError::not_found(id))?;
-        let row = self.repo().scim_user(uid)?;
+        let user = self.unchecked().user_by_id(uid)?.ok_or_else(|| ScimError::not_found(id))?;
+        let row = self.unchecked().scim_user(uid)?;
         if row.as_ref().is_some_and(|r| r.deleted) {
             return Err(ScimError::not_found(id));
         }
@@ -181,12 +181,12 @@ impl App {
 
     /// The user (at most one) whose SCIM `userName`, or else Coder username, is `name`.
     fn scim_users_named(&self, name: &str) -> ScimResult<Vec<Value>> {
-        let (user, row) = match self.repo().scim_user_by_user_name(name)? {
-            Some(row) => (self.repo().user_by_id(row.user_id)?, Some(row)),
-            None => (self.repo().user_by_username(name)?, None),
+        let (user, row) = match self.unchecked().scim_user_by_user_name(name)? {
+            Some(row) => (self.unchecked().user_by_id(row.user_id)?, Some(row)),
+            None => (self.unchecked().user_by_username(name)?, None),
         };
         let row = match (&user, row) {
-            (Some(u), None) => self.repo().scim_user(u.id)?,
+            (Some(u), None) => self.unchecked().scim_user(u.id)?,
             (_, row) => row,
         };
         Ok(match user {
@@ -197,8 +197,9 @@ impl App {
 
     /// Every user SCIM sees, as resources.
     pub(crate) fn scim_user_resources(&self) -> ScimResult<Vec<Value>> {
-        let rows: std::collections::HashMap<Uuid, ScimUserRow> = self.repo().scim_users()?.into_iter().map(|r| (r.user_id, r)).collect();
-        let users = self.repo().list_users(&UserFilter::default(), &Page::default())?.items;
+        let rows: std::collections::HashMap<Uuid, ScimUserRow> =
+            self.unchecked().scim_users()?.into_iter().map(|r| (r.user_id, r)).collect();
+        let users = self.unchecked().list_users(&UserFilter::default(), &Page::default())?.items;
         let all = users
             .iter()
             .filter(|u| !u.is_service_account && !rows.get(&u.id).is_some_and(|r| r.deleted))
@@ -245,7 +246,7 @@ impl App {
         let input = read_user(body)?;
         let ssh_key = new_user_ssh_key()?;
         let now = clock::now();
-        let id = in_transaction(self.repo(), |tx| {
+        let id = in_transaction(self.unchecked(), |tx| {
             let existing = match tx.scim_user_by_user_name(&input.user_name)? {
                 Some(row) => tx.user_by_id(row.user_id)?.map(|u| (u, Some(row))),
                 None => tx.user_by_username(&input.user_name)?.map(|u| (u, None)),
@@ -346,7 +347,7 @@ impl App {
         let wanted = next(current)?;
         let input = read_user(&wanted)?;
         let now = clock::now();
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             let mut user = tx.user_by_id(user.id)?.ok_or_else(crate::Error::not_found)?;
             match input.active {
                 Some(false) => user.status = UserStatus::Suspended,
@@ -383,7 +384,7 @@ impl App {
         let (user, row) = self.scim_visible_user(id)?;
         check_if_match(if_match, &self.scim_user_resource(&user, row.as_ref()))?;
         let now = clock::now();
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.update_user_status(user.id, UserStatus::Suspended, now)?;
             let mut row = row.clone().unwrap_or(ScimUserRow {
                 user_id: user.id,

@@ -104,9 +104,9 @@ impl App {
 
     fn resolve_acl(&self, actor: &Actor, t: &Template) -> Result<TemplateAcl> {
         let ids: Vec<Uuid> = t.user_acl.keys().copied().collect();
-        let users: Vec<User> = self.repo().users_by_ids(&ids)?.into_iter().filter(|u| u.status != UserStatus::Suspended).collect();
+        let users: Vec<User> = self.unchecked().users_by_ids(&ids)?.into_iter().filter(|u| u.status != UserStatus::Suspended).collect();
         let user_ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-        let memberships = self.repo().memberships_of_users(&user_ids)?;
+        let memberships = self.unchecked().memberships_of_users(&user_ids)?;
         let users = users
             .into_iter()
             .map(|u| {
@@ -118,7 +118,7 @@ impl App {
         // ACL groups belong to the template's organization: one query for them, and their views
         // in a fixed number more (`view_groups`).
         let acl_groups: Vec<_> =
-            self.repo().list_groups(Some(t.organization_id))?.into_iter().filter(|g| t.group_acl.contains_key(&g.id)).collect();
+            self.unchecked().list_groups(Some(t.organization_id), None)?.into_iter().filter(|g| t.group_acl.contains_key(&g.id)).collect();
         let groups = self
             .view_groups(actor, acl_groups, true)?
             .into_iter()
@@ -147,7 +147,7 @@ impl App {
                 v.add("user_perms", format!("{id} is not a valid UUID."));
                 continue;
             };
-            if role.is_some() && self.repo().user_by_id(uid)?.is_none() {
+            if role.is_some() && self.unchecked().user_by_id(uid)?.is_none() {
                 v.add("user_perms", format!("user with ID {id} does not exist"));
                 continue;
             }
@@ -166,7 +166,7 @@ impl App {
                 v.add("group_perms", format!("{id} is not a valid UUID."));
                 continue;
             };
-            if role.is_some() && self.repo().group_by_id(gid)?.is_none_or(|g| g.organization_id != t.organization_id) {
+            if role.is_some() && self.unchecked().group_by_id(gid)?.is_none_or(|g| g.organization_id != t.organization_id) {
                 v.add("group_perms", format!("group with ID {id} does not exist"));
                 continue;
             }
@@ -200,10 +200,10 @@ impl App {
             return Err(Error::not_found().denied());
         }
         let filter: UserFilter = crate::search::parse_user_query(q)?;
-        let users = self.repo().list_users(&filter, &page)?.items;
+        let users = self.unchecked().list_users(&filter, &page)?.items;
         let term = filter.search.clone().unwrap_or_default().to_lowercase();
         let mut groups = Vec::new();
-        for g in self.repo().list_groups(Some(t.organization_id))? {
+        for g in self.unchecked().list_groups(Some(t.organization_id), None)? {
             if !term.is_empty() && !g.name.to_lowercase().contains(&term) && !g.display_name.to_lowercase().contains(&term) {
                 continue;
             }

@@ -27,10 +27,10 @@ impl App {
             return Err(Error::not_found().denied());
         }
         let version = self
-            .repo()
+            .unchecked()
             .template_version_by_id(t.active_version_id)?
             .ok_or_else(|| Error::internal("Failed to invalidate presets.", "active version missing"))?;
-        let presets = self.repo().invalidate_presets(version.id, clock::now())?;
+        let presets = self.unchecked().invalidate_presets(version.id, clock::now())?;
         Ok(presets
             .into_iter()
             .map(|p| InvalidatedPreset { template_name: t.name.clone(), template_version_name: version.name.clone(), preset_name: p.name })

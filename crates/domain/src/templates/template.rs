@@ -259,7 +259,7 @@ impl App {
             return Ok(true);
         }
         if groups.is_none() {
-            *groups = Some(self.repo().group_ids_of_user(actor.user.id)?);
+            *groups = Some(self.unchecked().group_ids_of_user(actor.user.id)?);
         }
         Ok(groups.iter().flatten().any(|g| acl_allows(t.group_acl.get(g), act)))
     }
@@ -267,7 +267,7 @@ impl App {
     /// A live template the actor may read, by its `{template}` parameter (a UUID).
     pub fn readable_template(&self, actor: &Actor, param: &str) -> Result<Template> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let t = self.repo().template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
+        let t = self.unchecked().template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
         if !self.template_allows(actor, &t, action::READ)? {
             return Err(Error::not_found().denied());
         }
@@ -288,8 +288,8 @@ impl App {
         let mut creators: Vec<Uuid> = templates.iter().map(|t| t.created_by).collect();
         creators.sort();
         creators.dedup();
-        let users: Vec<User> = self.repo().users_by_ids(&creators)?;
-        let orgs = self.repo().list_organizations()?;
+        let users: Vec<User> = self.unchecked().users_by_ids(&creators)?;
+        let orgs = self.unchecked().list_organizations(None)?;
         templates
             .into_iter()
             .map(|t| {
@@ -330,10 +330,10 @@ impl App {
             Error::conflict(format!("Template with name {:?} already exists.", input.name))
                 .with_validation("name", "This value is already in use and should be unique.")
         };
-        if self.repo().template_by_name(org.id, &input.name)?.is_some() {
+        if self.unchecked().template_by_name(org.id, &input.name)?.is_some() {
             return Err(taken());
         }
-        let version = self.repo().template_version_by_id(input.template_version_id)?.ok_or_else(|| {
+        let version = self.unchecked().template_version_by_id(input.template_version_id)?.ok_or_else(|| {
             Error::new(ErrorKind::NotFound, format!("Template version {:?} does not exist.", input.template_version_id.to_string()))
                 .with_validation("template_version_id", "Template version does not exist")
         })?;
@@ -362,7 +362,7 @@ impl App {
         check_settings(&mut v, &input.patch);
         v.finish("Invalid create template request.")?;
         let job = self
-            .repo()
+            .unchecked()
             .job_by_id(version.job_id)?
             .ok_or_else(|| Error::internal("Internal error fetching provisioner job.", "missing job"))?;
         let mut settings = TemplateSettings { default_ttl_ms: 0, allow_user_cancel_workspace_jobs: false, ..Default::default() };
@@ -389,7 +389,7 @@ impl App {
             group_acl,
             settings,
         };
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.insert_template(&template).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
             let mut version = tx.template_version_by_id(version.id)?.ok_or_else(Error::not_found)?;
             if version.template_id.is_some() {
@@ -413,7 +413,7 @@ impl App {
         let filter = TemplateSearch::parse(q)?;
         let mut out = Vec::new();
         let mut groups = None;
-        for t in self.repo().list_templates(org.map(|o| o.id))? {
+        for t in self.unchecked().list_templates(org.map(|o| o.id))? {
             if !filter.matches(&t) || !self.template_allows_with(actor, &t, action::READ, &mut groups)? {
                 continue;
             }
@@ -431,7 +431,7 @@ impl App {
     /// `GET /organizations/{organization}/templates/{templatename}`.
     pub fn template_by_name(&self, actor: &Actor, org_param: &str, name: &str) -> Result<TemplateView> {
         let org = self.resolve_org(actor, org_param)?;
-        let t = self.repo().template_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
+        let t = self.unchecked().template_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
         if !self.template_allows(actor, &t, action::READ)? {
             return Err(Error::not_found().denied());
         }
@@ -441,7 +441,7 @@ impl App {
     /// Changes a live template under its row lock, from a fresh read, so concurrent edits of
     /// other fields (its ACL, its active version) are not overwritten.
     pub(crate) fn edit_template(&self, id: Uuid, edit: impl FnOnce(&mut Template) -> Result<()>) -> Result<Template> {
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.lock_template(id)?;
             let mut t = tx.template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
             edit(&mut t)?;
@@ -476,7 +476,7 @@ impl App {
                 .with_validation("name", "This value is already in use and should be unique.")
         };
         if let Some(name) = &renamed {
-            if self.repo().template_by_name(t.organization_id, name)?.is_some_and(|o| o.id != t.id) {
+            if self.unchecked().template_by_name(t.organization_id, name)?.is_some_and(|o| o.id != t.id) {
                 return Err(taken(name));
             }
         }
@@ -510,7 +510,7 @@ impl App {
     pub fn delete_template(&self, actor: &Actor, param: &str) -> Result<()> {
         let t = self.readable_template(actor, param)?;
         self.require_template(actor, &t, action::DELETE)?;
-        if self.repo().count_template_workspaces(t.id)? > 0 {
+        if self.unchecked().count_template_workspaces(t.id)? > 0 {
             return Err(Error::bad_request("All workspaces must be deleted before a template can be removed."));
         }
         self.edit_template(t.id, |t| {
@@ -525,13 +525,13 @@ impl App {
     pub fn set_active_version(&self, actor: &Actor, param: &str, version_id: Uuid) -> Result<()> {
         let t = self.readable_template(actor, param)?;
         let version: TemplateVersion = self
-            .repo()
+            .unchecked()
             .template_version_by_id(version_id)?
             .ok_or_else(|| Error::new(ErrorKind::NotFound, "Template version not found."))?;
         if version.template_id != Some(t.id) {
             return Err(Error::bad_request("The provided template version doesn't belong to the specified template."));
         }
-        let job = self.repo().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        let job = self.unchecked().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
         if job.status() != JobStatus::Succeeded {
             return Err(Error::new(ErrorKind::Forbidden, "Only versions that have been built successfully can be promoted.")
                 .with_detail(format!("Attempted to promote a version with a {} build", job.status().as_str())));

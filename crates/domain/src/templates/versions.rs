@@ -109,10 +109,10 @@ impl App {
     /// with template read in its organization.
     pub fn readable_version(&self, actor: &Actor, param: &str) -> Result<(TemplateVersion, Option<Template>)> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let v = self.repo().template_version_by_id(id)?.ok_or_else(Error::not_found)?;
+        let v = self.unchecked().template_version_by_id(id)?.ok_or_else(Error::not_found)?;
         let template = match v.template_id {
             Some(t) => {
-                let t = self.repo().template_by_id(t)?.ok_or_else(Error::not_found)?;
+                let t = self.unchecked().template_by_id(t)?.ok_or_else(Error::not_found)?;
                 if !self.template_allows(actor, &t, action::READ)? {
                     return Err(Error::not_found().denied());
                 }
@@ -137,7 +137,7 @@ impl App {
             }
             let queue = match queues.entry(job.organization_id) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.repo().pending_job_times(job.organization_id)?),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.unchecked().pending_job_times(job.organization_id)?),
             };
             let position = queue.iter().position(|(id, _)| *id == job.id).map(|p| p as i64 + 1).unwrap_or(0);
             let size = queue.len() as i64;
@@ -149,7 +149,7 @@ impl App {
     fn matched_provisioners(&self, job: &Job) -> Result<MatchedProvisioners> {
         let now = clock::now();
         let fit: Vec<_> = self
-            .repo()
+            .unchecked()
             .daemons_of_org(job.organization_id)?
             .into_iter()
             .filter(|d| d.provisioners.contains(&job.provisioner) && tags::daemon_may_take(&d.tags, &job.tags))
@@ -161,11 +161,11 @@ impl App {
     /// Versions with their jobs and creators, one query per relation.
     fn version_views(&self, versions: Vec<TemplateVersion>, with_matches: bool) -> Result<Vec<VersionView>> {
         let job_ids: Vec<Uuid> = versions.iter().map(|v| v.job_id).collect();
-        let jobs = self.job_views(self.repo().jobs_by_ids(&job_ids)?)?;
+        let jobs = self.job_views(self.unchecked().jobs_by_ids(&job_ids)?)?;
         let mut creators: Vec<Uuid> = versions.iter().map(|v| v.created_by).collect();
         creators.sort();
         creators.dedup();
-        let users = self.repo().users_by_ids(&creators)?;
+        let users = self.unchecked().users_by_ids(&creators)?;
         let mut out = Vec::new();
         for v in versions {
             let job = jobs
@@ -204,7 +204,7 @@ impl App {
         v.finish("Validation failed.")?;
         let template = match input.template_id {
             Some(id) => {
-                let t = self.repo().template_by_id(id)?.filter(|t| !t.deleted);
+                let t = self.unchecked().template_by_id(id)?.filter(|t| !t.deleted);
                 let t = match t {
                     Some(t) if self.template_allows(actor, &t, action::READ)? => t,
                     _ => return Err(Error::new(ErrorKind::NotFound, "Template does not exist.")),
@@ -230,7 +230,7 @@ impl App {
         let Some(file_id) = input.file_id else {
             return Err(Error::bad_request("Example not found.").with_detail("this server ships no examples; upload a file"));
         };
-        let file = self.repo().file_by_id(file_id)?;
+        let file = self.unchecked().file_by_id(file_id)?;
         let file = match file {
             Some(f) if self.file_readable(actor, &f)? => f,
             _ => return Err(Error::new(ErrorKind::NotFound, "File not found.")),
@@ -279,11 +279,11 @@ impl App {
                 .with_validation("name", "This value is already in use and should be unique.")
         };
         if let Some(t) = &template {
-            if self.repo().template_version_by_name(t.id, &name)?.is_some() {
+            if self.unchecked().template_version_by_name(t.id, &name)?.is_some() {
                 return Err(taken());
             }
         }
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             tx.insert_job(&job)?;
             tx.insert_template_version(&version).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
             tx.announce_jobs_queued()
@@ -301,12 +301,12 @@ impl App {
     pub fn template_versions(&self, actor: &Actor, param: &str, page: Page, include_archived: bool) -> Result<Vec<VersionView>> {
         let t = self.readable_template(actor, param)?;
         if let Some(after) = page.after_id {
-            if self.repo().template_version_by_id(after)?.is_none_or(|v| v.template_id != Some(t.id)) {
+            if self.unchecked().template_version_by_id(after)?.is_none_or(|v| v.template_id != Some(t.id)) {
                 return Err(Error::bad_request(format!("Record at \"after_id\" ({:?}) does not exists.", after.to_string())));
             }
         }
         let versions: Vec<TemplateVersion> =
-            self.repo().template_versions_of(t.id, &page)?.into_iter().filter(|v| include_archived || !v.archived).collect();
+            self.unchecked().template_versions_of(t.id, &page)?.into_iter().filter(|v| include_archived || !v.archived).collect();
         self.version_views(versions, false)
     }
 
@@ -314,7 +314,7 @@ impl App {
     pub fn template_version_by_name(&self, actor: &Actor, param: &str, name: &str) -> Result<VersionView> {
         let t = self.readable_template(actor, param)?;
         let v = self
-            .repo()
+            .unchecked()
             .template_version_by_name(t.id, name)?
             .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("No template version found by name {name:?}.")))?;
         self.version_views(vec![v], false)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
@@ -329,11 +329,11 @@ impl App {
     /// `GET /templateversions/{templateversion}/rich-parameters`: 425 until the import finished.
     pub fn template_version_parameters(&self, actor: &Actor, param: &str) -> Result<Vec<Parameter>> {
         let (v, _) = self.readable_version(actor, param)?;
-        let job = self.repo().job_by_id(v.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        let job = self.unchecked().job_by_id(v.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
         if job.completed_at.is_none() {
             return Err(Error::new(ErrorKind::TooEarly, "Template version job has not finished"));
         }
-        let mut params = self.repo().template_version_parameters(v.id)?;
+        let mut params = self.unchecked().template_version_parameters(v.id)?;
         params.sort_by(|a, b| a.order.cmp(&b.order).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
         Ok(params)
     }
@@ -341,13 +341,13 @@ impl App {
     /// `GET /templateversions/{templateversion}/presets`.
     pub fn template_version_presets(&self, actor: &Actor, param: &str) -> Result<Vec<Preset>> {
         let (v, _) = self.readable_version(actor, param)?;
-        self.repo().presets_of_version(v.id)
+        self.unchecked().presets_of_version(v.id)
     }
 
     /// `GET /templateversions/{templateversion}/resources`.
     pub fn template_version_resources(&self, actor: &Actor, param: &str) -> Result<Vec<JobResource>> {
         let (v, _) = self.readable_version(actor, param)?;
-        self.repo().job_resources(v.job_id)
+        self.unchecked().job_resources(v.job_id)
     }
 
     /// `PATCH /templateversions/{templateversion}/cancel`: a pending import is cancelled at once,

@@ -71,7 +71,7 @@ impl App {
     /// Adds jobs, initiators, version names, resources and agents: one query per relation.
     pub fn build_views(&self, builds: Vec<Build>) -> Result<Vec<BuildView>> {
         let job_ids: Vec<Uuid> = builds.iter().map(|b| b.job_id).collect();
-        let jobs = self.job_views(self.repo().jobs_by_ids(&job_ids)?)?;
+        let jobs = self.job_views(self.unchecked().jobs_by_ids(&job_ids)?)?;
         // A build's row and its job's completion are written in one transaction, but the build
         // rows were read before the jobs: a build whose job has finished is read again, so it
         // shows what that transaction wrote (its external agent, its state) with the status.
@@ -81,21 +81,21 @@ impl App {
         let builds = if finished.is_empty() {
             builds
         } else {
-            let fresh = self.repo().builds_by_ids(&finished)?;
+            let fresh = self.unchecked().builds_by_ids(&finished)?;
             builds.into_iter().map(|b| fresh.iter().find(|f| f.id == b.id).cloned().unwrap_or(b)).collect()
         };
         let mut users: Vec<Uuid> = builds.iter().map(|b| b.initiator_id).collect();
         users.sort();
         users.dedup();
-        let users = self.repo().users_by_ids(&users)?;
-        let agents = self.repo().agents_of_jobs(&job_ids)?;
-        let resources = self.repo().job_resources_of_jobs(&job_ids)?;
+        let users = self.unchecked().users_by_ids(&users)?;
+        let agents = self.unchecked().agents_of_jobs(&job_ids)?;
+        let resources = self.unchecked().job_resources_of_jobs(&job_ids)?;
         let version_ids: Vec<Uuid> = builds.iter().map(|b| b.template_version_id).collect();
-        let versions = self.repo().template_versions_by_ids(&version_ids)?;
+        let versions = self.unchecked().template_versions_by_ids(&version_ids)?;
         let workspace_ids: Vec<Uuid> = builds.iter().map(|b| b.workspace_id).collect();
-        let workspaces = self.repo().workspaces_by_ids(&workspace_ids)?;
+        let workspaces = self.unchecked().workspaces_by_ids(&workspace_ids)?;
         let owner_ids: Vec<Uuid> = workspaces.iter().map(|w| w.owner_id).collect();
-        let owners = self.repo().users_by_ids(&owner_ids)?;
+        let owners = self.unchecked().users_by_ids(&owner_ids)?;
         let mut out = Vec::with_capacity(builds.len());
         for b in builds {
             let job = jobs
@@ -141,7 +141,8 @@ impl App {
             return Err(Error::bad_request("template version doesn't match template")
                 .with_detail(format!("templateVersion.TemplateID = {:?}, template.ID = {}", version.template_id, template.id)));
         }
-        let import = self.repo().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        let import =
+            self.unchecked().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
         match import.status() {
             JobStatus::Succeeded => {}
             s @ (JobStatus::Pending | JobStatus::Running) => {
@@ -163,9 +164,9 @@ impl App {
             return Err(Error::new(ErrorKind::Forbidden, "The template requires its active version for new builds.")
                 .with_detail(format!("Build with the active version {} instead.", template.active_version_id)));
         }
-        let params = self.repo().template_version_parameters(version.id)?;
+        let params = self.unchecked().template_version_parameters(version.id)?;
         let previous_values = match previous {
-            Some(p) => self.repo().build_parameters(p.id)?,
+            Some(p) => self.unchecked().build_parameters(p.id)?,
             None => Vec::new(),
         };
         let values = parameters::resolve(&params, &req.rich_parameter_values, &previous_values, first)?;
@@ -206,7 +207,7 @@ impl App {
             has_external_agent: None,
             provisioner_state: previous.map(|p| p.provisioner_state.clone()).unwrap_or_default(),
         };
-        in_transaction(self.repo(), |tx| {
+        in_transaction(self.unchecked(), |tx| {
             before(tx)?;
             tx.insert_job(&job)?;
             tx.insert_build(&build).map_err(|e| {
@@ -239,19 +240,19 @@ impl App {
             };
             return Err(Error::new(ErrorKind::Forbidden, format!("You do not have permission to {verb} this workspace.")));
         }
-        let latest = self.repo().latest_builds(&[workspace.id])?.pop();
+        let latest = self.unchecked().latest_builds(&[workspace.id])?.pop();
         if let Some(l) = &latest {
-            let job = self.repo().job_by_id(l.job_id)?.ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
+            let job = self.unchecked().job_by_id(l.job_id)?.ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
             if matches!(job.status(), JobStatus::Pending | JobStatus::Running | JobStatus::Canceling) {
                 return Err(Error::conflict("A workspace build is already active."));
             }
         }
         let template = self
-            .repo()
+            .unchecked()
             .template_by_id(workspace.template_id)?
             .ok_or_else(|| Error::internal("Internal error.", "workspace without template"))?;
         let version_id = req.template_version_id.or(latest.as_ref().map(|l| l.template_version_id)).unwrap_or(template.active_version_id);
-        let version = self.repo().template_version_by_id(version_id)?.ok_or_else(|| {
+        let version = self.unchecked().template_version_by_id(version_id)?.ok_or_else(|| {
             Error::bad_request("Template version not found.").with_validation("template_version_id", "template version not found")
         })?;
         let build = self.queue_build(actor, &workspace, &template, version, latest.as_ref(), req, false, &|_| Ok(()))?;
@@ -261,15 +262,15 @@ impl App {
     /// `GET /workspaces/{workspace}/builds`: newest first.
     pub fn workspace_builds(&self, actor: &Actor, param: &str, page: Page) -> Result<Vec<BuildView>> {
         let workspace = self.readable_workspace(actor, param)?;
-        let builds = self.repo().builds_of(workspace.id, &page)?;
+        let builds = self.unchecked().builds_of(workspace.id, &page)?;
         self.build_views(builds)
     }
 
     /// A build the actor may read (through its workspace).
     fn readable_build(&self, actor: &Actor, param: &str) -> Result<(Build, Workspace)> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let b = self.repo().build_by_id(id)?.ok_or_else(Error::not_found)?;
-        let w = self.repo().workspace_by_id(b.workspace_id)?.ok_or_else(Error::not_found)?;
+        let b = self.unchecked().build_by_id(id)?.ok_or_else(Error::not_found)?;
+        let w = self.unchecked().workspace_by_id(b.workspace_id)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;
         Ok((b, w))
     }

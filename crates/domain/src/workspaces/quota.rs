@@ -15,11 +15,11 @@ impl App {
     /// The quota budget of a user in an organization: the allowances of their groups there (the
     /// Everyone group for members).
     pub fn quota_budget(&self, user: Uuid, org: Uuid) -> Result<i64> {
-        let is_member = self.repo().member(org, user)?.is_some();
-        let groups = self.repo().group_ids_of_user(user)?;
+        let is_member = self.unchecked().member(org, user)?.is_some();
+        let groups = self.unchecked().group_ids_of_user(user)?;
         Ok(self
-            .repo()
-            .list_groups(Some(org))?
+            .unchecked()
+            .list_groups(Some(org), None)?
             .into_iter()
             .filter(|g| if g.is_everyone() { is_member } else { groups.contains(&g.id) })
             .map(|g| g.quota_allowance)
@@ -31,9 +31,10 @@ impl App {
     /// `template_rbac` there is no quota and everything is allowed.
     pub fn commit_build_quota(&self, daemon: &Daemon, req: pd::CommitQuotaRequest) -> Result<pd::CommitQuotaResponse> {
         let job = self.held_job_for(daemon, &req.job_id)?;
-        let build = self.repo().build_by_job(job.id)?.ok_or_else(|| Error::bad_request("quota is committed for workspace builds only"))?;
-        let workspace = self.repo().workspace_by_id(build.workspace_id)?.ok_or_else(Error::not_found)?;
-        in_transaction(self.repo(), |tx| {
+        let build =
+            self.unchecked().build_by_job(job.id)?.ok_or_else(|| Error::bad_request("quota is committed for workspace builds only"))?;
+        let workspace = self.unchecked().workspace_by_id(build.workspace_id)?.ok_or_else(Error::not_found)?;
+        in_transaction(self.unchecked(), |tx| {
             // One owner's builds commit one at a time, so two cannot both fit the same credits.
             tx.lock_user(workspace.owner_id)?;
             let consumed = tx.quota_consumed(workspace.owner_id, workspace.organization_id)?;
@@ -63,6 +64,6 @@ impl App {
     pub fn autofill_parameters(&self, actor: &Actor, user_param: &str, template_id: Uuid) -> Result<Vec<(String, String)>> {
         let user = self.resolve_user(actor, user_param)?;
         rbac::require(&actor.subject, action::READ_PERSONAL, &Object::user(user.id))?;
-        self.repo().autofill_values(user.id, template_id)
+        self.unchecked().autofill_values(user.id, template_id)
     }
 }

@@ -55,7 +55,7 @@ impl App {
     /// A workspace the actor may read, by its `{workspace}` parameter (a UUID).
     pub fn readable_workspace(&self, actor: &Actor, param: &str) -> Result<Workspace> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let w = self.repo().workspace_by_id(id)?.filter(|w| !w.deleted).ok_or_else(Error::not_found)?;
+        let w = self.unchecked().workspace_by_id(id)?.filter(|w| !w.deleted).ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;
         Ok(w)
     }
@@ -63,16 +63,16 @@ impl App {
     /// Adds owner, organization, template and latest build, one query per relation.
     pub fn workspace_views(&self, workspaces: Vec<Workspace>) -> Result<Vec<WorkspaceView>> {
         let ids: Vec<Uuid> = workspaces.iter().map(|w| w.id).collect();
-        let builds = self.build_views(self.repo().latest_builds(&ids)?)?;
+        let builds = self.build_views(self.unchecked().latest_builds(&ids)?)?;
         let mut owners: Vec<Uuid> = workspaces.iter().map(|w| w.owner_id).collect();
         owners.sort();
         owners.dedup();
-        let users = self.repo().users_by_ids(&owners)?;
+        let users = self.unchecked().users_by_ids(&owners)?;
         let mut template_ids: Vec<Uuid> = workspaces.iter().map(|w| w.template_id).collect();
         template_ids.sort();
         template_ids.dedup();
-        let templates = self.repo().templates_by_ids(&template_ids)?;
-        let orgs = self.repo().list_organizations()?;
+        let templates = self.unchecked().templates_by_ids(&template_ids)?;
+        let orgs = self.unchecked().list_organizations(None)?;
         // A row whose owner, organization, template or build is gone (a user deleted before
         // deletion refused owners of workspaces, a race with a teardown) is left out of the
         // page rather than failing it for everyone who can see the others.
@@ -109,7 +109,7 @@ impl App {
         v.finish("Validation failed.")?;
         let (template, version) = match (input.template_id, input.template_version_id) {
             (Some(tid), _) => {
-                let t = self.repo().template_by_id(tid)?.filter(|t| !t.deleted);
+                let t = self.unchecked().template_by_id(tid)?.filter(|t| !t.deleted);
                 let t = match t {
                     Some(t) if self.template_allows(actor, &t, action::READ)? => t,
                     _ => {
@@ -120,23 +120,25 @@ impl App {
                 // Both given: the template from `template_id`, the build at the given version,
                 // which must be one of that template's (Coder's builder checks the same).
                 let v = match input.template_version_id {
-                    Some(vid) => self.repo().template_version_by_id(vid)?.filter(|v| v.template_id == Some(t.id)).ok_or_else(|| {
-                        Error::bad_request("template version doesn't match template")
-                            .with_validation("template_version_id", "template version does not belong to the template")
-                    })?,
+                    Some(vid) => {
+                        self.unchecked().template_version_by_id(vid)?.filter(|v| v.template_id == Some(t.id)).ok_or_else(|| {
+                            Error::bad_request("template version doesn't match template")
+                                .with_validation("template_version_id", "template version does not belong to the template")
+                        })?
+                    }
                     None => self
-                        .repo()
+                        .unchecked()
                         .template_version_by_id(t.active_version_id)?
                         .ok_or_else(|| Error::internal("Internal error.", "active version missing"))?,
                 };
                 (t, v)
             }
             (None, Some(vid)) => {
-                let v = self.repo().template_version_by_id(vid)?.ok_or_else(|| {
+                let v = self.unchecked().template_version_by_id(vid)?.ok_or_else(|| {
                     Error::bad_request(format!("Template version \"{vid}\" doesn't exist."))
                         .with_validation("template_version_id", "template not found")
                 })?;
-                let t = v.template_id.and_then(|t| self.repo().template_by_id(t).ok().flatten()).filter(|t| !t.deleted);
+                let t = v.template_id.and_then(|t| self.unchecked().template_by_id(t).ok().flatten()).filter(|t| !t.deleted);
                 let t = match t {
                     Some(t) if self.template_allows(actor, &t, action::READ)? => t,
                     _ => {
@@ -154,7 +156,7 @@ impl App {
                     .with_validation("template_id", "template belongs to another organization"));
             }
         }
-        if self.repo().member(template.organization_id, owner.id)?.is_none() && !actor.subject.has_site_role(rbac::role::OWNER) {
+        if self.unchecked().member(template.organization_id, owner.id)?.is_none() && !actor.subject.has_site_role(rbac::role::OWNER) {
             return Err(Error::not_found().denied());
         }
         let object = Object::of(resource::WORKSPACE).in_org(template.organization_id).owned_by(owner.id);
@@ -202,7 +204,7 @@ impl App {
             Error::conflict(format!("Workspace {:?} already exists.", input.name))
                 .with_validation("name", "This value is already in use and should be unique.")
         };
-        if self.repo().workspace_by_owner_and_name(owner.id, &input.name)?.is_some() {
+        if self.unchecked().workspace_by_owner_and_name(owner.id, &input.name)?.is_some() {
             return Err(taken());
         }
         let now = clock::now();
@@ -239,7 +241,7 @@ impl App {
     /// A deleted workspace is 410 unless `include_deleted`, as in Coder.
     pub fn get_workspace(&self, actor: &Actor, param: &str, include_deleted: bool) -> Result<WorkspaceView> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let w = self.repo().workspace_by_id(id)?.ok_or_else(Error::not_found)?;
+        let w = self.unchecked().workspace_by_id(id)?.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;
         if w.deleted && !include_deleted {
             return Err(Error::new(
@@ -257,9 +259,9 @@ impl App {
     /// workspace has finds the latest deleted one of that name.
     pub fn workspace_by_owner_and_name(&self, actor: &Actor, user_param: &str, name: &str, include_deleted: bool) -> Result<WorkspaceView> {
         let owner = self.find_user(actor, user_param)?;
-        let mut w = self.repo().workspace_by_owner_and_name(owner.id, name)?;
+        let mut w = self.unchecked().workspace_by_owner_and_name(owner.id, name)?;
         if w.is_none() && include_deleted {
-            w = self.repo().deleted_workspace_by_owner_and_name(owner.id, name)?;
+            w = self.unchecked().deleted_workspace_by_owner_and_name(owner.id, name)?;
         }
         let w = w.ok_or_else(Error::not_found)?;
         rbac::require_visible(&actor.subject, &workspace_object(&w))?;
@@ -281,7 +283,7 @@ impl App {
                 },
                 "template" => {
                     let ids: Vec<Uuid> = self
-                        .repo()
+                        .unchecked()
                         .list_templates(None)?
                         .into_iter()
                         .filter(|t| t.name.eq_ignore_ascii_case(value))
@@ -302,11 +304,11 @@ impl App {
         filter.visible = Some(rbac::visibility(&actor.subject, action::READ, resource::WORKSPACE));
         let Some(status) = status else {
             let page = Page { after_id: None, limit: limit as i64, offset: offset as i64 };
-            let found = self.repo().list_workspaces(&filter, &page)?;
+            let found = self.unchecked().list_workspaces(&filter, &page)?;
             return Ok((self.workspace_views(found.items)?, found.count));
         };
         // The status lives on each workspace's latest build: filter those, then page.
-        let all = self.repo().list_workspaces(&filter, &Page::default())?.items;
+        let all = self.unchecked().list_workspaces(&filter, &Page::default())?.items;
         let mut views = self.workspace_views(all)?;
         views.retain(|w| w.latest_build.status() == status);
         let count = views.len() as i64;

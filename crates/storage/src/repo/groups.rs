@@ -47,11 +47,24 @@ impl GroupStore for DbRepo<'_> {
         row.map(Group::try_from).transpose()
     }
 
-    fn list_groups(&self, org: Option<Uuid>) -> Result<Vec<Group>> {
+    fn list_groups(&self, org: Option<Uuid>, visible: Option<&domain::rbac::Visibility>) -> Result<Vec<Group>> {
+        if visible.is_some_and(|v| v.nothing || v.ids.as_ref().is_some_and(Vec::is_empty)) {
+            return Ok(Vec::new());
+        }
+        let strings = |ids: &[Uuid]| ids.iter().map(Uuid::to_string).collect::<Vec<String>>();
         let rows: Vec<GroupRow> = self.with(|c| {
             let mut q = groups::table.into_boxed();
             if let Some(org) = org {
                 q = q.filter(groups::organization_id.eq(org.to_string()));
+            }
+            if let Some(v) = visible {
+                // Groups have no owner: a grant in an organization (or the site) reaches them.
+                if !v.everything {
+                    q = q.filter(groups::organization_id.eq_any(strings(&v.orgs)));
+                }
+                if let Some(ids) = &v.ids {
+                    q = q.filter(groups::id.eq_any(strings(ids)));
+                }
             }
             q.order((lower(groups::name).asc(), groups::id.asc())).select(GroupRow::as_select()).load(c)
         })?;

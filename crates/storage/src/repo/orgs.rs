@@ -51,9 +51,25 @@ impl OrgStore for DbRepo<'_> {
         row.map(Organization::try_from).transpose()
     }
 
-    fn list_organizations(&self) -> Result<Vec<Organization>> {
-        let rows: Vec<OrganizationRow> =
-            self.with(|c| organizations::table.order(lower(organizations::name).asc()).select(OrganizationRow::as_select()).load(c))?;
+    fn list_organizations(&self, visible: Option<&domain::rbac::Visibility>) -> Result<Vec<Organization>> {
+        if visible.is_some_and(|v| v.nothing || v.ids.as_ref().is_some_and(Vec::is_empty)) {
+            return Ok(Vec::new());
+        }
+        let strings = |ids: &[Uuid]| ids.iter().map(Uuid::to_string).collect::<Vec<String>>();
+        let rows: Vec<OrganizationRow> = self.with(|c| {
+            let mut q = organizations::table.into_boxed();
+            if let Some(v) = visible {
+                // An organization is an object of itself: readable where the subject's grant
+                // reaches its own id.
+                if !v.everything {
+                    q = q.filter(organizations::id.eq_any(strings(&v.orgs)));
+                }
+                if let Some(ids) = &v.ids {
+                    q = q.filter(organizations::id.eq_any(strings(ids)));
+                }
+            }
+            q.order(lower(organizations::name).asc()).select(OrganizationRow::as_select()).load(c)
+        })?;
         convert_all(rows)
     }
 

@@ -55,7 +55,7 @@ where
                     if beat {
                         app.daemon_heartbeat(id)?;
                     }
-                    app.repo().daemon_by_id(id).map(|d| d.is_some())
+                    app.daemon_registered(id)
                 })
                 .await;
                 if beat {

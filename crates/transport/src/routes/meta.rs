@@ -27,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<State>) -> HttpResponse {
-    let probe = crate::state::blocking_raw(&state, |app| app.repo().get_site_config("deployment_id").map(|_| ())).await;
+    let probe = crate::state::blocking_raw(&state, |app| app.probe_database()).await;
     match probe {
         Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK"),
         Ok(Err(e)) | Err(crate::error::ApiError(e)) => HttpResponse::ServiceUnavailable()
