@@ -161,19 +161,24 @@ impl App {
     /// not read are reported as missing.
     pub fn resolve_user(&self, actor: &Actor, param: &str) -> Result<User> {
         let user = self.find_user(actor, param)?;
-        crate::rbac::require_visible(&actor.subject, &crate::rbac::Object::user(user.id))?;
+        self.db(actor).require_visible(crate::rbac::action::READ, &crate::rbac::Object::user(user.id))?;
         Ok(user)
     }
 
-    /// Looks the `{user}` parameter up without an authorization check; callers decide what the
-    /// actor may know (most through [`App::resolve_user`]).
+    /// Looks the `{user}` parameter up as the sign-in subject, without the actor's read check:
+    /// callers decide what the actor may know (most through [`App::resolve_user`]). Coder does
+    /// the same for organization members (`ExtractOrganizationMemberParam` resolves the user
+    /// `AsSystemRestricted`), since a caller may manage a membership without reading the user.
     pub fn find_user(&self, actor: &Actor, param: &str) -> Result<User> {
         let user = if param == "me" {
             Some(actor.user.clone())
-        } else if let Ok(id) = Uuid::parse_str(param) {
-            self.unchecked().user_by_id(id)?
         } else {
-            self.unchecked().user_by_username(param)?
+            let db = self.db_as(crate::authz::System::Login);
+            if let Ok(id) = Uuid::parse_str(param) {
+                db.user_by_id(id)?
+            } else {
+                db.user_by_username(param)?
+            }
         };
         user.ok_or_else(Error::not_found)
     }
@@ -185,17 +190,17 @@ impl App {
 
     /// Deployment id, made once and kept.
     pub fn deployment_id(&self) -> Result<String> {
-        self.deployment_id_in(self.unchecked())
+        self.deployment_id_in(&self.db_as(crate::authz::System::Background))
     }
 
     /// [`App::deployment_id`] through `repo` (which may be an open transaction).
-    pub fn deployment_id_in(&self, repo: &dyn Repo) -> Result<String> {
+    pub fn deployment_id_in(&self, repo: &crate::authz::Db<'_>) -> Result<String> {
         const KEY: &str = "deployment_id";
         if let Some(id) = repo.get_site_config(KEY)? {
             return Ok(id);
         }
         let id = Uuid::new_v4().to_string();
-        let stored = crate::store::in_transaction(repo, |tx| match tx.get_site_config(KEY)? {
+        let stored = repo.transaction(|tx| match tx.get_site_config(KEY)? {
             Some(existing) => Ok(existing),
             None => {
                 tx.put_site_config(KEY, &id)?;

@@ -6,13 +6,14 @@ use uuid::Uuid;
 use crate::apikey::{AllowListTarget, ApiKey};
 use crate::app::{Actor, App};
 use crate::authcache::Resolved;
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::organization::{Group, Organization, OrganizationMember, EVERYONE_GROUP};
 use crate::rbac::role;
 use crate::secret::{self, GeneratedKey};
 use crate::sshkey;
-use crate::store::{in_transaction, GitSshKeyRow, Repo};
+use crate::store::{GitSshKeyRow, Repo};
 use crate::user::{LoginType, User, UserStatus};
 use crate::validation;
 
@@ -55,7 +56,7 @@ pub struct NewKey {
 }
 
 /// Stores a new API key and returns it with the secret token (shown once).
-pub fn create_api_key(repo: &dyn Repo, new: NewKey) -> Result<(ApiKey, String)> {
+pub fn create_api_key(db: &Db<'_>, new: NewKey) -> Result<(ApiKey, String)> {
     let generated = GeneratedKey::generate();
     let now = clock::now();
     let lifetime = i64::try_from(new.lifetime.as_secs()).unwrap_or(i64::MAX);
@@ -74,7 +75,7 @@ pub fn create_api_key(repo: &dyn Repo, new: NewKey) -> Result<(ApiKey, String)> 
         scopes: new.scopes,
         allow_list: new.allow_list,
     };
-    repo.insert_api_key(&key)?;
+    db.insert_api_key(&key)?;
     Ok((key, generated.token()))
 }
 
@@ -172,7 +173,8 @@ impl App {
     pub fn authenticate(&self, token: &str) -> Result<Actor> {
         let (id, secret_part) = split_token(token)?;
         let generation = self.auth_cache.generation();
-        let mut key = self.unchecked().api_key_by_id(id)?.ok_or_else(|| signed_out("API key is invalid."))?;
+        let db = self.db_as(System::Login);
+        let mut key = db.api_key_by_id(id)?.ok_or_else(|| signed_out("API key is invalid."))?;
         if !secret::secret_matches(secret_part, &key.hashed_secret) {
             return Err(signed_out("API key secret is invalid."));
         }
@@ -180,12 +182,12 @@ impl App {
         if key.expires_at <= now {
             return Err(signed_out(&format!("API key expired at {:?}.", go_time(key.expires_at))));
         }
-        let mut user = self.unchecked().user_by_id(key.user_id)?.ok_or_else(|| signed_out("API key is invalid."))?;
-        let memberships = self.unchecked().memberships_of_user(user.id)?;
+        let mut user = db.user_by_id(key.user_id)?.ok_or_else(|| signed_out("API key is invalid."))?;
+        let memberships = db.memberships_of_user(user.id)?;
 
         if let Some((last_used, expires_at)) = self.usage_update(&key, now) {
-            self.unchecked().update_api_key_usage(&key.id, last_used, expires_at)?;
-            self.unchecked().touch_user_last_seen(user.id, now)?;
+            db.update_api_key_usage(&key.id, last_used, expires_at)?;
+            db.touch_user_last_seen(user.id, now)?;
             key.last_used = last_used;
             key.expires_at = expires_at;
             user.last_seen_at = user.last_seen_at.max(now);
@@ -193,7 +195,7 @@ impl App {
         if user.status == UserStatus::Dormant {
             user.status = UserStatus::Active;
             user.updated_at = now;
-            self.unchecked().update_user_status(user.id, user.status, now)?;
+            db.update_user_status(user.id, user.status, now)?;
         }
         let resolved = Resolved { key, user, memberships };
         let actor = self.actor_of(&resolved);
@@ -244,7 +246,8 @@ impl App {
 
     /// `POST /users/login`: checks email and password and opens a session.
     pub fn login(&self, email: &str, password: &str) -> Result<String> {
-        let user = self.unchecked().user_by_email(email)?;
+        let db = self.db_as(System::Login);
+        let user = db.user_by_email(email)?;
         let hash = user.as_ref().map(|u| u.hashed_password.clone()).filter(|h| !h.is_empty());
         // Verify against a dummy hash for unknown users so timing does not reveal accounts.
         let matched = secret::verify_password(password, hash.as_deref().unwrap_or_else(|| secret::dummy_password_hash()));
@@ -263,7 +266,7 @@ impl App {
         if user.status == UserStatus::Dormant {
             user.status = UserStatus::Active;
             user.updated_at = clock::now();
-            self.unchecked().update_user_status(user.id, user.status, user.updated_at)?;
+            db.update_user_status(user.id, user.status, user.updated_at)?;
         }
         if user.status != UserStatus::Active {
             return Err(Error::unauthorized(format!(
@@ -271,13 +274,14 @@ impl App {
                 user.status.as_str()
             )));
         }
-        self.create_session(user.id)
+        self.create_session(&db, user.id)
     }
 
-    /// A new full-access session key with the deployment's session lifetime.
-    pub(crate) fn create_session(&self, user_id: Uuid) -> Result<String> {
+    /// A new full-access session key with the deployment's session lifetime, made through `db`
+    /// (the signed-in caller's, or the sign-in's own subject).
+    pub(crate) fn create_session(&self, db: &Db<'_>, user_id: Uuid) -> Result<String> {
         let (_, token) = create_api_key(
-            self.unchecked(),
+            db,
             NewKey {
                 user_id,
                 login_type: LoginType::Password,
@@ -293,7 +297,7 @@ impl App {
     /// `POST /users/logout`: ends the session used for this request and, as Coder does, the
     /// user's application-connect keys; other sessions and tokens stay.
     pub fn logout(&self, actor: &Actor) -> Result<()> {
-        in_transaction(self.unchecked(), |tx| {
+        self.db(actor).transaction(|tx| {
             tx.delete_api_key(&actor.api_key_id)?;
             for key in tx.api_keys_of_user(actor.user.id, None, true, clock::now())? {
                 if key.scopes.iter().any(|s| s == "coder:application_connect" || s == "application_connect") {
@@ -306,7 +310,7 @@ impl App {
 
     /// `GET /users/first`: whether the deployment has been set up.
     pub fn has_first_user(&self) -> Result<bool> {
-        Ok(self.unchecked().count_users()? > 0)
+        Ok(self.db_as(System::Setup).count_users()? > 0)
     }
 
     /// `POST /users/first`: creates the owner, the default organization `coder` (when missing)
@@ -328,42 +332,43 @@ impl App {
         }
         let hashed_password = secret::hash_password(&input.password);
         let ssh_key = new_user_ssh_key()?;
-        in_transaction(self.unchecked(), |tx| {
-            if tx.count_users()? > 0 {
-                return Err(Error::conflict("The initial user has already been created."));
-            }
-            let org = ensure_default_organization(tx)?;
-            let now = clock::now();
-            let user = User {
-                id: Uuid::new_v4(),
-                email: input.email.clone(),
-                username: input.username.clone(),
-                name: input.name.trim().to_string(),
-                avatar_url: String::new(),
-                hashed_password: hashed_password.clone(),
-                login_type: LoginType::Password,
-                status: UserStatus::Active,
-                rbac_roles: vec![role::OWNER.to_string()],
-                is_service_account: false,
-                deleted: false,
-                created_at: now,
-                updated_at: now,
-                last_seen_at: clock::zero_time(),
-            };
-            insert_user_with_memberships(tx, &user, &[org.id], &ssh_key)?;
-            if input.trial {
-                self.store_trial_license(tx, &user.email)?;
-            }
-            Ok((user.id, org.id))
-        })
-        // A concurrent first user won the race for the default organization.
-        .map_err(|e| if e.kind == ErrorKind::Conflict { Error::conflict("The initial user has already been created.") } else { e })
-        .and_then(|ids| {
-            // Coder recomputes (on every replica) after every first user; a trial license must
-            // take effect at once.
-            self.licenses_changed_after_trial()?;
-            Ok(ids)
-        })
+        self.db_as(System::Setup)
+            .transaction(|tx| {
+                if tx.count_users()? > 0 {
+                    return Err(Error::conflict("The initial user has already been created."));
+                }
+                let org = ensure_default_organization(tx)?;
+                let now = clock::now();
+                let user = User {
+                    id: Uuid::new_v4(),
+                    email: input.email.clone(),
+                    username: input.username.clone(),
+                    name: input.name.trim().to_string(),
+                    avatar_url: String::new(),
+                    hashed_password: hashed_password.clone(),
+                    login_type: LoginType::Password,
+                    status: UserStatus::Active,
+                    rbac_roles: vec![role::OWNER.to_string()],
+                    is_service_account: false,
+                    deleted: false,
+                    created_at: now,
+                    updated_at: now,
+                    last_seen_at: clock::zero_time(),
+                };
+                tx.insert_user(&user, &[org.id], &ssh_key)?;
+                if input.trial {
+                    self.store_trial_license(tx, &user.email)?;
+                }
+                Ok((user.id, org.id))
+            })
+            // A concurrent first user won the race for the default organization.
+            .map_err(|e| if e.kind == ErrorKind::Conflict { Error::conflict("The initial user has already been created.") } else { e })
+            .and_then(|ids| {
+                // Coder recomputes (on every replica) after every first user; a trial license must
+                // take effect at once.
+                self.licenses_changed_after_trial()?;
+                Ok(ids)
+            })
     }
 }
 
@@ -373,7 +378,7 @@ pub fn tag_failure(tag: &str, value: &str) -> String {
 }
 
 /// The default organization, created with its Everyone group if the deployment has none.
-pub fn ensure_default_organization(repo: &dyn Repo) -> Result<Organization> {
+pub fn ensure_default_organization(repo: &Db<'_>) -> Result<Organization> {
     if let Some(org) = repo.default_organization()? {
         return Ok(org);
     }

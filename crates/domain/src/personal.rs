@@ -5,11 +5,12 @@ use time::OffsetDateTime;
 
 use crate::app::{Actor, App};
 use crate::auth::tag_failure;
+use crate::authz::Db;
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::rbac::{self, action, Object};
+use crate::rbac::{action, Object};
 use crate::sshkey;
-use crate::store::{in_transaction, GitSshKeyRow, Repo};
+use crate::store::GitSshKeyRow;
 use crate::user::User;
 
 /// `codersdk.UserAppearanceSettings`.
@@ -80,7 +81,7 @@ const THINKING_MODES: &[&str] = &["auto", "preview", "always_expanded", "always_
 const DISPLAY_MODES: &[&str] = &["auto", "always_expanded", "always_collapsed"];
 const SEND_SHORTCUTS: &[&str] = &["enter", "modifier_enter"];
 
-fn read_appearance(repo: &dyn Repo, user: &User) -> Result<Appearance> {
+fn read_appearance(repo: &Db<'_>, user: &User) -> Result<Appearance> {
     let get = |k: &str| -> Result<String> { Ok(repo.get_user_config(user.id, k)?.unwrap_or_default()) };
     Ok(Appearance {
         theme_preference: get("theme_preference")?,
@@ -91,7 +92,7 @@ fn read_appearance(repo: &dyn Repo, user: &User) -> Result<Appearance> {
     })
 }
 
-fn read_preferences(repo: &dyn Repo, user: &User) -> Result<Preferences> {
+fn read_preferences(repo: &Db<'_>, user: &User) -> Result<Preferences> {
     let get = |k: &str, allowed: &[&str], default: &str| -> Result<String> {
         Ok(repo.get_user_config(user.id, k)?.filter(|v| allowed.contains(&v.as_str())).unwrap_or_else(|| default.to_string()))
     };
@@ -107,14 +108,14 @@ fn read_preferences(repo: &dyn Repo, user: &User) -> Result<Preferences> {
 impl App {
     fn personal_target(&self, actor: &Actor, param: &str, act: crate::rbac::Action) -> Result<User> {
         let user = self.resolve_user(actor, param)?;
-        rbac::require(&actor.subject, act, &Object::user(user.id))?;
+        self.db(actor).require(act, &Object::user(user.id))?;
         Ok(user)
     }
 
     /// `GET /users/{user}/appearance`.
     pub fn appearance(&self, actor: &Actor, param: &str) -> Result<Appearance> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
-        read_appearance(self.unchecked(), &user)
+        read_appearance(&self.db(actor), &user)
     }
 
     /// `PUT /users/{user}/appearance`, with Coder's rules: an empty mode leaves the mode and
@@ -143,7 +144,7 @@ impl App {
         if !FONTS.contains(&req.terminal_font.as_str()) {
             return Err(Error::bad_request("Unsupported font family."));
         }
-        in_transaction(self.unchecked(), |tx| {
+        self.db(actor).transaction(|tx| {
             tx.put_user_config(user.id, "theme_preference", &req.theme_preference)?;
             if !req.theme_mode.is_empty() {
                 tx.put_user_config(user.id, "theme_mode", &req.theme_mode)?;
@@ -163,7 +164,7 @@ impl App {
     /// `GET /users/{user}/preferences`.
     pub fn preferences(&self, actor: &Actor, param: &str) -> Result<Preferences> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
-        read_preferences(self.unchecked(), &user)
+        read_preferences(&self.db(actor), &user)
     }
 
     /// `PUT /users/{user}/preferences`: validates each given value against its enum.
@@ -182,7 +183,7 @@ impl App {
                 }
             }
         }
-        in_transaction(self.unchecked(), |tx| {
+        self.db(actor).transaction(|tx| {
             if let Some(b) = req.task_notification_alert_dismissed {
                 tx.put_user_config(user.id, "task_notification_alert_dismissed", if b { "true" } else { "false" })?;
             }
@@ -198,25 +199,23 @@ impl App {
     /// `GET /users/{user}/gitsshkey`: the public half only.
     pub fn gitsshkey(&self, actor: &Actor, param: &str) -> Result<GitSshKeyRow> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
-        match self.unchecked().get_gitsshkey(user.id)? {
-            Some(k) => Ok(k),
-            // Users made before keys existed get one on first use.
-            None => self.put_new_gitsshkey(&user, None),
-        }
+        // Users made before keys existed get one on first use.
+        self.db(actor).gitsshkey(user.id, || new_gitsshkey(&user, None))
     }
 
     /// `PUT /users/{user}/gitsshkey`: a new Ed25519 pair replaces the old one.
     pub fn regenerate_gitsshkey(&self, actor: &Actor, param: &str) -> Result<GitSshKeyRow> {
         let user = self.personal_target(actor, param, action::UPDATE_PERSONAL)?;
-        let created = self.unchecked().get_gitsshkey(user.id)?.map(|k| k.created_at);
-        self.put_new_gitsshkey(&user, created)
-    }
-
-    fn put_new_gitsshkey(&self, user: &User, created_at: Option<OffsetDateTime>) -> Result<GitSshKeyRow> {
-        let (private_key, public_key) = sshkey::generate_ed25519()?;
-        let now = clock::now();
-        let row = GitSshKeyRow { user_id: user.id, private_key, public_key, created_at: created_at.unwrap_or(now), updated_at: now };
-        self.unchecked().put_gitsshkey(&row)?;
+        let db = self.db(actor);
+        let row = new_gitsshkey(&user, db.gitsshkey_created_at(user.id)?)?;
+        db.put_gitsshkey(&row)?;
         Ok(row)
     }
+}
+
+/// A new Ed25519 pair for `user`, keeping the first creation time.
+fn new_gitsshkey(user: &User, created_at: Option<OffsetDateTime>) -> Result<GitSshKeyRow> {
+    let (private_key, public_key) = sshkey::generate_ed25519()?;
+    let now = clock::now();
+    Ok(GitSshKeyRow { user_id: user.id, private_key, public_key, created_at: created_at.unwrap_or(now), updated_at: now })
 }

@@ -7,7 +7,7 @@ use crate::app::{Actor, App};
 use crate::auth::{allow_all, create_api_key, NewKey};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
-use crate::rbac::{self, action, resource, role, Object};
+use crate::rbac::{self, action, role, Object};
 use crate::secret::random_alphanumeric;
 use crate::user::{LoginType, User};
 use crate::vocab::RBAC_RESOURCES;
@@ -86,7 +86,7 @@ pub fn normalize_allow_list(entries: &[AllowListTarget]) -> Vec<AllowListTarget>
 
 impl App {
     fn api_key_object(user: &User) -> Object {
-        Object::of(resource::API_KEY).owned_by(user.id)
+        crate::authz::api_key_object(user.id)
     }
 
     /// `POST /users/{user}/keys`: a new session key with the deployment's session lifetime
@@ -94,8 +94,8 @@ impl App {
     /// default token lifetime here (see docs/compatibility.md).
     pub fn create_session_key(&self, actor: &Actor, param: &str) -> Result<String> {
         let user = self.resolve_user(actor, param)?;
-        rbac::require(&actor.subject, action::CREATE, &Self::api_key_object(&user))?;
-        self.create_session(user.id)
+        self.db(actor).require(action::CREATE, &Self::api_key_object(&user))?;
+        self.create_session(&self.db(actor), user.id)
     }
 
     /// The longest token lifetime `user` may ask for: owners are capped by the admin maximum.
@@ -110,7 +110,7 @@ impl App {
     /// `POST /users/{user}/keys/tokens`: a named, long-lived token.
     pub fn create_token(&self, actor: &Actor, param: &str, req: NewToken) -> Result<String> {
         let user = self.resolve_user(actor, param)?;
-        rbac::require(&actor.subject, action::CREATE, &Self::api_key_object(&user))?;
+        self.db(actor).require(action::CREATE, &Self::api_key_object(&user))?;
         let scopes = if !req.scopes.is_empty() {
             req.scopes.clone()
         } else if !req.scope.is_empty() {
@@ -150,11 +150,12 @@ impl App {
             Error::conflict(format!("A token with name {token_name:?} already exists."))
                 .with_validation("name", "This value is already in use and should be unique.")
         };
-        if self.unchecked().api_key_by_name(user.id, &token_name)?.is_some() {
+        let db = self.db(actor);
+        if db.api_key_by_name(user.id, &token_name)?.is_some() {
             return Err(conflict());
         }
         let created = create_api_key(
-            self.unchecked(),
+            &db,
             NewKey { user_id: user.id, login_type: LoginType::Token, lifetime, token_name: token_name.clone(), scopes, allow_list },
         );
         match created {
@@ -176,14 +177,15 @@ impl App {
     /// only when asked. Callers who may see the user but not their keys get an empty list.
     pub fn list_tokens(&self, actor: &Actor, param: &str, include_expired: bool, include_all: bool) -> Result<Vec<(ApiKey, String)>> {
         let user = self.resolve_user(actor, param)?;
-        let owners = if include_all { self.unchecked().list_users(&Default::default(), &Default::default())?.items } else { vec![user] };
+        let db = self.db(actor);
+        let owners = if include_all { db.list_users(&Default::default(), &Default::default())?.items } else { vec![user] };
         let now = clock::now();
         let mut out = Vec::new();
         for owner in owners {
-            if !rbac::authorize(&actor.subject, action::READ, &Self::api_key_object(&owner)) {
+            if !db.allows(action::READ, &Self::api_key_object(&owner)) {
                 continue;
             }
-            for key in self.unchecked().api_keys_of_user(owner.id, Some(LoginType::Token), include_expired, now)? {
+            for key in db.api_keys_of_user(owner.id, Some(LoginType::Token), include_expired, now)? {
                 out.push((key, owner.username.clone()));
             }
         }
@@ -194,15 +196,17 @@ impl App {
     /// `GET /users/{user}/keys/tokens/{keyname}`.
     pub fn token_by_name(&self, actor: &Actor, param: &str, name: &str) -> Result<ApiKey> {
         let user = self.resolve_user(actor, param)?;
-        rbac::require_visible(&actor.subject, &Self::api_key_object(&user))?;
-        self.unchecked().api_key_by_name(user.id, name)?.ok_or_else(Error::not_found)
+        let db = self.db(actor);
+        db.require_visible(action::READ, &Self::api_key_object(&user))?;
+        db.api_key_by_name(user.id, name)?.ok_or_else(Error::not_found)
     }
 
     /// A key of the user by id; keys of other users are reported missing.
     fn own_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<ApiKey> {
         let user = self.resolve_user(actor, param)?;
-        rbac::require_visible(&actor.subject, &Self::api_key_object(&user))?;
-        match self.unchecked().api_key_by_id(key_id)? {
+        let db = self.db(actor);
+        db.require_visible(action::READ, &Self::api_key_object(&user))?;
+        match db.api_key_by_id(key_id)? {
             Some(k) if k.user_id == user.id => Ok(k),
             _ => Err(Error::not_found()),
         }
@@ -216,8 +220,9 @@ impl App {
     /// `DELETE /users/{user}/keys/{keyid}`: the key stops authenticating at once.
     pub fn delete_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<()> {
         let key = self.own_key(actor, param, key_id)?;
-        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::API_KEY).owned_by(key.user_id))?;
-        if !self.unchecked().delete_api_key(&key.id)? {
+        let db = self.db(actor);
+        db.require(action::DELETE, &crate::authz::api_key_object(key.user_id))?;
+        if !db.delete_api_key(&key.id)? {
             return Err(Error::not_found());
         }
         Ok(())
@@ -226,10 +231,11 @@ impl App {
     /// `PUT /users/{user}/keys/{keyid}/expire`: sets the expiry to now (idempotent).
     pub fn expire_key(&self, actor: &Actor, param: &str, key_id: &str) -> Result<()> {
         let key = self.own_key(actor, param, key_id)?;
-        rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::API_KEY).owned_by(key.user_id))?;
+        let db = self.db(actor);
+        db.require(action::UPDATE, &crate::authz::api_key_object(key.user_id))?;
         let now = clock::now();
         if key.expires_at > now {
-            self.unchecked().update_api_key_usage(&key.id, key.last_used, now)?;
+            db.update_api_key_usage(&key.id, key.last_used, now)?;
         }
         Ok(())
     }

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::app::{Actor, App};
-use crate::auth::{insert_user_with_memberships, tag_failure};
+use crate::auth::tag_failure;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::organization::Organization;
 use crate::rbac::{self, action, resource, role, Object};
 use crate::secret;
-use crate::store::{in_transaction, Page, Paged, UserFilter};
+use crate::store::{Page, Paged, UserFilter};
 use crate::user::{LoginType, User, UserStatus};
 use crate::validation;
 
@@ -74,22 +74,9 @@ fn is_owner(user: &User) -> bool {
 }
 
 impl App {
-    /// Read-modify-write of one user in a transaction: the row is locked and read afresh, `f`
-    /// changes it (and may write related rows through the transaction), and it is saved.
-    fn modify_user(&self, id: Uuid, f: impl FnOnce(&dyn crate::store::Repo, &mut User) -> Result<()>) -> Result<User> {
-        in_transaction(self.unchecked(), |tx| {
-            tx.lock_user(id)?;
-            let mut user = tx.user_by_id(id)?.ok_or_else(Error::not_found)?;
-            f(tx, &mut user)?;
-            user.updated_at = clock::now();
-            tx.update_user(&user)?;
-            Ok(user)
-        })
-    }
-
     /// One user with their organizations.
-    pub fn view(&self, user: User) -> Result<UserView> {
-        let organization_ids = self.unchecked().memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
+    pub fn view(&self, actor: &Actor, user: User) -> Result<UserView> {
+        let organization_ids = self.db(actor).memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
         Ok(UserView { user, organization_ids })
     }
 
@@ -106,37 +93,20 @@ impl App {
             return self.me(actor);
         }
         let user = self.resolve_user(actor, param)?;
-        self.view(user)
+        self.view(actor, user)
     }
 
     /// `GET /users`: users matching the `q` query, ordered by username. Callers who may not read
     /// users in general see only themselves, as in Coder.
     pub fn list_users(&self, actor: &Actor, q: &str, page: Page) -> Result<Paged<UserView>> {
-        let mut filter: UserFilter = crate::search::parse_user_query(q)?;
+        let filter: UserFilter = crate::search::parse_user_query(q)?;
         // No account here is linked to GitHub, so a GitHub user id matches nobody.
         if filter.github_com_user_id.is_some_and(|id| id != 0) {
             return Ok(Paged { items: Vec::new(), count: 0 });
         }
         // Who the caller may see, in the query: everyone, or only themselves; a key's scope
         // and allow list narrow it (an allow list naming no user shows no one).
-        let v = rbac::visibility(&actor.subject, action::READ, resource::USER);
-        if v.nothing {
-            return Ok(Paged { items: Vec::new(), count: 0 });
-        }
-        if !v.everything {
-            filter.only_users = Some(if v.own_outside_orgs { vec![actor.user.id] } else { Vec::new() });
-        }
-        if let Some(ids) = v.ids {
-            let narrowed = match filter.only_users.take() {
-                Some(mine) => mine.into_iter().filter(|u| ids.contains(u)).collect(),
-                None => ids,
-            };
-            filter.only_users = Some(narrowed);
-        }
-        if filter.only_users.as_ref().is_some_and(Vec::is_empty) {
-            return Ok(Paged { items: Vec::new(), count: 0 });
-        }
-        let paged = self.unchecked().list_users_with_orgs(&filter, &page)?;
+        let paged = self.db(actor).list_users_with_orgs(&filter, &page)?;
         let items = paged.items.into_iter().map(|(user, organization_ids)| UserView { user, organization_ids }).collect();
         Ok(Paged { items, count: paged.count })
     }
@@ -196,12 +166,14 @@ impl App {
                 return Err(Error::new(ErrorKind::Forbidden, format!("not authorized to assign role {r:?}")));
             }
         }
-        if self.unchecked().user_by_username(&input.username)?.is_some() || self.unchecked().user_by_email(&input.email)?.is_some() {
+        let db = self.db(actor);
+        if db.user_name_taken(&input.username, &input.email)? {
             return Err(Error::conflict("User already exists."));
         }
         let mut orgs: Vec<Uuid> = Vec::new();
         for id in &input.organization_ids {
-            let org = if id.is_nil() { self.unchecked().default_organization()? } else { self.unchecked().organization_by_id(*id)? };
+            let org = if id.is_nil() { db.default_organization() } else { db.organization_by_id(*id) };
+            let org = org.or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?;
             let org = org.ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, format!("Organization does not exist with the provided id {:?}.", id.to_string()))
             })?;
@@ -246,7 +218,7 @@ impl App {
             last_seen_at: clock::zero_time(),
         };
         let ssh_key = crate::auth::new_user_ssh_key()?;
-        in_transaction(self.unchecked(), |tx| insert_user_with_memberships(tx, &user, &orgs, &ssh_key)).map_err(|e| {
+        db.transaction(|tx| tx.insert_user(&user, &orgs, &ssh_key)).map_err(|e| {
             if e.kind == ErrorKind::Conflict {
                 Error::conflict("User already exists.")
             } else {
@@ -263,24 +235,9 @@ impl App {
         if user.id == actor.user.id {
             return Err(Error::new(ErrorKind::Forbidden, "You cannot delete yourself!"));
         }
-        rbac::require(&actor.subject, action::DELETE, &Object::user(user.id))?;
-        self.modify_user(user.id, |tx, user| {
-            // Checked under the user's lock, so a workspace created meanwhile is seen; a
-            // deleted owner would leave workspaces nobody can list or tear down.
-            let owned = crate::workspaces::WorkspaceFilter { owner_id: Some(user.id), ..Default::default() };
-            if tx.list_workspaces(&owned, &crate::store::Page { after_id: None, limit: 1, offset: 0 })?.count > 0 {
-                return Err(Error::new(
-                    ErrorKind::ExpectationFailed,
-                    "You cannot delete a user that has workspaces. Delete their workspaces and try again!",
-                ));
-            }
-            user.deleted = true;
-            tx.delete_api_keys_of_user(user.id, None)?;
-            for m in tx.memberships_of_user(user.id)? {
-                tx.delete_member(m.organization_id, user.id)?;
-            }
-            Ok(())
-        })?;
+        let db = self.db(actor);
+        db.require(action::DELETE, &Object::user(user.id))?;
+        db.delete_user(user.id)?;
         Ok(())
     }
 
@@ -305,19 +262,18 @@ impl App {
         rbac::require(&actor.subject, action::UPDATE_PERSONAL, &object)?;
         let taken =
             || Error::conflict("A user with this username already exists.").with_validation("username", "This username is already in use.");
-        if let Some(other) = self.unchecked().user_by_username(username)? {
-            if other.id != user.id {
-                return Err(taken());
-            }
+        let db = self.db(actor);
+        if db.username_taken_by_other(user.id, username)? {
+            return Err(taken());
         }
-        let user = self
-            .modify_user(user.id, |_, user| {
+        let user = db
+            .modify_user(user.id, |user| {
                 user.username = username.to_string();
                 user.name = name.to_string();
                 Ok(())
             })
             .map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
-        self.view(user)
+        self.view(actor, user)
     }
 
     /// `PUT /users/{user}/password`. Users changing their own password must give the old one;
@@ -350,10 +306,7 @@ impl App {
         }
         let hashed_password = secret::hash_password(password);
         let keep = if is_self { Some(actor.api_key_id.clone()) } else { None };
-        self.modify_user(user.id, |tx, user| {
-            user.hashed_password = hashed_password;
-            tx.delete_api_keys_of_user(user.id, keep.as_deref())
-        })?;
+        self.db(actor).set_password(user.id, hashed_password, keep.as_deref())?;
         Ok(())
     }
 
@@ -369,11 +322,12 @@ impl App {
                 return Err(Error::bad_request("You cannot suspend a user with the \"owner\" role. You must remove the role first."));
             }
         }
-        rbac::require(&actor.subject, action::UPDATE, &Object::user(user.id))?;
+        let db = self.db(actor);
+        db.require(action::UPDATE, &Object::user(user.id))?;
         user.status = status;
         user.updated_at = clock::now();
-        self.unchecked().update_user_status(user.id, status, user.updated_at)?;
-        self.view(user)
+        db.update_user_status(user.id, status, user.updated_at)?;
+        self.view(actor, user)
     }
 
     /// `GET /users/{user}/roles`.
@@ -382,7 +336,7 @@ impl App {
         if !rbac::authorize(&actor.subject, action::READ_PERSONAL, &Object::user(user.id)) {
             return Err(Error::not_found().denied());
         }
-        let organization_roles = self.unchecked().memberships_of_user(user.id)?.into_iter().map(|m| (m.organization_id, m.roles)).collect();
+        let organization_roles = self.db(actor).memberships_of_user(user.id)?.into_iter().map(|m| (m.organization_id, m.roles)).collect();
         Ok(UserRoles { roles: user.rbac_roles, organization_roles })
     }
 
@@ -419,11 +373,11 @@ impl App {
         if let Some(r) = added.iter().chain(removed.iter()).find(|r| !rbac::can_assign_site_role(&actor.subject, r)) {
             return Err(Error::bad_request(format!("not authorized to assign role {r:?}")));
         }
-        let user = self.modify_user(user.id, |_, user| {
+        let user = self.db(actor).modify_user(user.id, |user| {
             user.rbac_roles = wanted;
             Ok(())
         })?;
-        self.view(user)
+        self.view(actor, user)
     }
 
     /// `GET /users/roles`: the assignable site roles, with whether the caller may grant each.
@@ -446,15 +400,9 @@ impl App {
     /// `GET /users/{user}/organizations`: the user's organizations the caller may read.
     pub fn organizations_of_user(&self, actor: &Actor, param: &str) -> Result<Vec<Organization>> {
         let user = self.resolve_user(actor, param)?;
-        let mut out = Vec::new();
-        for m in self.unchecked().memberships_of_user(user.id)? {
-            let visible = rbac::authorize(&actor.subject, action::READ, &Object::of(resource::ORGANIZATION).in_org(m.organization_id));
-            if visible {
-                if let Some(org) = self.unchecked().organization_by_id(m.organization_id)? {
-                    out.push(org);
-                }
-            }
-        }
+        let db = self.db(actor);
+        let mine: Vec<Uuid> = db.memberships_of_user(user.id)?.into_iter().map(|m| m.organization_id).collect();
+        let mut out: Vec<Organization> = db.list_organizations()?.into_iter().filter(|o| mine.contains(&o.id)).collect();
         out.sort_by_key(|o| o.name.to_lowercase());
         Ok(out)
     }
@@ -463,9 +411,9 @@ impl App {
     /// Coder, which ignores the user here, an organization the user is not in is a 404.
     pub fn organization_of_user(&self, actor: &Actor, param: &str, name: &str) -> Result<Organization> {
         let user = self.resolve_user(actor, param)?;
-        let org = self.unchecked().organization_by_name(name)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::ORGANIZATION).in_org(org.id))?;
-        if self.unchecked().member(org.id, user.id)?.is_none() {
+        let db = self.db(actor);
+        let org = db.organization_by_name(name)?.ok_or_else(Error::not_found)?;
+        if !db.memberships_of_user(user.id)?.iter().any(|m| m.organization_id == org.id) {
             return Err(Error::not_found());
         }
         Ok(org)

@@ -12,24 +12,27 @@ use domain::store::{GroupStore, OrgStore, Page, ProvisionerStore, UserFilter, Us
 use domain::user::{LoginType, User, UserStatus};
 use uuid::Uuid;
 
-/// The sources of the layer, one file per capability.
-const LAYER: &[&str] = &[
-    include_str!("../../domain/src/authz/groups.rs"),
-    include_str!("../../domain/src/authz/orgs.rs"),
-    include_str!("../../domain/src/authz/provisioners.rs"),
-    include_str!("../../domain/src/authz/site.rs"),
-];
-
-/// The public methods of `Db` declared in the layer's sources.
+/// The public methods of `Db` declared in the layer's capability files (every file of
+/// `domain/src/authz` but `mod.rs`, whose helpers are the decision itself).
 fn layer_methods() -> BTreeSet<String> {
-    LAYER
-        .iter()
-        .flat_map(|src| src.lines())
-        .filter_map(|l| l.trim_start().strip_prefix("pub fn "))
-        .filter(|rest| rest.contains("(&self"))
-        .filter_map(|rest| rest.split('(').next())
-        .map(str::to_string)
-        .collect()
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/src/authz");
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("the layer's sources") {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") || path.file_name().is_some_and(|n| n == "mod.rs") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        out.extend(
+            src.lines()
+                .filter_map(|l| l.trim_start().strip_prefix("pub fn "))
+                .filter(|rest| rest.contains("(&self"))
+                .filter_map(|rest| rest.split('(').next())
+                .map(str::to_string),
+        );
+    }
+    assert!(out.len() > 20, "found the layer's methods in {}", dir.display());
+    out
 }
 
 /// Asserts that a call was refused or showed nothing, and records its method.
@@ -59,26 +62,17 @@ where
 trait Empty {
     fn is_empty_result(&self) -> bool;
 }
-impl Empty for () {
-    fn is_empty_result(&self) -> bool {
-        false
-    }
+/// Results that show something whenever they are `Ok`.
+macro_rules! always_shown {
+    ($($t:ty),*) => {$(
+        impl Empty for $t {
+            fn is_empty_result(&self) -> bool {
+                false
+            }
+        }
+    )*};
 }
-impl Empty for bool {
-    fn is_empty_result(&self) -> bool {
-        false
-    }
-}
-impl Empty for i64 {
-    fn is_empty_result(&self) -> bool {
-        false
-    }
-}
-impl Empty for usize {
-    fn is_empty_result(&self) -> bool {
-        false
-    }
-}
+always_shown!((), bool, i64, usize, User, domain::store::GitSshKeyRow, domain::store::LicenseRow);
 impl<T> Empty for Option<T> {
     fn is_empty_result(&self) -> bool {
         self.is_none()
@@ -162,6 +156,121 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
         })
         .unwrap();
 
+    // The rest is made through the layer itself, as an owner.
+    let owner = Subject::new(Uuid::new_v4(), &["owner".to_string()], [(org.id, Vec::new())]);
+    let admin = Db::new(&repo, &owner);
+    let (key, _) = domain::auth::create_api_key(
+        &admin,
+        domain::auth::NewKey {
+            user_id: user.id,
+            login_type: LoginType::Token,
+            lifetime: std::time::Duration::from_secs(3600),
+            token_name: "t".into(),
+            scopes: vec!["coder:all".into()],
+            allow_list: domain::auth::allow_all(),
+        },
+    )
+    .unwrap();
+    admin.put_user_config(user.id, "theme_preference", "dark").unwrap();
+    let ssh =
+        domain::store::GitSshKeyRow { user_id: user.id, private_key: "p".into(), public_key: "k".into(), created_at: now, updated_at: now };
+    admin.put_gitsshkey(&ssh).unwrap();
+    let link = domain::externallogin::UserLink {
+        user_id: user.id,
+        login_type: LoginType::Oidc,
+        linked_id: "sub-1".into(),
+        claims: Default::default(),
+    };
+    admin.upsert_user_link(&link).unwrap();
+    let app = domain::oauth2::OAuth2App {
+        id: Uuid::new_v4(),
+        name: "app".into(),
+        callback_url: "https://c.example/cb".into(),
+        icon: String::new(),
+        redirect_uris: vec![],
+        client_type: "confidential".into(),
+        dynamically_registered: false,
+        grant_types: vec![],
+        response_types: vec![],
+        token_endpoint_auth_method: String::new(),
+        created_at: now,
+        updated_at: now,
+        metadata: Default::default(),
+        client_id_issued_at: None,
+        registration_access_token: None,
+    };
+    admin.insert_oauth2_app(&app).unwrap();
+    let secret = domain::oauth2::OAuth2AppSecret {
+        id: Uuid::new_v4(),
+        app_id: app.id,
+        created_at: now,
+        last_used_at: None,
+        hashed_secret: vec![1],
+        display_secret: "abc".into(),
+        secret_prefix: "sp".into(),
+    };
+    admin.insert_oauth2_app_secret(&secret).unwrap();
+    let code = domain::oauth2::AuthorizationCode {
+        id: Uuid::new_v4(),
+        created_at: now,
+        expires_at: now + time::Duration::minutes(5),
+        secret_prefix: "cp".into(),
+        hashed_secret: vec![1],
+        user_id: user.id,
+        app_id: app.id,
+        redirect_uri: app.callback_url.clone(),
+        redirect_uri_given: false,
+        scope: "coder:all".into(),
+        resource_uri: String::new(),
+        code_challenge: "x".into(),
+        code_challenge_method: "S256".into(),
+        redeemed_at: None,
+        grant_id: None,
+    };
+    admin.insert_oauth2_code(&code).unwrap();
+    let grant = domain::oauth2::Grant {
+        id: Uuid::new_v4(),
+        created_at: now,
+        app_id: app.id,
+        app_secret_id: Some(secret.id),
+        user_id: user.id,
+        scope: "coder:all".into(),
+        audience: String::new(),
+    };
+    admin.insert_oauth2_grant(&grant).unwrap();
+    let refresh = domain::oauth2::RefreshToken {
+        id: Uuid::new_v4(),
+        grant_id: grant.id,
+        created_at: now,
+        expires_at: now + time::Duration::days(1),
+        hash_prefix: "rp".into(),
+        refresh_hash: vec![1],
+        api_key_id: Some(key.id.clone()),
+        spent_at: None,
+    };
+    admin.insert_oauth2_refresh_token(&refresh).unwrap();
+    let scim_user = domain::scim::ScimUserRow {
+        user_id: user.id,
+        user_name: "alice".into(),
+        external_id: None,
+        attributes: "{}".into(),
+        deleted: false,
+        created_at: now,
+        updated_at: now,
+    };
+    admin.put_scim_user(&scim_user).unwrap();
+    let scim_group = domain::scim::ScimGroupRow {
+        group_id: group.id,
+        display_name: "devs".into(),
+        external_id: None,
+        attributes: "{}".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    admin.put_scim_group(&scim_group).unwrap();
+    let license = admin.insert_license("jwt", now + time::Duration::days(1), Uuid::new_v4(), now).unwrap();
+    admin.put_idpsync_setting(None, "organization-sync-settings", "{}").unwrap();
+
     // A key whose scope allows nothing, held by an owner: every decision is "no".
     let mut nobody = Subject::new(Uuid::new_v4(), &["owner".to_string()], [(org.id, Vec::new())]);
     nobody.scope = Some(KeyScope { permissions: Vec::new(), allow_list: Vec::new() });
@@ -220,10 +329,114 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.delete_stale_replicas(now));
     refused!(seen, db.purge_expired_oauth2(now));
 
+    // Users, keys and personal data.
+    refused!(seen, db.user_by_id(user.id));
+    refused!(seen, db.user_by_username("alice"));
+    refused!(seen, db.user_by_email("alice@example.com"));
+    refused!(seen, db.list_users_with_orgs(&UserFilter::default(), &Page::default()));
+    refused!(seen, db.list_users(&UserFilter::default(), &Page::default()));
+    refused!(seen, db.users_by_ids(&[user.id]));
+    refused!(seen, db.count_users());
+    refused!(seen, db.user_name_taken("alice", "x@example.com"));
+    refused!(seen, db.username_taken_by_other(user.id, "bob"));
+    refused!(
+        seen,
+        db.insert_user(
+            &User { id: Uuid::new_v4(), username: "carol".into(), email: "c@example.com".into(), ..user.clone() },
+            &[org.id],
+            &("a".into(), "b".into())
+        )
+    );
+    refused!(
+        seen,
+        db.modify_user(user.id, |u| {
+            u.name = "Mallory".into();
+            Ok(())
+        })
+    );
+    refused!(seen, db.delete_user(user.id));
+    refused!(seen, db.set_password(user.id, "x".into(), None));
+    refused!(seen, db.update_user_status(user.id, UserStatus::Suspended, now));
+    refused!(seen, db.touch_user_last_seen(user.id, now));
+    refused!(seen, db.get_user_config(user.id, "theme_preference"));
+    refused!(seen, db.put_user_config(user.id, "theme_preference", "light"));
+    refused!(seen, db.gitsshkey(user.id, || Ok(ssh.clone())));
+    refused!(seen, db.put_gitsshkey(&ssh));
+    refused!(seen, db.gitsshkey_created_at(user.id));
+    refused!(seen, db.insert_api_key(&domain::apikey::ApiKey { id: "abcdefghij".into(), ..key.clone() }));
+    refused!(seen, db.api_key_by_id(&key.id));
+    refused!(seen, db.api_key_by_name(user.id, "t"));
+    refused!(seen, db.api_keys_of_user(user.id, None, true, now));
+    refused!(seen, db.update_api_key_usage(&key.id, now, now));
+    refused!(seen, db.delete_api_key(&key.id));
+    refused!(seen, db.delete_api_keys_of_user(user.id, None));
+
+    // IdP sync settings and linked identities.
+    refused!(seen, db.idpsync_setting(None, "organization-sync-settings"));
+    refused!(seen, db.put_idpsync_setting(None, "organization-sync-settings", "{}"));
+    refused!(seen, db.oidc_merged_claims(None));
+    refused!(seen, db.user_link_by_linked_id(LoginType::Oidc, "sub-1"));
+    refused!(seen, db.user_link(user.id, LoginType::Oidc));
+    refused!(seen, db.upsert_user_link(&link));
+
+    // Licenses and the counts entitlements use.
+    refused!(seen, db.insert_license("jwt2", now, Uuid::new_v4(), now));
+    refused!(seen, db.list_licenses());
+    refused!(seen, db.unexpired_licenses(now));
+    refused!(seen, db.delete_license(license.id));
+    refused!(seen, db.count_active_users());
+    refused!(seen, db.announce_licenses_changed());
+    refused!(seen, db.live_replicas(now - time::Duration::hours(1)));
+
+    // The OAuth2 provider.
+    refused!(seen, db.insert_oauth2_app(&domain::oauth2::OAuth2App { id: Uuid::new_v4(), ..app.clone() }));
+    refused!(seen, db.oauth2_app(app.id));
+    refused!(seen, db.list_oauth2_apps());
+    refused!(seen, db.oauth2_apps_granted_by(user.id));
+    refused!(seen, db.update_oauth2_app(&app));
+    refused!(seen, db.delete_oauth2_app(app.id));
+    refused!(seen, db.insert_oauth2_app_secret(&domain::oauth2::OAuth2AppSecret { id: Uuid::new_v4(), ..secret.clone() }));
+    refused!(seen, db.oauth2_app_secret(secret.id));
+    refused!(seen, db.oauth2_app_secrets(app.id));
+    refused!(seen, db.delete_oauth2_app_secret(secret.id));
+    refused!(seen, db.oauth2_app_secret_by_prefix("sp"));
+    refused!(seen, db.touch_oauth2_app_secret(secret.id, now));
+    refused!(
+        seen,
+        db.insert_oauth2_code(&domain::oauth2::AuthorizationCode { id: Uuid::new_v4(), secret_prefix: "cq".into(), ..code.clone() })
+    );
+    refused!(seen, db.oauth2_code_by_prefix("cp"));
+    refused!(seen, db.redeem_oauth2_code(&code, grant.id, now));
+    refused!(seen, db.insert_oauth2_grant(&domain::oauth2::Grant { id: Uuid::new_v4(), ..grant.clone() }));
+    refused!(seen, db.oauth2_grant(grant.id));
+    refused!(seen, db.oauth2_grant_of_api_key(&key.id));
+    refused!(
+        seen,
+        db.insert_oauth2_refresh_token(&domain::oauth2::RefreshToken { id: Uuid::new_v4(), hash_prefix: "rq".into(), ..refresh.clone() })
+    );
+    refused!(seen, db.oauth2_refresh_token_by_prefix("rp"));
+    refused!(seen, db.spend_oauth2_refresh_token(&refresh, now));
+    refused!(seen, db.revoke_oauth2_grants(domain::store::GrantSelector::Id(grant.id)));
+    refused!(seen, db.lock_oauth2_grant(grant.id));
+
+    // SCIM data.
+    refused!(seen, db.scim_user(user.id));
+    refused!(seen, db.scim_users());
+    refused!(seen, db.scim_user_by_user_name("alice"));
+    refused!(seen, db.put_scim_user(&scim_user));
+    refused!(seen, db.scim_group(group.id));
+    refused!(seen, db.scim_groups());
+    refused!(seen, db.put_scim_group(&scim_group));
+    refused!(seen, db.delete_scim_group(group.id));
+
     // Nothing was changed by the refused writes.
     assert!(repo.group_by_id(group.id).unwrap().is_some());
     assert!(repo.member(org.id, user.id).unwrap().is_some());
     assert_eq!(repo.group_member_ids(group.id).unwrap(), vec![user.id]);
+    let stored = repo.user_by_id(user.id).unwrap().unwrap();
+    assert_eq!((stored.name.as_str(), stored.deleted, stored.status), ("", false, UserStatus::Active));
+    assert!(domain::store::KeyStore::api_key_by_id(&repo, &key.id).unwrap().is_some());
+    assert!(domain::store::OAuth2Store::oauth2_app(&repo, app.id).unwrap().is_some());
 
     let never: Vec<String> = layer_methods().difference(&seen).cloned().collect();
     assert!(never.is_empty(), "methods of the enforcement layer with no refused-caller test: {never:?}");

@@ -13,13 +13,20 @@
 //! one harmless. The objects are always built from stored rows, never from request input.
 
 mod groups;
+mod idpsync;
+mod licensing;
+mod oauth2;
 mod orgs;
 mod provisioners;
+mod scim;
 mod site;
+mod users;
 
 pub use groups::group_object;
+pub use oauth2::oauth2_app_object;
 pub use orgs::{member_object, org_object};
 pub use provisioners::daemon_object;
+pub use users::api_key_object;
 
 use std::sync::Arc;
 
@@ -47,6 +54,8 @@ pub enum System {
     Agent,
     /// Background jobs of the server (heartbeats, entitlements, cleanups).
     Background,
+    /// First-user setup (`POST /users/first`).
+    Setup,
     /// Unauthenticated requests that read deployment data.
     Site,
 }
@@ -71,7 +80,8 @@ impl System {
     }
 
     /// Every system subject.
-    pub const ALL: [System; 7] = [Self::Login, Self::OAuth2, Self::Scim, Self::Provisionerd, Self::Agent, Self::Background, Self::Site];
+    pub const ALL: [System; 8] =
+        [Self::Login, Self::OAuth2, Self::Scim, Self::Provisionerd, Self::Agent, Self::Background, Self::Setup, Self::Site];
 
     fn role(self) -> &'static str {
         use rbac::system_role as r;
@@ -82,6 +92,7 @@ impl System {
             Self::Provisionerd => r::PROVISIONERD,
             Self::Agent => r::AGENT,
             Self::Background => r::BACKGROUND,
+            Self::Setup => r::SETUP,
             Self::Site => r::SITE,
         }
     }

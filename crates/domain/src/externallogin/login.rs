@@ -8,12 +8,12 @@ use uuid::Uuid;
 use super::claims::{alternative_username, email_domain_allowed, email_verified, kind, string_list, username_from};
 use super::{LinkClaims, OidcSettings, UserLink};
 use crate::app::App;
-use crate::auth::{allow_all, create_api_key, insert_user_with_memberships, NewKey};
+use crate::auth::{allow_all, create_api_key, NewKey};
+use crate::authz::System;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::idpsync::apply::{self, Entitled};
 use crate::licensing::Feature;
-use crate::store::in_transaction;
 use crate::user::{LoginType, User, UserStatus};
 use crate::validation;
 
@@ -188,7 +188,7 @@ impl App {
                 Refusal::Api(Error::new(ErrorKind::Forbidden, "This account is already linked to a different identity provider subject."))
             }
         };
-        let repo = self.unchecked();
+        let repo = self.db_as(System::Login);
         let mut existing = match repo.user_link_by_linked_id(login_type, linked_id)? {
             Some(link) => repo.user_by_id(link.user_id)?,
             None => None,
@@ -239,39 +239,42 @@ impl App {
             None => Some(self.new_external_user(login_type, p)?),
         };
         let ssh_key = if new_user.is_some() { Some(crate::auth::new_user_ssh_key()?) } else { None };
-        let user_id = in_transaction(repo, |tx| {
-            let id = match (&existing, &new_user) {
-                (Some(u), _) => u.id,
-                (None, Some(u)) => {
-                    let orgs: Vec<Uuid> = tx.default_organization()?.map(|o| o.id).into_iter().collect();
-                    insert_user_with_memberships(tx, u, &orgs, ssh_key.as_ref().expect("a key for a new user"))?;
-                    u.id
+        let user_id = repo
+            .transaction(|tx| {
+                let id = match (&existing, &new_user) {
+                    (Some(u), _) => u.id,
+                    (None, Some(u)) => {
+                        let orgs: Vec<Uuid> = tx.default_organization()?.map(|o| o.id).into_iter().collect();
+                        tx.insert_user(u, &orgs, ssh_key.as_ref().expect("a key for a new user"))?;
+                        u.id
+                    }
+                    (None, None) => return Err(Error::internal("Failed to process OAuth login.", "no user")),
+                };
+                let mut user = tx.user_by_id(id)?.ok_or_else(|| Error::internal("Failed to process OAuth login.", "the user is gone"))?;
+                tx.upsert_user_link(&UserLink { user_id: id, login_type, linked_id: linked_id.to_string(), claims: claims.clone() })?;
+                if let Some(sync) = &sync {
+                    apply::all(tx, sync.oidc, sync.entitled, &mut user, &claims.merged_claims, sync.site_roles.clone())?;
                 }
-                (None, None) => return Err(Error::internal("Failed to process OAuth login.", "no user")),
-            };
-            tx.lock_user(id)?;
-            let mut user = tx.user_by_id(id)?.ok_or_else(|| Error::internal("Failed to process OAuth login.", "the user is gone"))?;
-            tx.upsert_user_link(&UserLink { user_id: id, login_type, linked_id: linked_id.to_string(), claims: claims.clone() })?;
-            if let Some(sync) = &sync {
-                apply::all(tx, sync.oidc, sync.entitled, &mut user, &claims.merged_claims, sync.site_roles.clone())?;
-            }
-            if user.status == UserStatus::Dormant {
-                user.status = UserStatus::Active;
-            }
-            user.email = p.email.clone();
-            user.name = p.name.clone();
-            user.avatar_url = p.avatar_url.clone();
-            user.updated_at = clock::now();
-            tx.update_user(&user)?;
-            Ok(id)
-        })
-        .map_err(|e| match e.kind {
-            ErrorKind::Conflict => already_linked(),
-            ErrorKind::Internal => Refusal::Api(Error::internal("Failed to process OAuth login.", e.to_string())),
-            _ => Refusal::Api(e),
-        })?;
+                let roles = user.rbac_roles.clone();
+                tx.modify_user(id, |user| {
+                    user.rbac_roles = roles;
+                    if user.status == UserStatus::Dormant {
+                        user.status = UserStatus::Active;
+                    }
+                    user.email = p.email.clone();
+                    user.name = p.name.clone();
+                    user.avatar_url = p.avatar_url.clone();
+                    Ok(())
+                })?;
+                Ok(id)
+            })
+            .map_err(|e| match e.kind {
+                ErrorKind::Conflict => already_linked(),
+                ErrorKind::Internal => Refusal::Api(Error::internal("Failed to process OAuth login.", e.to_string())),
+                _ => Refusal::Api(e),
+            })?;
         let (_, token) = create_api_key(
-            repo,
+            &repo,
             NewKey {
                 user_id,
                 login_type,
@@ -289,7 +292,8 @@ impl App {
     fn new_external_user(&self, login_type: LoginType, p: &Profile) -> std::result::Result<User, Refusal> {
         let mut username = p.username.clone();
         let mut tries = 0;
-        while self.unchecked().user_by_username(&username)?.is_some() {
+        let db = self.db_as(System::Login);
+        while db.user_by_username(&username)?.is_some() {
             tries += 1;
             if tries > 10 {
                 return Err(Error::conflict(format!("exhausted alternatives for taken username {:?}", p.username)).into());
@@ -297,7 +301,7 @@ impl App {
             username = alternative_username(&p.username);
         }
         let now = clock::now();
-        let first = self.unchecked().count_users()? == 0;
+        let first = db.count_users()? == 0;
         Ok(User {
             id: Uuid::new_v4(),
             email: p.email.clone(),
@@ -319,14 +323,13 @@ impl App {
     /// `GET /users/oidc-claims`: the merged claims of the caller's latest OIDC login.
     pub fn my_oidc_claims(&self, actor: &crate::app::Actor) -> Result<Map<String, Value>> {
         // The link is the user's personal data: a key scoped away from it reads nothing.
-        crate::rbac::require_visible_action(&actor.subject, crate::rbac::Action::ReadPersonal, &crate::rbac::Object::user(actor.user.id))?;
+        let db = self.db(actor);
+        db.require_visible(crate::rbac::Action::ReadPersonal, &crate::rbac::Object::user(actor.user.id))?;
         if actor.user.login_type != LoginType::Oidc {
             return Err(Error::bad_request("User is not an OIDC user."));
         }
-        let link = self
-            .unchecked()
-            .user_link(actor.user.id, LoginType::Oidc)?
-            .ok_or_else(|| Error::internal("Failed to get user link.", "no OIDC link"))?;
+        let link =
+            db.user_link(actor.user.id, LoginType::Oidc)?.ok_or_else(|| Error::internal("Failed to get user link.", "no OIDC link"))?;
         Ok(link.claims.merged_claims)
     }
 }

@@ -9,13 +9,13 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{group_key, read, role_key, GroupSync, OrganizationSync, RoleSync, ORG_KEY};
+use crate::authz::Db;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::externallogin::claims::string_list;
 use crate::externallogin::OidcSettings;
 use crate::organization::{Group, OrganizationMember};
 use crate::rbac::role;
-use crate::store::Repo;
 use crate::user::User;
 
 /// Site roles a sync may grant (Coder's built-in site roles).
@@ -36,9 +36,9 @@ pub struct Entitled {
 
 /// Organization sync: the user ends in exactly the organizations the claim maps to (plus the
 /// default one when `assign_default`), leaving every other, the default and manual ones too.
-pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
-    let settings: OrganizationSync = match repo.get_site_config(ORG_KEY)? {
-        Some(json) if !json.is_empty() => read(repo, ORG_KEY)?,
+pub fn organizations(repo: &Db<'_>, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
+    let settings: OrganizationSync = match repo.idpsync_setting(None, ORG_KEY)? {
+        Some(json) if !json.is_empty() => read(repo, None, ORG_KEY)?,
         // No row yet: the deployment's values (the same fallback as the settings endpoint).
         _ => OrganizationSync {
             field: oidc.organization_field.clone(),
@@ -60,7 +60,7 @@ pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &
     for v in &values {
         expected.extend(settings.mapping.get(v).into_iter().flatten().copied());
     }
-    let existing: BTreeSet<Uuid> = repo.list_organizations(None)?.into_iter().map(|o| o.id).collect();
+    let existing: BTreeSet<Uuid> = repo.list_organizations()?.into_iter().map(|o| o.id).collect();
     expected.retain(|id| existing.contains(id));
     let current: BTreeSet<Uuid> = repo.memberships_of_user(user)?.into_iter().map(|m| m.organization_id).collect();
     let now = clock::now();
@@ -76,13 +76,13 @@ pub fn organizations(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &
 /// The group settings of one organization: the stored row, or for the default organization the
 /// legacy `CODER_OIDC_GROUP_*` options.
 pub(crate) fn group_settings(
-    repo: &dyn Repo,
+    repo: &Db<'_>,
     oidc: &OidcSettings,
     org: Uuid,
     default_org: Option<Uuid>,
 ) -> Result<(GroupSync, std::collections::BTreeMap<String, String>)> {
-    match repo.get_site_config(&group_key(org))? {
-        Some(json) if !json.is_empty() => Ok((read(repo, &group_key(org))?, Default::default())),
+    match repo.idpsync_setting(Some(org), &group_key(org))? {
+        Some(json) if !json.is_empty() => Ok((read(repo, Some(org), &group_key(org))?, Default::default())),
         _ if Some(org) == default_org && !oidc.group_field.is_empty() => Ok((
             GroupSync {
                 field: oidc.group_field.clone(),
@@ -100,7 +100,7 @@ pub(crate) fn group_settings(
 /// mapping, filtered by the pattern) name groups by mapping or by name; the user leaves every
 /// other group of that organization (Everyone stays). A claim of the wrong type leaves that
 /// organization unchanged.
-pub fn groups(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
+pub fn groups(repo: &Db<'_>, oidc: &OidcSettings, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
     let default_org = repo.default_organization()?.map(|o| o.id);
     let mine: BTreeSet<Uuid> = repo.group_ids_of_user(user)?.into_iter().collect();
     for membership in repo.memberships_of_user(user)? {
@@ -128,7 +128,7 @@ pub fn groups(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<Str
                 }
             }
         }
-        let groups: Vec<Group> = repo.list_groups(Some(org), None)?;
+        let groups: Vec<Group> = repo.list_groups(Some(org))?;
         let mut in_org: BTreeSet<Uuid> = groups.iter().filter(|g| !g.is_everyone()).map(|g| g.id).collect();
         for name in &expected_names {
             match groups.iter().find(|g| &g.name == name) {
@@ -154,10 +154,10 @@ pub fn groups(repo: &dyn Repo, oidc: &OidcSettings, user: Uuid, claims: &Map<Str
         }
         expected_ids.retain(|id| in_org.contains(id));
         for g in in_org.iter().filter(|g| mine.contains(g) && !expected_ids.contains(g)) {
-            repo.remove_group_members(*g, &[user])?;
+            repo.change_group_members(*g, &[], &[user])?;
         }
         for g in expected_ids.iter().filter(|g| !mine.contains(g)) {
-            repo.add_group_members(*g, &[user])?;
+            repo.change_group_members(*g, &[user], &[])?;
         }
     }
     Ok(())
@@ -189,9 +189,9 @@ pub fn site_roles(oidc: &OidcSettings, claims: &Map<String, Value>) -> std::resu
 
 /// Organization role sync, per organization the user belongs to; a claim of the wrong type
 /// leaves that organization unchanged.
-pub fn org_roles(repo: &dyn Repo, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
+pub fn org_roles(repo: &Db<'_>, user: Uuid, claims: &Map<String, Value>) -> Result<()> {
     for membership in repo.memberships_of_user(user)? {
-        let settings: RoleSync = read(repo, &role_key(membership.organization_id))?;
+        let settings: RoleSync = read(repo, Some(membership.organization_id), &role_key(membership.organization_id))?;
         if settings.field.is_empty() {
             continue;
         }
@@ -209,7 +209,9 @@ pub fn org_roles(repo: &dyn Repo, user: Uuid, claims: &Map<String, Value>) -> Re
         let mut current = membership.roles.clone();
         current.sort();
         if current != roles {
-            repo.update_member_roles(membership.organization_id, user, &roles, clock::now())?;
+            let added: Vec<String> = roles.iter().filter(|r| !current.contains(r)).cloned().collect();
+            let removed: Vec<String> = current.iter().filter(|r| !roles.contains(r)).cloned().collect();
+            repo.update_member_roles(membership.organization_id, user, &roles, (&added, &removed), clock::now())?;
         }
     }
     Ok(())
@@ -217,7 +219,7 @@ pub fn org_roles(repo: &dyn Repo, user: Uuid, claims: &Map<String, Value>) -> Re
 
 /// Runs the entitled syncs in Coder's order; site roles replace the user's when they differ.
 pub fn all(
-    repo: &dyn Repo,
+    repo: &Db<'_>,
     oidc: &OidcSettings,
     entitled: Entitled,
     user: &mut User,
@@ -264,7 +266,8 @@ impl crate::app::App {
         if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::UserRoleManagement) {
             return Ok(());
         }
-        let settings: RoleSync = read(self.unchecked(), &role_key(org))?;
+        // Read as the sign-in that applies these settings: the caller need not read them.
+        let settings: RoleSync = read(&self.db_as(crate::authz::System::Login), Some(org), &role_key(org))?;
         if !settings.field.is_empty() {
             return Err(Error::bad_request(
                 "Cannot modify roles for OIDC users when role sync is enabled. This organization member's roles are managed by the identity provider. Have the user re-login to refresh their roles.",
@@ -278,7 +281,7 @@ impl crate::app::App {
         if user.login_type != crate::user::LoginType::Oidc || !self.feature_enabled(crate::licensing::Feature::MultipleOrganizations) {
             return Ok(());
         }
-        let field = self.stored_organization_sync(self.unchecked())?.field;
+        let field = self.stored_organization_sync(&self.db_as(crate::authz::System::Login))?.field;
         if !field.is_empty() {
             return Err(Error::bad_request(
                 "Organization sync is enabled for OIDC users, meaning manual organization assignment is not allowed for this user. Have the user re-login to refresh their organizations.",

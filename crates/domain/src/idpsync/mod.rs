@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::app::{Actor, App};
+use crate::authz::Db;
 use crate::error::{Error, Result};
-use crate::rbac::{self, action, resource, Object};
-use crate::store::{in_transaction, Repo};
+use crate::rbac::{action, resource, Object};
 
 const ORG_KEY: &str = "organization-sync-settings";
 
@@ -107,8 +107,8 @@ fn check_regex(pattern: &Option<String>) -> Result<()> {
     Ok(())
 }
 
-fn read<T: for<'de> Deserialize<'de> + Default>(repo: &dyn Repo, key: &str) -> Result<T> {
-    match repo.get_site_config(key)? {
+fn read<T: for<'de> Deserialize<'de> + Default>(repo: &Db<'_>, org: Option<Uuid>, key: &str) -> Result<T> {
+    match repo.idpsync_setting(org, key)? {
         Some(json) if !json.is_empty() => {
             serde_json::from_str(&json).map_err(|e| Error::internal("An internal server error occurred.", format!("stored {key}: {e}")))
         }
@@ -116,9 +116,9 @@ fn read<T: for<'de> Deserialize<'de> + Default>(repo: &dyn Repo, key: &str) -> R
     }
 }
 
-fn write<T: Serialize>(repo: &dyn Repo, key: &str, value: &T) -> Result<()> {
+fn write<T: Serialize>(repo: &Db<'_>, org: Option<Uuid>, key: &str, value: &T) -> Result<()> {
     let json = serde_json::to_string(value).map_err(|e| Error::internal("An internal server error occurred.", e.to_string()))?;
-    repo.put_site_config(key, &json)
+    repo.put_idpsync_setting(org, key, &json)
 }
 
 fn group_key(org: Uuid) -> String {
@@ -131,7 +131,7 @@ fn role_key(org: Uuid) -> String {
 
 impl App {
     fn idpsync_site(&self, actor: &Actor, act: crate::rbac::Action) -> Result<()> {
-        rbac::require(&actor.subject, act, &Object::of(resource::IDPSYNC_SETTINGS))
+        self.db(actor).require(act, &Object::of(resource::IDPSYNC_SETTINGS))
     }
 
     /// Who may read claim fields: `idpsync_settings` read, site-wide or in `org`; Coder's words.
@@ -144,7 +144,7 @@ impl App {
             Some(id) => Object::of(resource::IDPSYNC_SETTINGS).in_org(id),
             None => Object::of(resource::IDPSYNC_SETTINGS),
         };
-        if !rbac::authorize(&actor.subject, action::READ, &object) {
+        if !self.db(actor).allows(action::READ, &object) {
             return Err(Error::new(crate::error::ErrorKind::Forbidden, format!("You do not have permission to view {what}"))
                 .with_detail("idpsync_settings.read permission is required"));
         }
@@ -156,7 +156,7 @@ impl App {
     pub fn idpsync_available_fields(&self, actor: &Actor, org: Option<&str>) -> Result<Vec<String>> {
         let org = self.claims_reader(actor, org, "the available IDP fields")?;
         let mut fields = std::collections::BTreeSet::new();
-        for claims in self.unchecked().oidc_merged_claims(org)? {
+        for claims in self.db(actor).oidc_merged_claims(org)? {
             fields.extend(claims.keys().cloned());
         }
         Ok(fields.into_iter().collect())
@@ -170,7 +170,7 @@ impl App {
             return Err(Error::bad_request("claimField query parameter is required"));
         }
         let mut values = std::collections::BTreeSet::new();
-        for claims in self.unchecked().oidc_merged_claims(org)? {
+        for claims in self.db(actor).oidc_merged_claims(org)? {
             match claims.get(claim_field) {
                 Some(serde_json::Value::String(s)) => {
                     values.insert(s.clone());
@@ -184,21 +184,21 @@ impl App {
 
     fn idpsync_org(&self, actor: &Actor, org: &str, act: crate::rbac::Action) -> Result<Uuid> {
         let org = self.resolve_org(actor, org)?;
-        rbac::require(&actor.subject, act, &Object::of(resource::IDPSYNC_SETTINGS).in_org(org.id))?;
+        self.db(actor).require(act, &Object::of(resource::IDPSYNC_SETTINGS).in_org(org.id))?;
         Ok(org.id)
     }
 
     /// `GET /settings/idpsync/organization`.
     pub fn organization_sync(&self, actor: &Actor) -> Result<OrganizationSync> {
         self.idpsync_site(actor, action::READ)?;
-        self.stored_organization_sync(self.unchecked())
+        self.stored_organization_sync(&self.db(actor))
     }
 
     /// The stored organization sync, or (no row yet) the deployment's `CODER_OIDC_ORGANIZATION_*`
     /// values, as Coder reads it.
-    pub(crate) fn stored_organization_sync(&self, repo: &dyn Repo) -> Result<OrganizationSync> {
-        match repo.get_site_config(ORG_KEY)? {
-            Some(json) if !json.is_empty() => read(repo, ORG_KEY),
+    pub(crate) fn stored_organization_sync(&self, repo: &Db<'_>) -> Result<OrganizationSync> {
+        match repo.idpsync_setting(None, ORG_KEY)? {
+            Some(json) if !json.is_empty() => read(repo, None, ORG_KEY),
             _ => Ok(match &self.settings.oidc {
                 Some(o) => OrganizationSync {
                     field: o.organization_field.clone(),
@@ -223,10 +223,10 @@ impl App {
         edit: impl FnOnce(&mut OrganizationSync) -> Result<()>,
     ) -> Result<OrganizationSync> {
         self.idpsync_site(actor, action::UPDATE)?;
-        in_transaction(self.unchecked(), |tx| {
+        self.db(actor).transaction(|tx| {
             let mut s = self.stored_organization_sync(tx)?;
             edit(&mut s)?;
-            write(tx, ORG_KEY, &s)?;
+            write(tx, None, ORG_KEY, &s)?;
             Ok(s)
         })
     }
@@ -250,10 +250,11 @@ impl App {
         let org = self.idpsync_org(actor, org, action::READ)?;
         match &self.settings.oidc {
             Some(oidc) => {
-                let default_org = self.unchecked().default_organization()?.map(|o| o.id);
-                apply::group_settings(self.unchecked(), oidc, org, default_org)
+                let db = self.db(actor);
+                let default_org = db.default_organization().or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?.map(|o| o.id);
+                apply::group_settings(&db, oidc, org, default_org)
             }
-            None => Ok((read(self.unchecked(), &group_key(org))?, BTreeMap::new())),
+            None => Ok((read(&self.db(actor), Some(org), &group_key(org))?, BTreeMap::new())),
         }
     }
 
@@ -265,11 +266,11 @@ impl App {
     /// `PATCH .../idpsync/groups` and its `/config` and `/mapping` forms.
     pub fn update_group_sync(&self, actor: &Actor, org: &str, edit: impl FnOnce(&mut GroupSync) -> Result<()>) -> Result<GroupSync> {
         let org = self.idpsync_org(actor, org, action::UPDATE)?;
-        in_transaction(self.unchecked(), |tx| {
-            let mut s: GroupSync = read(tx, &group_key(org))?;
+        self.db(actor).transaction(|tx| {
+            let mut s: GroupSync = read(tx, Some(org), &group_key(org))?;
             edit(&mut s)?;
             check_regex(&s.regex_filter)?;
-            write(tx, &group_key(org), &s)?;
+            write(tx, Some(org), &group_key(org), &s)?;
             Ok(s)
         })
     }
@@ -286,16 +287,16 @@ impl App {
     /// `GET /organizations/{org}/settings/idpsync/roles`.
     pub fn role_sync(&self, actor: &Actor, org: &str) -> Result<RoleSync> {
         let org = self.idpsync_org(actor, org, action::READ)?;
-        read(self.unchecked(), &role_key(org))
+        read(&self.db(actor), Some(org), &role_key(org))
     }
 
     /// `PATCH .../idpsync/roles` and its `/config` and `/mapping` forms.
     pub fn update_role_sync(&self, actor: &Actor, org: &str, edit: impl FnOnce(&mut RoleSync) -> Result<()>) -> Result<RoleSync> {
         let org = self.idpsync_org(actor, org, action::UPDATE)?;
-        in_transaction(self.unchecked(), |tx| {
-            let mut s: RoleSync = read(tx, &role_key(org))?;
+        self.db(actor).transaction(|tx| {
+            let mut s: RoleSync = read(tx, Some(org), &role_key(org))?;
             edit(&mut s)?;
-            write(tx, &role_key(org), &s)?;
+            write(tx, Some(org), &role_key(org), &s)?;
             Ok(s)
         })
     }

@@ -11,9 +11,9 @@ use super::entitlements::{compute, Entitlements, Inputs, LicenseRow};
 use super::signer::{LicenseSigner, LicenseSpec};
 use super::{TRIAL_KEY_CONFIG, TRIAL_KEY_ID};
 use crate::app::{Actor, App};
+use crate::authz::{Db, System};
 use crate::error::{Error, ErrorKind, Result};
-use crate::rbac::{self, action, resource, Object};
-use crate::store::{in_transaction, Repo};
+use crate::rbac::{action, resource, Object};
 
 /// A license as the API shows it: never the JWT, only its claims as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,7 @@ impl App {
     /// trial key once it has one.
     pub fn trusted_keys(&self) -> Result<TrustedKeys> {
         let mut keys = self.settings.licensing.keys.clone();
-        if let Some(seed) = self.unchecked().get_site_config(TRIAL_KEY_CONFIG)? {
+        if let Some(seed) = self.db_as(System::Background).get_site_config(TRIAL_KEY_CONFIG)? {
             if let Ok(signer) = LicenseSigner::from_base64(TRIAL_KEY_ID, &seed) {
                 keys.insert(TRIAL_KEY_ID, signer.verifying_key());
             }
@@ -60,16 +60,16 @@ impl App {
     pub fn refresh_entitlements(&self) -> Result<Arc<Entitlements>> {
         let _turn = self.licensing.updating.lock().unwrap_or_else(|p| p.into_inner());
         let now = OffsetDateTime::now_utc();
-        let licenses = self.unchecked().unexpired_licenses(now)?;
-        let replicas = self
-            .unchecked()
+        let db = self.db_as(System::Background);
+        let licenses = db.unexpired_licenses(now)?;
+        let replicas = db
             .live_replicas(now - REPLICA_STALE_AFTER)?
             .into_iter()
             .filter(|r| r.started_at <= now - self.settings.licensing.replica_grace)
             .count();
         let inputs = Inputs {
             enablements: self.settings.licensing.enablements.clone(),
-            active_users: self.unchecked().count_active_users()?,
+            active_users: db.count_active_users()?,
             replicas,
             ..Inputs::default()
         };
@@ -84,7 +84,7 @@ impl App {
     /// Checks, before the body is read, that the actor may upload licenses (Coder answers 403
     /// before it looks at the body).
     pub fn may_upload_license(&self, actor: &Actor) -> Result<()> {
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::LICENSE))
+        self.db(actor).require(action::CREATE, &Object::of(resource::LICENSE))
     }
 
     /// `POST /licenses`: checks the license as Coder does (a license not valid *yet* is
@@ -102,24 +102,26 @@ impl App {
                 "The provided license is locked to the following deployments: [{ids}]. Your deployment identifier is {deployment:?}. Please contact sales."
             )));
         }
-        let row = store_license(self.unchecked(), jwt, &claims)?;
+        let row = store_license(&self.db(actor), jwt, &claims)?;
         self.licenses_changed()?;
         Ok(LicenseView::from(&row))
     }
 
     /// `GET /licenses`: every license on file, or none for callers who may not read them.
     pub fn list_licenses(&self, actor: &Actor) -> Result<Vec<LicenseView>> {
-        if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::LICENSE)) {
+        let db = self.db(actor);
+        if !db.allows(action::READ, &Object::of(resource::LICENSE)) {
             return Ok(Vec::new());
         }
-        Ok(self.unchecked().list_licenses()?.iter().map(LicenseView::from).collect())
+        Ok(db.list_licenses()?.iter().map(LicenseView::from).collect())
     }
 
     /// `DELETE /licenses/{id}`: removes a license and recomputes.
     pub fn delete_license(&self, actor: &Actor, id: &str) -> Result<()> {
         let id: i32 = id.parse().map_err(|_| Error::new(ErrorKind::NotFound, "License ID must be an integer"))?;
-        rbac::require(&actor.subject, action::DELETE, &Object::of(resource::LICENSE))?;
-        if !self.unchecked().delete_license(id)? {
+        let db = self.db(actor);
+        db.require(action::DELETE, &Object::of(resource::LICENSE))?;
+        if !db.delete_license(id)? {
             return Err(Error::new(ErrorKind::NotFound, "Unknown license ID"));
         }
         self.licenses_changed()
@@ -127,7 +129,7 @@ impl App {
 
     /// `POST /licenses/refresh-entitlements`: recomputes now, at most once a minute.
     pub fn request_entitlements_refresh(&self, actor: &Actor) -> Result<()> {
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::LICENSE))?;
+        self.db(actor).require(action::CREATE, &Object::of(resource::LICENSE))?;
         let since = OffsetDateTime::now_utc() - self.entitlements().refreshed_at;
         let interval = self.settings.licensing.refresh_wait;
         if since < interval {
@@ -152,7 +154,7 @@ impl App {
     /// Tells the other replicas to recompute. The change is committed already, so a failure
     /// here is logged, not answered (the others recompute within 10 minutes anyway), as in Coder.
     fn announce_licenses(&self) {
-        if let Err(e) = self.unchecked().announce_licenses_changed() {
+        if let Err(e) = self.db_as(System::Background).announce_licenses_changed() {
             log_to_stderr(&format!("could not tell the other replicas that licenses changed: {e}"));
         }
     }
@@ -166,7 +168,7 @@ impl App {
     /// Signs a 30-day `premium` trial license for this deployment with its own key (made on
     /// first use and trusted from then on) and stores it, inside the caller's transaction.
     /// Coder fetches trials from its licensor over the internet; this needs no network.
-    pub fn store_trial_license(&self, tx: &dyn Repo, email: &str) -> Result<()> {
+    pub fn store_trial_license(&self, tx: &Db<'_>, email: &str) -> Result<()> {
         let signer = match tx.get_site_config(TRIAL_KEY_CONFIG)? {
             Some(seed) => LicenseSigner::from_base64(TRIAL_KEY_ID, &seed).map_err(|e| Error::internal("Failed to generate trial", e))?,
             None => {
@@ -204,10 +206,10 @@ fn log_to_stderr(msg: &str) {
 }
 
 /// Stores a checked license; a second upload of the same JWT is a conflict.
-fn store_license(repo: &dyn Repo, jwt: &str, claims: &claims::Claims) -> Result<LicenseRow> {
+fn store_license(db: &Db<'_>, jwt: &str, claims: &claims::Claims) -> Result<LicenseRow> {
     let uuid = claims.jti.as_deref().and_then(|j| Uuid::parse_str(j).ok()).unwrap_or_else(Uuid::new_v4);
     let exp = claims.exp.ok_or_else(|| Error::bad_request("Invalid license").with_detail(claims::texts::MISSING_EXP))?;
-    in_transaction(repo, |tx| tx.insert_license(jwt, crate::clock::truncate(exp), uuid, crate::clock::now())).map_err(|e| {
+    db.transaction(|tx| tx.insert_license(jwt, crate::clock::truncate(exp), uuid, crate::clock::now())).map_err(|e| {
         if e.kind == ErrorKind::Conflict {
             Error::conflict("License has already been uploaded.").with_detail("A license with the same contents is already on file.")
         } else {

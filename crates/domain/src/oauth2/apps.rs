@@ -9,8 +9,7 @@ use crate::app::{Actor, App};
 use crate::auth::tag_failure;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
-use crate::rbac::{self, action, resource, Object};
-use crate::store::in_transaction;
+use crate::rbac::{action, resource, Object};
 use crate::validation;
 
 /// What `POST` and `PUT /oauth2-provider/apps` take.
@@ -60,22 +59,22 @@ impl App {
     pub fn oauth2_app(&self, actor: &Actor, param: &str) -> Result<OAuth2App> {
         self.require_oauth2_experiment()?;
         let id = Uuid::parse_str(param).map_err(|e| Error::bad_request(format!("Invalid UUID {param:?}.")).with_detail(e.to_string()))?;
-        rbac::require(&actor.subject, action::READ, &app_object())?;
-        self.unchecked().oauth2_app(id)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "OAuth2 application not found."))
+        self.db(actor).require(action::READ, &app_object())?;
+        self.db(actor).oauth2_app(id)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "OAuth2 application not found."))
     }
 
     /// `GET /oauth2-provider/apps`: every app, by name; with `user_id`, the apps that user has
     /// granted access to (none until this server issues tokens).
     pub fn list_oauth2_apps(&self, actor: &Actor, user_id: Option<&str>) -> Result<Vec<OAuth2App>> {
         self.require_oauth2_experiment()?;
-        rbac::require(&actor.subject, action::READ, &app_object())?;
+        self.db(actor).require(action::READ, &app_object())?;
         match user_id {
-            None | Some("") => self.unchecked().list_oauth2_apps(),
+            None | Some("") => self.db(actor).list_oauth2_apps(),
             Some(raw) => {
                 let user = Uuid::parse_str(raw)
                     .map_err(|_| Error::bad_request("Invalid user UUID").with_detail(format!("queried user_id={raw:?}")))?;
-                rbac::require(&actor.subject, action::READ, &Object::of(resource::OAUTH2_APP_CODE_TOKEN).owned_by(user))?;
-                self.unchecked().oauth2_apps_granted_by(user)
+                self.db(actor).require(action::READ, &Object::of(resource::OAUTH2_APP_CODE_TOKEN).owned_by(user))?;
+                self.db(actor).oauth2_apps_granted_by(user)
             }
         }
     }
@@ -84,7 +83,7 @@ impl App {
     pub fn create_oauth2_app(&self, actor: &Actor, input: AppInput) -> Result<OAuth2App> {
         self.require_oauth2_experiment()?;
         check_input(&input)?;
-        rbac::require(&actor.subject, action::CREATE, &app_object())?;
+        self.db(actor).require(action::CREATE, &app_object())?;
         let now = clock::now();
         let app = OAuth2App {
             id: Uuid::new_v4(),
@@ -103,7 +102,7 @@ impl App {
             client_id_issued_at: None,
             registration_access_token: None,
         };
-        in_transaction(self.unchecked(), |tx| tx.insert_oauth2_app(&app))?;
+        self.db(actor).transaction(|tx| tx.insert_oauth2_app(&app))?;
         Ok(app)
     }
 
@@ -111,7 +110,7 @@ impl App {
     pub fn update_oauth2_app(&self, actor: &Actor, param: &str, input: AppInput) -> Result<OAuth2App> {
         let mut app = self.oauth2_app(actor, param)?;
         check_input(&input)?;
-        rbac::require(&actor.subject, action::UPDATE, &app_object())?;
+        self.db(actor).require(action::UPDATE, &app_object())?;
         app.name = input.name;
         if let Some(first) = app.redirect_uris.first_mut() {
             // The callback URL is the first registered redirect URI; keep them one.
@@ -120,28 +119,28 @@ impl App {
         app.callback_url = input.callback_url;
         app.icon = input.icon;
         app.updated_at = clock::now();
-        in_transaction(self.unchecked(), |tx| tx.update_oauth2_app(&app))?;
+        self.db(actor).transaction(|tx| tx.update_oauth2_app(&app))?;
         Ok(app)
     }
 
     /// `DELETE /oauth2-provider/apps/{app}`: with its secrets.
     pub fn delete_oauth2_app(&self, actor: &Actor, param: &str) -> Result<()> {
         let app = self.oauth2_app(actor, param)?;
-        rbac::require(&actor.subject, action::DELETE, &app_object())?;
-        in_transaction(self.unchecked(), |tx| tx.delete_oauth2_app(app.id))
+        self.db(actor).require(action::DELETE, &app_object())?;
+        self.db(actor).transaction(|tx| tx.delete_oauth2_app(app.id))
     }
 
     /// `GET /oauth2-provider/apps/{app}/secrets`: oldest first, truncated.
     pub fn list_oauth2_app_secrets(&self, actor: &Actor, param: &str) -> Result<Vec<OAuth2AppSecret>> {
         let app = self.oauth2_app(actor, param)?;
-        rbac::require(&actor.subject, action::READ, &Object::of(resource::OAUTH2_APP_SECRET))?;
-        self.unchecked().oauth2_app_secrets(app.id)
+        self.db(actor).require(action::READ, &Object::of(resource::OAUTH2_APP_SECRET))?;
+        self.db(actor).oauth2_app_secrets(app.id)
     }
 
     /// `POST /oauth2-provider/apps/{app}/secrets`: the only time the whole secret is shown.
     pub fn create_oauth2_app_secret(&self, actor: &Actor, param: &str) -> Result<(OAuth2AppSecret, String)> {
         let app = self.oauth2_app(actor, param)?;
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::OAUTH2_APP_SECRET))?;
+        self.db(actor).require(action::CREATE, &Object::of(resource::OAUTH2_APP_SECRET))?;
         let generated = generate_secret();
         let secret = OAuth2AppSecret {
             id: Uuid::new_v4(),
@@ -152,7 +151,7 @@ impl App {
             display_secret: generated.formatted[generated.formatted.len() - 6..].to_string(),
             secret_prefix: generated.prefix.clone(),
         };
-        in_transaction(self.unchecked(), |tx| tx.insert_oauth2_app_secret(&secret))?;
+        self.db(actor).transaction(|tx| tx.insert_oauth2_app_secret(&secret))?;
         Ok((secret, generated.formatted))
     }
 
@@ -161,12 +160,12 @@ impl App {
         let app = self.oauth2_app(actor, param)?;
         let id = Uuid::parse_str(secret_param)
             .map_err(|e| Error::bad_request(format!("Invalid UUID {secret_param:?}.")).with_detail(e.to_string()))?;
-        rbac::require_visible_action(&actor.subject, action::DELETE, &Object::of(resource::OAUTH2_APP_SECRET))?;
-        let secret = self.unchecked().oauth2_app_secret(id)?.ok_or_else(Error::not_found)?;
+        self.db(actor).require_visible(action::DELETE, &Object::of(resource::OAUTH2_APP_SECRET))?;
+        let secret = self.db(actor).oauth2_app_secret(id)?.ok_or_else(Error::not_found)?;
         if secret.app_id != app.id {
             return Err(Error::bad_request("App ID does not match secret app ID."));
         }
-        in_transaction(self.unchecked(), |tx| tx.delete_oauth2_app_secret(id))
+        self.db(actor).transaction(|tx| tx.delete_oauth2_app_secret(id))
     }
 }
 

@@ -15,7 +15,6 @@ use super::{generate_secret, AuthorizationCode, OAuth2App};
 use crate::app::{Actor, App};
 use crate::clock;
 use crate::error::Result;
-use crate::store::in_transaction;
 
 /// How long a code may wait for its exchange (RFC 6749 §4.1.2 recommends at most 10 minutes).
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);
@@ -101,7 +100,11 @@ impl App {
         let client_id = client_id.ok_or_else(|| AuthorizeError::page("Invalid client", "The client_id parameter is missing."))?;
         let unknown = || AuthorizeError::page("Invalid client", format!("There is no OAuth2 application with client_id {client_id:?}."));
         let id = Uuid::parse_str(client_id).map_err(|_| unknown())?;
-        let app = self.unchecked().oauth2_app(id).map_err(|e| AuthorizeError::page("Server error", e.message))?.ok_or_else(unknown)?;
+        let app = self
+            .db_as(crate::authz::System::OAuth2)
+            .oauth2_app(id)
+            .map_err(|e| AuthorizeError::page("Server error", e.message))?
+            .ok_or_else(unknown)?;
 
         let given = single(params, "redirect_uri").map_err(|d| AuthorizeError::page("Invalid redirect URI", d))?;
         let registered = app.registered_redirect_uris();
@@ -194,7 +197,7 @@ impl App {
     pub fn approve_authorization(&self, actor: &Actor, req: &AuthorizeRequest) -> Result<String> {
         // Only a full session may grant access: never an OAuth2 access token or a scoped token,
         // which would otherwise widen itself to any scope.
-        let key = self.unchecked().api_key_by_id(&actor.api_key_id)?;
+        let key = self.db(actor).api_key_by_id(&actor.api_key_id).or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?;
         let full = key.is_some_and(|k| {
             k.login_type != crate::user::LoginType::OAuth2ProviderApp && k.scopes.iter().any(|s| s == "coder:all" || s == "all")
         });
@@ -223,7 +226,7 @@ impl App {
             redeemed_at: None,
             grant_id: None,
         };
-        in_transaction(self.unchecked(), |tx| tx.insert_oauth2_code(&code))?;
+        self.db(actor).transaction(|tx| tx.insert_oauth2_code(&code))?;
         Ok(with_params(&req.redirect_uri, &[("code", &generated.formatted), ("state", &req.state), ("iss", &self.issuer())]))
     }
 

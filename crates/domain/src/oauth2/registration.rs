@@ -13,9 +13,9 @@ use super::metadata::{split_scope, unknown_scope};
 use super::uris::{check_http_uri, check_redirect_uri};
 use super::{generate_secret, hash_token, ClientMetadata, OAuth2App, OAuth2AppSecret};
 use crate::app::App;
+use crate::authz::System;
 use crate::clock;
 use crate::secret::random_alphanumeric;
-use crate::store::in_transaction;
 
 /// The name given to a client that registers without one (Coder's).
 pub const DEFAULT_CLIENT_NAME: &str = "Dynamically Registered Client";
@@ -200,7 +200,7 @@ impl App {
         };
         apply(&mut app, v);
         let secret = (!app.is_public()).then(generate_secret);
-        in_transaction(self.unchecked(), |tx| {
+        self.db_as(System::OAuth2).transaction(|tx| {
             tx.insert_oauth2_app(&app)?;
             if let Some(s) = &secret {
                 tx.insert_oauth2_app_secret(&OAuth2AppSecret {
@@ -226,7 +226,7 @@ impl App {
             .ok_or_else(|| OAuthError::invalid_token("A registration access token is required (Authorization: Bearer)."))?;
         let invalid = || OAuthError::invalid_token("The registration access token is invalid for this client.");
         let id = Uuid::parse_str(client_id).map_err(|_| invalid())?;
-        let app = self.unchecked().oauth2_app(id)?.ok_or_else(invalid)?;
+        let app = self.db_as(System::OAuth2).oauth2_app(id)?.ok_or_else(invalid)?;
         let stored = app.registration_access_token.as_deref().filter(|_| app.dynamically_registered).ok_or_else(invalid)?;
         if !bool::from(hash_token(token).ct_eq(stored)) {
             return Err(invalid());
@@ -254,14 +254,14 @@ impl App {
         }
         apply(&mut app, v);
         app.updated_at = clock::now();
-        in_transaction(self.unchecked(), |tx| tx.update_oauth2_app(&app))?;
+        self.db_as(System::OAuth2).transaction(|tx| tx.update_oauth2_app(&app))?;
         Ok(app)
     }
 
     /// `DELETE /oauth2/clients/{client_id}`: the client with its secrets, codes and grants.
     pub fn delete_registered_client(&self, client_id: &str, authorization: Option<&str>) -> OAuthResult<()> {
         let app = self.registered_client(client_id, authorization)?;
-        in_transaction(self.unchecked(), |tx| tx.delete_oauth2_app(app.id))?;
+        self.db_as(System::OAuth2).transaction(|tx| tx.delete_oauth2_app(app.id))?;
         Ok(())
     }
 }

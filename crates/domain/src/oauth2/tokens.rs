@@ -19,9 +19,10 @@ use super::uris::check_resource;
 use super::{generate_secret, parse_secret, Grant, OAuth2App, RefreshToken};
 use crate::app::App;
 use crate::auth::{allow_all, create_api_key, NewKey};
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::secret;
-use crate::store::{in_transaction, GrantSelector, Repo};
+use crate::store::GrantSelector;
 use crate::user::{LoginType, UserStatus};
 
 /// What a successful token request answers (RFC 6749 §5.1).
@@ -112,7 +113,7 @@ impl App {
         };
         let unknown = || OAuthError::invalid_client("The client credentials are invalid.");
         let id = Uuid::parse_str(client_id).map_err(|_| unknown())?;
-        let app = self.unchecked().oauth2_app(id)?.ok_or_else(unknown)?;
+        let app = self.db_as(System::OAuth2).oauth2_app(id)?.ok_or_else(unknown)?;
         if app.is_public() {
             if secret.is_some_and(|s| !s.is_empty()) {
                 return Err(OAuthError::invalid_client("This is a public client: it has no secret and must not send one."));
@@ -123,11 +124,11 @@ impl App {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| OAuthError::invalid_client("This confidential client must authenticate with its client secret."))?;
         let (prefix, secret_part) = parse_secret(secret).ok_or_else(unknown)?;
-        let stored = self.unchecked().oauth2_app_secret_by_prefix(prefix)?.ok_or_else(unknown)?;
+        let stored = self.db_as(System::OAuth2).oauth2_app_secret_by_prefix(prefix)?.ok_or_else(unknown)?;
         if stored.app_id != app.id || !secret::secret_matches(secret_part, &stored.hashed_secret) {
             return Err(unknown());
         }
-        self.unchecked().touch_oauth2_app_secret(stored.id, clock::now())?;
+        self.db_as(System::OAuth2).touch_oauth2_app_secret(stored.id, clock::now())?;
         Ok(AuthenticatedClient { app, secret_id: Some(stored.id) })
     }
 
@@ -157,13 +158,13 @@ impl App {
         }
         let invalid = || OAuthError::invalid_grant("The authorization code is invalid or expired.");
         let (prefix, secret_part) = parse_secret(presented).ok_or_else(invalid)?;
-        let code = self.unchecked().oauth2_code_by_prefix(prefix)?.ok_or_else(invalid)?;
+        let code = self.db_as(System::OAuth2).oauth2_code_by_prefix(prefix)?.ok_or_else(invalid)?;
         if !secret::secret_matches(secret_part, &code.hashed_secret) || code.app_id != client.app.id {
             return Err(invalid());
         }
         if code.redeemed_at.is_some() {
             if let Some(grant) = code.grant_id {
-                in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
+                self.db_as(System::OAuth2).transaction(|tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
             }
             return Err(OAuthError::invalid_grant("The authorization code was already used; the tokens issued for it are revoked."));
         }
@@ -198,8 +199,8 @@ impl App {
             audience,
         };
         let scopes = split_scope(&grant.scope);
-        let issued = in_transaction(self.unchecked(), |tx| {
-            if !tx.redeem_oauth2_code(code.id, grant.id, now)? {
+        let issued = self.db_as(System::OAuth2).transaction(|tx| {
+            if !tx.redeem_oauth2_code(&code, grant.id, now)? {
                 return Ok(None);
             }
             tx.insert_oauth2_grant(&grant)?;
@@ -209,8 +210,8 @@ impl App {
             Some(tokens) => Ok(tokens),
             None => {
                 // Another exchange won the race: a replay, so what it issued is revoked too.
-                if let Some(grant) = self.unchecked().oauth2_code_by_prefix(prefix)?.and_then(|c| c.grant_id) {
-                    in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
+                if let Some(grant) = self.db_as(System::OAuth2).oauth2_code_by_prefix(prefix)?.and_then(|c| c.grant_id) {
+                    self.db_as(System::OAuth2).transaction(|tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant)))?;
                 }
                 Err(OAuthError::invalid_grant("The authorization code was already used; the tokens issued for it are revoked."))
             }
@@ -221,17 +222,17 @@ impl App {
         let presented = required(params, "refresh_token")?;
         let invalid = || OAuthError::invalid_grant("The refresh token is invalid or expired.");
         let (prefix, secret_part) = parse_secret(presented).ok_or_else(invalid)?;
-        let token = self.unchecked().oauth2_refresh_token_by_prefix(prefix)?.ok_or_else(invalid)?;
+        let token = self.db_as(System::OAuth2).oauth2_refresh_token_by_prefix(prefix)?.ok_or_else(invalid)?;
         if !secret::secret_matches(secret_part, &token.refresh_hash) {
             return Err(invalid());
         }
-        let grant = self.unchecked().oauth2_grant(token.grant_id)?.ok_or_else(invalid)?;
+        let grant = self.db_as(System::OAuth2).oauth2_grant(token.grant_id)?.ok_or_else(invalid)?;
         if grant.app_id != client.app.id {
             return Err(invalid());
         }
         let reuse = || OAuthError::invalid_grant("The refresh token was already used; every token of this grant is revoked.");
         if token.spent_at.is_some() {
-            in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+            self.db_as(System::OAuth2).transaction(|tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
             return Err(reuse());
         }
         if token.expires_at <= clock::now() {
@@ -240,7 +241,7 @@ impl App {
         // A live refresh token whose access key is gone (a password change, a sign-out of
         // every session, the key deleted) ends its grant, as Coder's cascade does.
         if token.api_key_id.is_none() {
-            in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+            self.db_as(System::OAuth2).transaction(|tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
             return Err(invalid());
         }
         let granted = split_scope(&grant.scope);
@@ -260,13 +261,13 @@ impl App {
             }
         }
         self.check_user_active(grant.user_id)?;
-        let issued = in_transaction(self.unchecked(), |tx| {
+        let issued = self.db_as(System::OAuth2).transaction(|tx| {
             // A revocation of the grant that commits first wins; one that comes later revokes
             // what this refresh mints.
             if !tx.lock_oauth2_grant(grant.id)? {
                 return Ok(Err(invalid()));
             }
-            if !tx.spend_oauth2_refresh_token(token.id, clock::now())? {
+            if !tx.spend_oauth2_refresh_token(&token, clock::now())? {
                 return Ok(Ok(None));
             }
             self.issue_tokens(tx, &grant, &scopes).map(|t| Ok(Some(t)))
@@ -274,7 +275,7 @@ impl App {
         match issued {
             Some(tokens) => Ok(tokens),
             None => {
-                in_transaction(self.unchecked(), |tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
+                self.db_as(System::OAuth2).transaction(|tx| tx.revoke_oauth2_grants(GrantSelector::Id(grant.id)))?;
                 Err(reuse())
             }
         }
@@ -282,14 +283,14 @@ impl App {
 
     /// A grant is only good while its user may sign in.
     fn check_user_active(&self, user_id: Uuid) -> OAuthResult<()> {
-        match self.unchecked().user_by_id(user_id)? {
+        match self.db_as(System::OAuth2).user_by_id(user_id)? {
             Some(u) if u.status != UserStatus::Suspended => Ok(()),
             _ => Err(OAuthError::invalid_grant("The user who granted access is suspended or deleted.")),
         }
     }
 
     /// Mints an access token (an API key with the granted scopes) and the next refresh token.
-    fn issue_tokens(&self, tx: &dyn Repo, grant: &Grant, scopes: &[String]) -> crate::error::Result<IssuedTokens> {
+    fn issue_tokens(&self, tx: &Db<'_>, grant: &Grant, scopes: &[String]) -> crate::error::Result<IssuedTokens> {
         let (key, access_token) = create_api_key(
             tx,
             NewKey {

@@ -174,6 +174,8 @@ pub mod system_role {
     pub const AGENT: &str = "system:agent";
     /// Background jobs of the server.
     pub const BACKGROUND: &str = "system:background";
+    /// First-user setup.
+    pub const SETUP: &str = "system:setup";
     /// Unauthenticated requests that read deployment data (build info, health, appearance).
     pub const SITE: &str = "system:site";
 }

@@ -306,7 +306,7 @@ fn system_roles() -> Vec<Role> {
                 (R::User, &[A::Create, A::Read, A::Update, A::UpdatePersonal, A::ReadPersonal]),
                 (R::Organization, &[A::Read]),
                 (R::OrganizationMember, CRUD),
-                (R::Group, &[A::Read, A::Update]),
+                (R::Group, &[A::Create, A::Read, A::Update]),
                 (R::GroupMember, &[A::Read]),
                 (R::AssignRole, &[A::Read, A::Assign, A::Unassign]),
                 (R::AssignOrgRole, &[A::Read, A::Assign, A::Unassign]),
@@ -319,8 +319,10 @@ fn system_roles() -> Vec<Role> {
         system_role(
             sr::OAUTH2,
             allow(&[
-                (R::Oauth2App, &[A::Read]),
-                (R::Oauth2AppSecret, &[A::Read, A::Update]),
+                // Dynamic client registration (RFC 7591) manages clients by their own
+                // registration tokens.
+                (R::Oauth2App, CRUD),
+                (R::Oauth2AppSecret, CRUD),
                 (R::Oauth2AppCodeToken, &[A::Create, A::Read, A::Delete]),
                 (R::ApiKey, CRUD),
                 (R::User, &[A::Read]),
@@ -384,6 +386,20 @@ fn system_roles() -> Vec<Role> {
                 (R::System, &[A::Read, A::Update, A::Create, A::Delete]),
             ]),
         ),
+        // First-user setup: the owner, the default organization with its Everyone group, the
+        // membership, and the trial license the owner may ask for.
+        system_role(
+            sr::SETUP,
+            allow(&[
+                (R::User, &[A::Create, A::Read]),
+                (R::Organization, &[A::Create, A::Read]),
+                (R::Group, &[A::Create]),
+                (R::OrganizationMember, &[A::Create, A::Read]),
+                (R::AssignRole, &[A::Assign]),
+                (R::License, &[A::Create, A::Read]),
+                (R::System, &[A::Read, A::Update]),
+            ]),
+        ),
         // Requests that sign in nobody but need deployment data: the build info, the
         // deployment id, appearance and the health probes.
         system_role(sr::SITE, allow(&[(R::System, &[A::Read]), (R::DeploymentConfig, &[A::Read])])),
@@ -424,7 +440,8 @@ pub fn assignable_org_roles() -> impl Iterator<Item = &'static Role> {
 fn can_assign(assigner: &str, target: &str) -> bool {
     use role::*;
     match assigner {
-        OWNER => matches!(
+        // The server's own sign-up paths grant roles as Coder's internal `system` subject does.
+        OWNER | super::system_role::SETUP | super::system_role::LOGIN | super::system_role::SCIM => matches!(
             target,
             OWNER
                 | AUDITOR

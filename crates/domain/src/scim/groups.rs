@@ -8,10 +8,10 @@ use uuid::Uuid;
 use super::filter::get_ci;
 use super::{check_if_match, page, require_schema, version_of, ListPage, ListQuery, ScimError, ScimGroupRow, ScimResult, GROUP_SCHEMA};
 use crate::app::App;
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::licensing::Feature;
 use crate::organization::{Group, Organization};
-use crate::store::{in_transaction, Repo};
 use crate::validation;
 
 struct GroupInput {
@@ -97,13 +97,13 @@ fn coder_display_name(display: &str) -> String {
 }
 
 impl App {
-    fn scim_org(&self, repo: &dyn Repo) -> ScimResult<Organization> {
+    fn scim_org(&self, repo: &Db<'_>) -> ScimResult<Organization> {
         Ok(crate::auth::ensure_default_organization(repo)?)
     }
 
     fn scim_group_resource(&self, group: &Group, row: Option<&ScimGroupRow>) -> ScimResult<Value> {
-        let ids = self.unchecked().group_member_ids(group.id)?;
-        let users = self.unchecked().users_by_ids(&ids)?;
+        let ids = self.db_as(System::Scim).group_member_ids(group.id)?;
+        let users = self.db_as(System::Scim).users_by_ids(&ids)?;
         Ok(self.scim_group_resource_with(group, row, &users.iter().collect::<Vec<_>>()))
     }
 
@@ -149,13 +149,13 @@ impl App {
 
     fn scim_visible_group(&self, id: &str) -> ScimResult<(Group, Option<ScimGroupRow>)> {
         let gid = Uuid::parse_str(id).map_err(|_| ScimError::not_found(id))?;
-        let org = self.scim_org(self.unchecked())?;
+        let org = self.scim_org(&self.db_as(System::Scim))?;
         let group = self
             .unchecked()
             .group_by_id(gid)?
             .filter(|g| g.organization_id == org.id && !g.is_everyone())
             .ok_or_else(|| ScimError::not_found(id))?;
-        let row = self.unchecked().scim_group(gid)?;
+        let row = self.db_as(System::Scim).scim_group(gid)?;
         Ok((group, row))
     }
 
@@ -175,17 +175,17 @@ impl App {
 
     /// Every group SCIM sees, as resources.
     fn scim_group_resources(&self) -> ScimResult<Vec<Value>> {
-        let org = self.scim_org(self.unchecked())?;
+        let org = self.scim_org(&self.db_as(System::Scim))?;
         let rows: std::collections::HashMap<Uuid, ScimGroupRow> =
-            self.unchecked().scim_groups()?.into_iter().map(|r| (r.group_id, r)).collect();
-        let groups: Vec<Group> = self.unchecked().list_groups(Some(org.id), None)?.into_iter().filter(|g| !g.is_everyone()).collect();
+            self.db_as(System::Scim).scim_groups()?.into_iter().map(|r| (r.group_id, r)).collect();
+        let groups: Vec<Group> = self.db_as(System::Scim).list_groups(Some(org.id))?.into_iter().filter(|g| !g.is_everyone()).collect();
         // One query for every membership and one for every member, not two per group.
-        let pairs = self.unchecked().members_of_groups(&groups.iter().map(|g| g.id).collect::<Vec<_>>())?;
+        let pairs = self.db_as(System::Scim).members_of_groups(&groups)?;
         let mut user_ids: Vec<Uuid> = pairs.iter().map(|(_, u)| *u).collect();
         user_ids.sort();
         user_ids.dedup();
         let users: std::collections::HashMap<Uuid, crate::user::User> =
-            self.unchecked().users_by_ids(&user_ids)?.into_iter().map(|u| (u.id, u)).collect();
+            self.db_as(System::Scim).users_by_ids(&user_ids)?.into_iter().map(|u| (u.id, u)).collect();
         let mut by_group: std::collections::HashMap<Uuid, Vec<&crate::user::User>> = std::collections::HashMap::new();
         for (g, u) in &pairs {
             if let Some(user) = users.get(u) {
@@ -203,7 +203,7 @@ impl App {
     }
 
     /// Members must be users SCIM sees and members of the default organization.
-    fn check_members(&self, tx: &dyn Repo, org: Uuid, members: &[Uuid]) -> crate::Result<()> {
+    fn check_members(&self, tx: &Db<'_>, org: Uuid, members: &[Uuid]) -> crate::Result<()> {
         for m in members {
             let visible = tx.user_by_id(*m)?.is_some() && !tx.scim_user(*m)?.is_some_and(|r| r.deleted);
             if !visible || tx.member(org, *m)?.is_none() {
@@ -214,7 +214,7 @@ impl App {
     }
 
     /// Another group already uses this `displayName` (or the name derived from it).
-    fn group_name_taken(&self, tx: &dyn Repo, org: Uuid, display: &str, name: &str, except: Option<Uuid>) -> crate::Result<bool> {
+    fn group_name_taken(&self, tx: &Db<'_>, org: Uuid, display: &str, name: &str, except: Option<Uuid>) -> crate::Result<bool> {
         let by_display = tx.scim_groups()?.into_iter().any(|r| r.display_name.eq_ignore_ascii_case(display) && Some(r.group_id) != except);
         let by_name = tx.group_by_name(org, name)?.is_some_and(|g| Some(g.id) != except);
         Ok(by_display || by_name)
@@ -225,35 +225,37 @@ impl App {
         self.require_feature(Feature::Scim)?;
         let input = read_group(body)?;
         let now = clock::now();
-        let id = in_transaction(self.unchecked(), |tx| {
-            let org = self.scim_org(tx).map_err(ScimError::into_domain)?;
-            let name = group_name_from(&input.display_name);
-            if self.group_name_taken(tx, org.id, &input.display_name, &name, None)? {
-                return Err(ScimError::uniqueness(format!("a group named {:?} already exists", input.display_name)).into_domain());
-            }
-            self.check_members(tx, org.id, &input.members)?;
-            let group = Group {
-                id: Uuid::new_v4(),
-                name,
-                display_name: coder_display_name(&input.display_name),
-                organization_id: org.id,
-                avatar_url: String::new(),
-                quota_allowance: 0,
-                source: "user".into(),
-            };
-            tx.insert_group(&group)?;
-            tx.add_group_members(group.id, &input.members)?;
-            tx.put_scim_group(&ScimGroupRow {
-                group_id: group.id,
-                display_name: input.display_name.clone(),
-                external_id: input.external_id.clone(),
-                attributes: Value::Object(input.attributes.clone()).to_string(),
-                created_at: now,
-                updated_at: now,
-            })?;
-            Ok(group.id)
-        })
-        .map_err(ScimError::from_domain)?;
+        let id = self
+            .db_as(System::Scim)
+            .transaction(|tx| {
+                let org = self.scim_org(tx).map_err(ScimError::into_domain)?;
+                let name = group_name_from(&input.display_name);
+                if self.group_name_taken(tx, org.id, &input.display_name, &name, None)? {
+                    return Err(ScimError::uniqueness(format!("a group named {:?} already exists", input.display_name)).into_domain());
+                }
+                self.check_members(tx, org.id, &input.members)?;
+                let group = Group {
+                    id: Uuid::new_v4(),
+                    name,
+                    display_name: coder_display_name(&input.display_name),
+                    organization_id: org.id,
+                    avatar_url: String::new(),
+                    quota_allowance: 0,
+                    source: "user".into(),
+                };
+                tx.insert_group(&group)?;
+                tx.change_group_members(group.id, &input.members, &[])?;
+                tx.put_scim_group(&ScimGroupRow {
+                    group_id: group.id,
+                    display_name: input.display_name.clone(),
+                    external_id: input.external_id.clone(),
+                    attributes: Value::Object(input.attributes.clone()).to_string(),
+                    created_at: now,
+                    updated_at: now,
+                })?;
+                Ok(group.id)
+            })
+            .map_err(ScimError::from_domain)?;
         self.scim_get_group(&id.to_string())
     }
 
@@ -264,35 +266,35 @@ impl App {
         check_if_match(if_match, &current)?;
         let input = read_group(&next(current)?)?;
         let now = clock::now();
-        in_transaction(self.unchecked(), |tx| {
-            let mut g = tx.group_by_id(group.id)?.ok_or_else(crate::Error::not_found)?;
-            let name = if row.as_ref().is_some_and(|r| r.display_name == input.display_name) {
-                g.name.clone()
-            } else {
-                group_name_from(&input.display_name)
-            };
-            if self.group_name_taken(tx, g.organization_id, &input.display_name, &name, Some(g.id))? {
-                return Err(ScimError::uniqueness(format!("a group named {:?} already exists", input.display_name)).into_domain());
-            }
-            self.check_members(tx, g.organization_id, &input.members)?;
-            g.name = name;
-            g.display_name = coder_display_name(&input.display_name);
-            tx.update_group(&g)?;
-            let before = tx.group_member_ids(g.id)?;
-            let gone: Vec<Uuid> = before.iter().filter(|m| !input.members.contains(m)).copied().collect();
-            let new: Vec<Uuid> = input.members.iter().filter(|m| !before.contains(m)).copied().collect();
-            tx.remove_group_members(g.id, &gone)?;
-            tx.add_group_members(g.id, &new)?;
-            tx.put_scim_group(&ScimGroupRow {
-                group_id: g.id,
-                display_name: input.display_name.clone(),
-                external_id: input.external_id.clone(),
-                attributes: Value::Object(input.attributes.clone()).to_string(),
-                created_at: row.as_ref().map_or(now, |r| r.created_at),
-                updated_at: now,
+        self.db_as(System::Scim)
+            .transaction(|tx| {
+                let mut g = tx.group_by_id(group.id)?.ok_or_else(crate::Error::not_found)?;
+                let name = if row.as_ref().is_some_and(|r| r.display_name == input.display_name) {
+                    g.name.clone()
+                } else {
+                    group_name_from(&input.display_name)
+                };
+                if self.group_name_taken(tx, g.organization_id, &input.display_name, &name, Some(g.id))? {
+                    return Err(ScimError::uniqueness(format!("a group named {:?} already exists", input.display_name)).into_domain());
+                }
+                self.check_members(tx, g.organization_id, &input.members)?;
+                g.name = name;
+                g.display_name = coder_display_name(&input.display_name);
+                tx.update_group(&g)?;
+                let before = tx.group_member_ids(g.id)?;
+                let gone: Vec<Uuid> = before.iter().filter(|m| !input.members.contains(m)).copied().collect();
+                let new: Vec<Uuid> = input.members.iter().filter(|m| !before.contains(m)).copied().collect();
+                tx.change_group_members(g.id, &new, &gone)?;
+                tx.put_scim_group(&ScimGroupRow {
+                    group_id: g.id,
+                    display_name: input.display_name.clone(),
+                    external_id: input.external_id.clone(),
+                    attributes: Value::Object(input.attributes.clone()).to_string(),
+                    created_at: row.as_ref().map_or(now, |r| r.created_at),
+                    updated_at: now,
+                })
             })
-        })
-        .map_err(ScimError::from_domain)?;
+            .map_err(ScimError::from_domain)?;
         self.scim_get_group(id)
     }
 
@@ -316,10 +318,11 @@ impl App {
         self.require_feature(Feature::Scim)?;
         let (group, row) = self.scim_visible_group(id)?;
         check_if_match(if_match, &self.scim_group_resource(&group, row.as_ref())?)?;
-        in_transaction(self.unchecked(), |tx| {
-            tx.delete_scim_group(group.id)?;
-            tx.delete_group(group.id)
-        })
-        .map_err(ScimError::from_domain)
+        self.db_as(System::Scim)
+            .transaction(|tx| {
+                tx.delete_scim_group(group.id)?;
+                tx.delete_group(group.id)
+            })
+            .map_err(ScimError::from_domain)
     }
 }

@@ -8,10 +8,11 @@ use uuid::Uuid;
 use super::filter::get_ci;
 use super::{check_if_match, page, require_schema, version_of, ListPage, ListQuery, ScimError, ScimResult, ScimUserRow, USER_SCHEMA};
 use crate::app::App;
-use crate::auth::{insert_user_with_memberships, new_user_ssh_key};
+use crate::auth::new_user_ssh_key;
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::licensing::Feature;
-use crate::store::{in_transaction, Page, Repo, UserFilter};
+use crate::store::{Page, UserFilter};
 use crate::user::{LoginType, User, UserStatus};
 use crate::validation;
 
@@ -161,8 +162,8 @@ impl App {
     /// A user SCIM may see: live, and not deleted through SCIM.
     fn scim_visible_user(&self, id: &str) -> ScimResult<(User, Option<ScimUserRow>)> {
         let uid = Uuid::parse_str(id).map_err(|_| ScimError::not_found(id))?;
-        let user = self.unchecked().user_by_id(uid)?.ok_or_else(|| ScimError::not_found(id))?;
-        let row = self.unchecked().scim_user(uid)?;
+        let user = self.db_as(System::Scim).user_by_id(uid)?.ok_or_else(|| ScimError::not_found(id))?;
+        let row = self.db_as(System::Scim).scim_user(uid)?;
         if row.as_ref().is_some_and(|r| r.deleted) {
             return Err(ScimError::not_found(id));
         }
@@ -181,12 +182,12 @@ impl App {
 
     /// The user (at most one) whose SCIM `userName`, or else Coder username, is `name`.
     fn scim_users_named(&self, name: &str) -> ScimResult<Vec<Value>> {
-        let (user, row) = match self.unchecked().scim_user_by_user_name(name)? {
-            Some(row) => (self.unchecked().user_by_id(row.user_id)?, Some(row)),
-            None => (self.unchecked().user_by_username(name)?, None),
+        let (user, row) = match self.db_as(System::Scim).scim_user_by_user_name(name)? {
+            Some(row) => (self.db_as(System::Scim).user_by_id(row.user_id)?, Some(row)),
+            None => (self.db_as(System::Scim).user_by_username(name)?, None),
         };
         let row = match (&user, row) {
-            (Some(u), None) => self.unchecked().scim_user(u.id)?,
+            (Some(u), None) => self.db_as(System::Scim).scim_user(u.id)?,
             (_, row) => row,
         };
         Ok(match user {
@@ -198,8 +199,8 @@ impl App {
     /// Every user SCIM sees, as resources.
     pub(crate) fn scim_user_resources(&self) -> ScimResult<Vec<Value>> {
         let rows: std::collections::HashMap<Uuid, ScimUserRow> =
-            self.unchecked().scim_users()?.into_iter().map(|r| (r.user_id, r)).collect();
-        let users = self.unchecked().list_users(&UserFilter::default(), &Page::default())?.items;
+            self.db_as(System::Scim).scim_users()?.into_iter().map(|r| (r.user_id, r)).collect();
+        let users = self.db_as(System::Scim).list_users(&UserFilter::default(), &Page::default())?.items;
         let all = users
             .iter()
             .filter(|u| !u.is_service_account && !rows.get(&u.id).is_some_and(|r| r.deleted))
@@ -216,7 +217,7 @@ impl App {
     }
 
     /// A Coder username for `user_name` that no other live user has.
-    fn derive_username(&self, tx: &dyn Repo, user_name: &str, email: &str, keep: Option<Uuid>) -> ScimResult<String> {
+    fn derive_username(&self, tx: &Db<'_>, user_name: &str, email: &str, keep: Option<Uuid>) -> ScimResult<String> {
         let base = if validation::name_valid(user_name).is_ok() {
             user_name.to_string()
         } else {
@@ -246,62 +247,66 @@ impl App {
         let input = read_user(body)?;
         let ssh_key = new_user_ssh_key()?;
         let now = clock::now();
-        let id = in_transaction(self.unchecked(), |tx| {
-            let existing = match tx.scim_user_by_user_name(&input.user_name)? {
-                Some(row) => tx.user_by_id(row.user_id)?.map(|u| (u, Some(row))),
-                None => tx.user_by_username(&input.user_name)?.map(|u| (u, None)),
-            };
-            if let Some((mut user, row)) = existing {
-                let hidden = row.as_ref().is_some_and(|r| r.deleted) || user.status == UserStatus::Suspended;
-                if !hidden {
-                    return Err(ScimError::uniqueness(format!("a user with userName {:?} already exists", input.user_name)).into_domain());
+        let id = self
+            .db_as(System::Scim)
+            .transaction(|tx| {
+                let existing = match tx.scim_user_by_user_name(&input.user_name)? {
+                    Some(row) => tx.user_by_id(row.user_id)?.map(|u| (u, Some(row))),
+                    None => tx.user_by_username(&input.user_name)?.map(|u| (u, None)),
+                };
+                if let Some((mut user, row)) = existing {
+                    let hidden = row.as_ref().is_some_and(|r| r.deleted) || user.status == UserStatus::Suspended;
+                    if !hidden {
+                        return Err(
+                            ScimError::uniqueness(format!("a user with userName {:?} already exists", input.user_name)).into_domain()
+                        );
+                    }
+                    // Bring the user back, as the IdP now describes them.
+                    user.status = if input.active == Some(false) { UserStatus::Suspended } else { UserStatus::Dormant };
+                    self.write_scim_user(tx, &mut user, &input, row.map_or(now, |r| r.created_at), now)?;
+                    return Ok(user.id);
                 }
-                // Bring the user back, as the IdP now describes them.
-                user.status = if input.active == Some(false) { UserStatus::Suspended } else { UserStatus::Dormant };
-                self.write_scim_user(tx, &mut user, &input, row.map_or(now, |r| r.created_at), now)?;
-                return Ok(user.id);
-            }
-            if !input.email.is_empty() && tx.user_by_email(&input.email)?.is_some() {
-                return Err(ScimError::uniqueness(format!("a user with email {:?} already exists", input.email)).into_domain());
-            }
-            let username = self.derive_username(tx, &input.user_name, &input.email, None).map_err(ScimError::into_domain)?;
-            let org = crate::auth::ensure_default_organization(tx)?;
-            let user = User {
-                id: Uuid::new_v4(),
-                email: input.email.clone(),
-                username,
-                name: input.name.clone(),
-                avatar_url: String::new(),
-                hashed_password: String::new(),
-                login_type: LoginType::Oidc,
-                status: if input.active == Some(false) { UserStatus::Suspended } else { UserStatus::Dormant },
-                rbac_roles: vec![],
-                is_service_account: false,
-                deleted: false,
-                created_at: now,
-                updated_at: now,
-                last_seen_at: clock::zero_time(),
-            };
-            insert_user_with_memberships(tx, &user, &[org.id], &ssh_key)?;
-            tx.put_scim_user(&ScimUserRow {
-                user_id: user.id,
-                user_name: input.user_name.clone(),
-                external_id: input.external_id.clone(),
-                attributes: Value::Object(input.attributes.clone()).to_string(),
-                deleted: false,
-                created_at: now,
-                updated_at: now,
-            })?;
-            Ok(user.id)
-        })
-        .map_err(ScimError::from_domain)?;
+                if !input.email.is_empty() && tx.user_by_email(&input.email)?.is_some() {
+                    return Err(ScimError::uniqueness(format!("a user with email {:?} already exists", input.email)).into_domain());
+                }
+                let username = self.derive_username(tx, &input.user_name, &input.email, None).map_err(ScimError::into_domain)?;
+                let org = crate::auth::ensure_default_organization(tx)?;
+                let user = User {
+                    id: Uuid::new_v4(),
+                    email: input.email.clone(),
+                    username,
+                    name: input.name.clone(),
+                    avatar_url: String::new(),
+                    hashed_password: String::new(),
+                    login_type: LoginType::Oidc,
+                    status: if input.active == Some(false) { UserStatus::Suspended } else { UserStatus::Dormant },
+                    rbac_roles: vec![],
+                    is_service_account: false,
+                    deleted: false,
+                    created_at: now,
+                    updated_at: now,
+                    last_seen_at: clock::zero_time(),
+                };
+                tx.insert_user(&user, &[org.id], &ssh_key)?;
+                tx.put_scim_user(&ScimUserRow {
+                    user_id: user.id,
+                    user_name: input.user_name.clone(),
+                    external_id: input.external_id.clone(),
+                    attributes: Value::Object(input.attributes.clone()).to_string(),
+                    deleted: false,
+                    created_at: now,
+                    updated_at: now,
+                })?;
+                Ok(user.id)
+            })
+            .map_err(ScimError::from_domain)?;
         self.scim_get_user(&id.to_string())
     }
 
     /// Writes a user as `input` describes it (username, email, name, status, SCIM data).
     fn write_scim_user(
         &self,
-        tx: &dyn Repo,
+        tx: &Db<'_>,
         user: &mut User,
         input: &UserInput,
         created: time::OffsetDateTime,
@@ -327,7 +332,11 @@ impl App {
             user.name = input.name.clone();
         }
         user.updated_at = now;
-        tx.update_user(user)?;
+        let wanted = user.clone();
+        tx.modify_user(user.id, |u| {
+            *u = wanted;
+            Ok(())
+        })?;
         tx.put_scim_user(&ScimUserRow {
             user_id: user.id,
             user_name: input.user_name.clone(),
@@ -347,17 +356,18 @@ impl App {
         let wanted = next(current)?;
         let input = read_user(&wanted)?;
         let now = clock::now();
-        in_transaction(self.unchecked(), |tx| {
-            let mut user = tx.user_by_id(user.id)?.ok_or_else(crate::Error::not_found)?;
-            match input.active {
-                Some(false) => user.status = UserStatus::Suspended,
-                Some(true) if user.status == UserStatus::Suspended => user.status = UserStatus::Dormant,
-                _ => {}
-            }
-            let created = row.as_ref().map_or(user.created_at, |r| r.created_at);
-            self.write_scim_user(tx, &mut user, &input, created, now)
-        })
-        .map_err(ScimError::from_domain)?;
+        self.db_as(System::Scim)
+            .transaction(|tx| {
+                let mut user = tx.user_by_id(user.id)?.ok_or_else(crate::Error::not_found)?;
+                match input.active {
+                    Some(false) => user.status = UserStatus::Suspended,
+                    Some(true) if user.status == UserStatus::Suspended => user.status = UserStatus::Dormant,
+                    _ => {}
+                }
+                let created = row.as_ref().map_or(user.created_at, |r| r.created_at);
+                self.write_scim_user(tx, &mut user, &input, created, now)
+            })
+            .map_err(ScimError::from_domain)?;
         self.scim_get_user(id)
     }
 
@@ -384,22 +394,23 @@ impl App {
         let (user, row) = self.scim_visible_user(id)?;
         check_if_match(if_match, &self.scim_user_resource(&user, row.as_ref()))?;
         let now = clock::now();
-        in_transaction(self.unchecked(), |tx| {
-            tx.update_user_status(user.id, UserStatus::Suspended, now)?;
-            let mut row = row.clone().unwrap_or(ScimUserRow {
-                user_id: user.id,
-                user_name: user.username.clone(),
-                external_id: None,
-                attributes: "{}".into(),
-                deleted: false,
-                created_at: user.created_at,
-                updated_at: now,
-            });
-            row.deleted = true;
-            row.updated_at = now;
-            tx.put_scim_user(&row)
-        })
-        .map_err(ScimError::from_domain)
+        self.db_as(System::Scim)
+            .transaction(|tx| {
+                tx.update_user_status(user.id, UserStatus::Suspended, now)?;
+                let mut row = row.clone().unwrap_or(ScimUserRow {
+                    user_id: user.id,
+                    user_name: user.username.clone(),
+                    external_id: None,
+                    attributes: "{}".into(),
+                    deleted: false,
+                    created_at: user.created_at,
+                    updated_at: now,
+                });
+                row.deleted = true;
+                row.updated_at = now;
+                tx.put_scim_user(&row)
+            })
+            .map_err(ScimError::from_domain)
     }
 }
 
