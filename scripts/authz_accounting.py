@@ -98,27 +98,7 @@ def main() -> int:
         for k in missing:
             print(f"  {k}")
         return 1
-    report_unchecked()
     return 0
-
-
-def report_unchecked():
-    """Names the use-case modules that still reach the store around the enforcement layer
-    (`App::unchecked`), with their number of calls: the layer's remaining work."""
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crates", "domain", "src")
-    counts = {}
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            if not f.endswith(".rs"):
-                continue
-            path = os.path.join(dirpath, f)
-            n = len(re.findall(r"\.unchecked\(\)", open(path, encoding="utf-8").read()))
-            if n and not path.endswith(os.path.join("authz", "mod.rs")):
-                counts[os.path.relpath(path, root)] = n
-    total = sum(counts.values())
-    print(f"enforcement layer: {total} store calls in {len(counts)} modules still go around it (App::unchecked)")
-    for path, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-        print(f"  {n:4} {path}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,7 @@
 use crate::app::{Actor, App};
 use crate::error::{Error, ErrorKind, Result};
 use crate::licensing::Feature;
-use crate::rbac::{self, action, resource, Object};
-use crate::store::in_transaction;
+use crate::rbac::{action, resource, Object};
 
 /// An announcement banner (Coder's `codersdk.BannerConfig`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -114,15 +113,15 @@ impl App {
                 support_links: defaults,
             });
         }
-        let repo = self.unchecked();
-        let banners: Vec<Banner> = match repo.get_site_config(ANNOUNCEMENT_BANNERS)? {
+        let repo = self.db_as(crate::authz::System::Site);
+        let banners: Vec<Banner> = match repo.appearance_value(ANNOUNCEMENT_BANNERS)? {
             Some(json) if !json.is_empty() => serde_json::from_str(&json)
                 .map_err(|e| Error::internal("Failed to fetch appearance config.", format!("stored banners: {e}")))?,
             _ => vec![],
         };
         Ok(AppearanceConfig {
-            application_name: repo.get_site_config(APPLICATION_NAME)?.unwrap_or_default(),
-            logo_url: repo.get_site_config(LOGO_URL)?.unwrap_or_default(),
+            application_name: repo.appearance_value(APPLICATION_NAME)?.unwrap_or_default(),
+            logo_url: repo.appearance_value(LOGO_URL)?.unwrap_or_default(),
             docs_url: s.docs_url.clone(),
             service_banner: banners.first().cloned().unwrap_or_default(),
             announcement_banners: banners,
@@ -133,7 +132,8 @@ impl App {
     /// `PUT /appearance`: owners only; every banner colour must be `#RRGGBB`. The three values
     /// are written in one transaction (Coder writes them one by one).
     pub fn update_deployment_appearance(&self, actor: &Actor, update: AppearanceUpdate) -> Result<AppearanceUpdate> {
-        if !rbac::authorize(&actor.subject, action::UPDATE, &Object::of(resource::DEPLOYMENT_CONFIG)) {
+        let db = self.db(actor);
+        if !db.allows(action::UPDATE, &Object::of(resource::DEPLOYMENT_CONFIG)) {
             return Err(Error::new(ErrorKind::Forbidden, "Insufficient permissions to update appearance"));
         }
         for banner in &update.announcement_banners {
@@ -143,10 +143,10 @@ impl App {
         }
         let banners = serde_json::to_string(&update.announcement_banners)
             .map_err(|e| Error::internal("Unable to set announcement banners", e.to_string()))?;
-        in_transaction(self.unchecked(), |tx| {
-            tx.put_site_config(ANNOUNCEMENT_BANNERS, &banners)?;
-            tx.put_site_config(APPLICATION_NAME, &update.application_name)?;
-            tx.put_site_config(LOGO_URL, &update.logo_url)
+        db.transaction(|tx| {
+            tx.put_appearance_value(ANNOUNCEMENT_BANNERS, &banners)?;
+            tx.put_appearance_value(APPLICATION_NAME, &update.application_name)?;
+            tx.put_appearance_value(LOGO_URL, &update.logo_url)
         })?;
         Ok(update)
     }

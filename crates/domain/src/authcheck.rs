@@ -76,13 +76,16 @@ impl App {
                     ResourceType::Workspace => self.workspace_check(actor, id, act)?,
                     ResourceType::Template => self.template_check(actor, id, act)?,
                     ResourceType::User => self
-                        .unchecked()
-                        .user_by_id(id)?
+                        .db(actor)
+                        .user_by_id(id)
+                        .or_else(crate::authz::hidden)?
                         .filter(|u| !u.deleted)
                         .is_some_and(|u| reads_and_may(actor, act, &Object::user(u.id))),
-                    ResourceType::Group => {
-                        self.unchecked().group_by_id(id)?.is_some_and(|g| reads_and_may(actor, act, &App::group_object(&g)))
-                    }
+                    ResourceType::Group => self
+                        .db(actor)
+                        .group_by_id(id)
+                        .or_else(crate::authz::hidden)?
+                        .is_some_and(|g| reads_and_may(actor, act, &App::group_object(&g))),
                     _ => {
                         let message = format!("Object type {:?} does not support \"resource_id\" field.", check.resource_type);
                         return Err(Error::invalid_field(message.clone(), "resource_type", message));
@@ -99,13 +102,13 @@ impl App {
     /// A workspace by id: readable first (an unreadable one is `false`, as Coder's lookup through
     /// its authorizing store fails), then the action on the workspace's own object.
     fn workspace_check(&self, actor: &Actor, id: Uuid, act: Action) -> Result<bool> {
-        let Some(w) = self.unchecked().workspace_by_id(id)?.filter(|w| !w.deleted) else { return Ok(false) };
+        let Some(w) = self.db(actor).workspace_by_id(id).or_else(crate::authz::hidden)?.filter(|w| !w.deleted) else { return Ok(false) };
         Ok(reads_and_may(actor, act, &crate::workspaces::workspace::workspace_object(&w)))
     }
 
     /// A template by id, with its ACLs (the Everyone group, groups, users).
     fn template_check(&self, actor: &Actor, id: Uuid, act: Action) -> Result<bool> {
-        let Some(t) = self.unchecked().template_by_id(id)?.filter(|t| !t.deleted) else { return Ok(false) };
+        let Some(t) = self.db(actor).template_by_id(id).or_else(crate::authz::hidden)?.filter(|t| !t.deleted) else { return Ok(false) };
         Ok(self.template_allows(actor, &t, Action::Read)? && self.template_allows(actor, &t, act)?)
     }
 }

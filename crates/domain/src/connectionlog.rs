@@ -8,7 +8,6 @@ use uuid::Uuid;
 use crate::app::{Actor, App};
 use crate::error::{Error, Result, Validations};
 use crate::licensing::Feature;
-use crate::rbac::{self, action, resource, Object};
 use crate::store::Paged;
 
 /// The most rows the list counts (Coder's `count_cap`); a count of one more means "more".
@@ -164,14 +163,15 @@ impl App {
                 },
                 "workspace_owner" => {
                     let user = if value.eq_ignore_ascii_case("me") {
-                        Some(actor.user.clone())
+                        Some(actor.user.id)
                     } else {
-                        self.unchecked().user_by_username(&value)?
+                        self.db_as(crate::authz::System::Login).user_id_for_filter(Some(&value), None)?
                     };
-                    f.workspace_owner_id = Some(user.map(|u| u.id).unwrap_or(Uuid::nil()));
+                    f.workspace_owner_id = Some(user.unwrap_or(Uuid::nil()));
                 }
                 "workspace_owner_email" => {
-                    f.workspace_owner_id = Some(self.unchecked().user_by_email(&value)?.map(|u| u.id).unwrap_or(Uuid::nil()));
+                    f.workspace_owner_id =
+                        Some(self.db_as(crate::authz::System::Login).user_id_for_filter(None, Some(&value))?.unwrap_or(Uuid::nil()));
                 }
                 "type" => {
                     let t = value.to_lowercase();
@@ -214,29 +214,12 @@ impl App {
     /// newest first; `count` stops at [`COUNT_CAP`] + 1.
     pub fn connection_logs(&self, actor: &Actor, q: &str, limit: i64, offset: i64) -> Result<Paged<ConnectionLogView>> {
         self.require_feature(Feature::ConnectionLog)?;
-        let mut f = self.connection_log_filter(actor, q)?;
-        if !rbac::authorize(&actor.subject, action::READ, &Object::of(resource::CONNECTION_LOG)) {
-            let visible: Vec<Uuid> = actor
-                .organization_ids
-                .iter()
-                .copied()
-                .filter(|o| rbac::authorize(&actor.subject, action::READ, &Object::of(resource::CONNECTION_LOG).in_org(*o)))
-                .collect();
-            f.organization_ids = Some(match f.organization_ids {
-                Some(wanted) => wanted.into_iter().filter(|o| visible.contains(o)).collect(),
-                None => visible,
-            });
-        }
-        if f.organization_ids.as_ref().is_some_and(|o| o.is_empty()) || f.web_user {
+        let f = self.connection_log_filter(actor, q)?;
+        if f.web_user {
             return Ok(Paged { items: Vec::new(), count: 0 });
         }
         let limit = if limit <= 0 { DEFAULT_LIMIT } else { limit };
-        let page = self.unchecked().list_connection_logs(&f, limit, offset, COUNT_CAP + 1)?;
-        let mut owners: Vec<Uuid> = page.items.iter().map(|l| l.workspace_owner_id).collect();
-        owners.sort();
-        owners.dedup();
-        let users = self.unchecked().users_by_ids(&owners)?;
-        let orgs = self.unchecked().list_organizations(None)?;
+        let (page, users, orgs) = self.db(actor).list_connection_logs(&f, limit, offset, COUNT_CAP + 1)?;
         let items = page
             .items
             .into_iter()

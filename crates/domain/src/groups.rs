@@ -501,7 +501,7 @@ impl App {
         };
         let user = self.resolve_user(actor, user_param)?;
         let allowances = self.db(actor).quota_allowance(user.id, org.id)?;
-        let consumed = self.unchecked().quota_consumed(user.id, org.id)?;
+        let consumed = self.db(actor).quota_consumed(user.id, org.id)?;
         let mut quota = workspace_quota(&allowances, &[consumed]);
         // Without group-based access control Coder enforces no quota and says so with -1.
         if !self.feature_enabled(Feature::TemplateRbac) {

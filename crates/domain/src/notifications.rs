@@ -5,8 +5,7 @@ use uuid::Uuid;
 
 use crate::app::{Actor, App};
 use crate::error::{Error, Result};
-use crate::rbac::{self, action, resource, Object};
-use crate::store::in_transaction;
+use crate::rbac::{action, resource, Object};
 
 /// The methods a template may be routed to.
 pub const METHODS: [&str; 3] = ["smtp", "webhook", "inbox"];
@@ -46,7 +45,7 @@ pub enum MethodUpdate {
 impl App {
     /// `GET /notifications/templates/system`: every signed-in user may read them.
     pub fn system_notification_templates(&self) -> Result<Vec<NotificationTemplate>> {
-        self.unchecked().notification_templates("system")
+        self.db_as(crate::authz::System::Site).notification_templates("system")
     }
 
     /// `GET /notifications/dispatch-methods`: what a template may be routed to (inbox is always
@@ -59,16 +58,18 @@ impl App {
     /// body is read: 400 for a malformed id, 404 for an unknown one or a caller who is no owner.
     pub fn find_notification_template(&self, actor: &Actor, id: &str) -> Result<NotificationTemplate> {
         let id = Uuid::parse_str(id).map_err(|e| Error::bad_request(format!("Invalid UUID {id:?}.")).with_detail(e.to_string()))?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
-        self.unchecked().notification_template(id)?.ok_or_else(Error::not_found)
+        let db = self.db(actor);
+        db.require_visible(action::READ, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
+        db.notification_template(id)?.ok_or_else(Error::not_found)
     }
 
     /// `PUT /notifications/templates/{id}/method`: owners only (others are told it does not
     /// exist, as Coder does).
     pub fn set_notification_template_method(&self, actor: &Actor, id: &str, method: &str) -> Result<MethodUpdate> {
         let id = Uuid::parse_str(id).map_err(|e| Error::bad_request(format!("Invalid UUID {id:?}.")).with_detail(e.to_string()))?;
-        rbac::require_visible(&actor.subject, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
-        let template = self.unchecked().notification_template(id)?.ok_or_else(Error::not_found)?;
+        let db = self.db(actor);
+        db.require_visible(action::READ, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
+        let template = db.notification_template(id)?.ok_or_else(Error::not_found)?;
         if !METHODS.contains(&method) {
             return Err(Error::invalid_field(
                 "Invalid request to update notification template method",
@@ -79,8 +80,8 @@ impl App {
         if template.method == method {
             return Ok(MethodUpdate::Unchanged);
         }
-        rbac::require_visible_action(&actor.subject, action::UPDATE, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
-        in_transaction(self.unchecked(), |tx| tx.set_notification_template_method(id, Some(method)))?;
+        db.require_visible(action::UPDATE, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
+        db.transaction(|tx| tx.set_notification_template_method(id, Some(method)))?;
         Ok(MethodUpdate::Updated)
     }
 }

@@ -14,12 +14,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::app::{Actor, App};
+use crate::authz::System;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::licensing::Feature;
-use crate::rbac::{self, action, resource, Object};
+use crate::rbac::{action, resource, Object};
 use crate::secret;
-use crate::store::in_transaction;
 
 /// A workspace proxy as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,12 +279,14 @@ impl App {
     fn primary_proxy(&self) -> Result<ProxyView> {
         let now = clock::now();
         let id = Uuid::parse_str(&self.deployment_id()?).unwrap_or(Uuid::nil());
-        let repo = self.unchecked();
+        // The primary's name and icon are shown to whoever sees the proxies (and to the health
+        // report): read as the proxies' own subject.
+        let repo = self.db_as(System::Proxy);
         let proxy = WorkspaceProxy {
             id,
             name: PRIMARY.into(),
-            display_name: repo.get_site_config(DISPLAY_NAME_KEY)?.unwrap_or_else(|| "Default".into()),
-            icon: repo.get_site_config(ICON_KEY)?.unwrap_or_else(|| "/emojis/1f3e1.png".into()),
+            display_name: repo.primary_proxy_value(DISPLAY_NAME_KEY)?.unwrap_or_else(|| "Default".into()),
+            icon: repo.primary_proxy_value(ICON_KEY)?.unwrap_or_else(|| "/emojis/1f3e1.png".into()),
             url: self.settings.access_url.clone(),
             wildcard_hostname: String::new(),
             derp_enabled: false,
@@ -315,10 +317,11 @@ impl App {
         if param == PRIMARY || param == self.deployment_id()? {
             return Ok(None);
         }
-        rbac::require_visible(&actor.subject, &object())?;
+        let db = self.db(actor);
+        db.require_visible(action::READ, &object())?;
         let found = match Uuid::parse_str(param) {
-            Ok(id) => self.unchecked().proxy_by_id(id)?,
-            Err(_) => self.unchecked().proxy_by_name(param)?,
+            Ok(id) => db.proxy_by_id(id)?,
+            Err(_) => db.proxy_by_name(param)?,
         };
         found.map(Some).ok_or_else(Error::not_found)
     }
@@ -326,9 +329,10 @@ impl App {
     /// `GET /workspaceproxies`: the primary first, then every live proxy.
     pub fn list_proxies(&self, actor: &Actor) -> Result<Vec<ProxyView>> {
         self.require_feature(Feature::WorkspaceProxy)?;
-        rbac::require(&actor.subject, action::READ, &object())?;
+        let db = self.db(actor);
+        db.require(action::READ, &object())?;
         let mut out = vec![self.primary_proxy()?];
-        out.extend(self.unchecked().list_proxies()?.into_iter().map(|p| self.proxy_view(p)));
+        out.extend(db.list_proxies()?.into_iter().map(|p| self.proxy_view(p)));
         Ok(out)
     }
 
@@ -352,36 +356,37 @@ impl App {
                 .with_detail("Cannot name a workspace proxy 'primary'.")
                 .with_validation("name", "Reserved name"));
         }
-        rbac::require(&actor.subject, action::CREATE, &object())?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &object())?;
         let now = clock::now();
         let id = Uuid::new_v4();
         let (token, hashed) = new_token(id);
         let taken = || Error::conflict(format!("Workspace proxy with name {:?} already exists.", input.name));
-        let proxy = in_transaction(self.unchecked(), |tx| {
-            if tx.proxy_by_name_ci(&input.name)?.is_some() {
-                return Err(taken());
-            }
-            let proxy = WorkspaceProxy {
-                id,
-                name: input.name.clone(),
-                display_name: input.display_name.clone(),
-                icon: input.icon.clone(),
-                url: String::new(),
-                wildcard_hostname: String::new(),
-                derp_enabled: true,
-                derp_only: false,
-                region_id: tx.next_proxy_region_id()?,
-                token_hashed_secret: hashed.clone(),
-                created_at: now,
-                updated_at: now,
-                deleted: false,
-                version: String::new(),
-            };
-            tx.insert_proxy(&proxy)?;
-            tx.announce_proxies_changed()?;
-            Ok(proxy)
-        })
-        .map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
+        let proxy = db
+            .transaction(|tx| {
+                if tx.proxy_name_taken(&input.name, None)? {
+                    return Err(taken());
+                }
+                let mut proxy = WorkspaceProxy {
+                    id,
+                    name: input.name.clone(),
+                    display_name: input.display_name.clone(),
+                    icon: input.icon.clone(),
+                    url: String::new(),
+                    wildcard_hostname: String::new(),
+                    derp_enabled: true,
+                    derp_only: false,
+                    region_id: 0,
+                    token_hashed_secret: hashed.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    deleted: false,
+                    version: String::new(),
+                };
+                tx.insert_proxy(&mut proxy)?;
+                Ok(proxy)
+            })
+            .map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
         let status = ProxyStatus { status: HealthStatus::Unregistered, errors: vec![], warnings: vec![], checked_at: now };
         Ok((ProxyView { proxy, status }, token))
     }
@@ -409,14 +414,16 @@ impl App {
                     "Cannot update name of default primary proxy",
                 ));
             }
-            rbac::require(&actor.subject, action::UPDATE, &object())?;
-            in_transaction(self.unchecked(), |tx| {
-                tx.put_site_config(DISPLAY_NAME_KEY, &patch.display_name)?;
-                tx.put_site_config(ICON_KEY, &patch.icon)
+            let db = self.db(actor);
+            db.require(action::UPDATE, &object())?;
+            db.transaction(|tx| {
+                tx.put_primary_proxy_value(DISPLAY_NAME_KEY, &patch.display_name)?;
+                tx.put_primary_proxy_value(ICON_KEY, &patch.icon)
             })?;
             return Ok((self.primary_proxy()?, String::new()));
         };
-        rbac::require_visible_action(&actor.subject, action::UPDATE, &object())?;
+        let db = self.db(actor);
+        db.require_visible(action::UPDATE, &object())?;
         if patch.name.eq_ignore_ascii_case(PRIMARY) {
             return Err(Error::bad_request("The name \"primary\" is reserved for the primary region.")
                 .with_detail("Cannot name a workspace proxy 'primary'.")
@@ -433,12 +440,11 @@ impl App {
         proxy.display_name = patch.display_name.clone();
         proxy.icon = patch.icon.clone();
         proxy.updated_at = clock::now();
-        in_transaction(self.unchecked(), |tx| {
-            if tx.proxy_by_name_ci(&proxy.name)?.is_some_and(|other| other.id != proxy.id) {
+        db.transaction(|tx| {
+            if tx.proxy_name_taken(&proxy.name, Some(proxy.id))? {
                 return Err(taken());
             }
-            tx.update_proxy(&proxy)?;
-            tx.announce_proxies_changed()
+            tx.update_proxy(&proxy)
         })
         .map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
         Ok((self.proxy_view(proxy), token))
@@ -450,11 +456,9 @@ impl App {
         let Some(proxy) = self.resolve_proxy(actor, param)? else {
             return Err(Error::bad_request("Cannot delete primary proxy"));
         };
-        rbac::require_visible_action(&actor.subject, action::DELETE, &object())?;
-        in_transaction(self.unchecked(), |tx| {
-            tx.set_proxy_deleted(proxy.id, clock::now())?;
-            tx.announce_proxies_changed()
-        })
+        let db = self.db(actor);
+        db.require_visible(action::DELETE, &object())?;
+        db.transaction(|tx| tx.delete_proxy(proxy.id, clock::now()))
     }
 
     /// Authenticates a proxy by its `Coder-External-Proxy-Token`.
@@ -462,7 +466,7 @@ impl App {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::unauthorized("Missing required external proxy token"))?;
         let invalid = || Error::unauthorized("Invalid external proxy token");
         let (id, secret_part) = parse_token(token).ok_or_else(invalid)?;
-        let proxy = self.unchecked().proxy_by_id(id)?.ok_or_else(|| invalid().with_detail("Proxy not found."))?;
+        let proxy = self.db_as(System::Proxy).proxy_by_id(id)?.ok_or_else(|| invalid().with_detail("Proxy not found."))?;
         if proxy.deleted {
             return Err(invalid().with_detail("Proxy has been deleted."));
         }
@@ -488,35 +492,30 @@ impl App {
         }
         let now = clock::now();
         let region = PROXY_DERP_REGION_BASE + proxy.region_id;
-        let mesh_key = in_transaction(self.unchecked(), |tx| {
-            tx.register_proxy(proxy.id, &reg.access_url, &reg.wildcard_hostname, reg.derp_enabled, reg.derp_only, &reg.version, now)?;
-            tx.upsert_replica(&crate::replicas::Replica {
-                id: reg.replica_id,
-                hostname: reg.hostname.clone(),
-                created_at: now,
-                started_at: now,
-                stopped_at: None,
-                updated_at: now,
-                relay_address: reg.replica_relay_address.clone(),
-                region_id: region,
-                database_latency: 0,
-                version: reg.version.clone(),
-                error: reg.replica_error.clone(),
-                primary: false,
-            })?;
-            let key = match tx.get_site_config(MESH_KEY)? {
-                Some(k) => k,
-                None => {
-                    let k = secret::random_alphanumeric(64);
-                    tx.put_site_config(MESH_KEY, &k)?;
-                    k
-                }
-            };
-            tx.announce_proxies_changed()?;
-            Ok(key)
-        })?;
-        let siblings = self
-            .unchecked()
+        let db = self.db_as(System::Proxy);
+        let address = crate::authz::ProxyAddress {
+            url: &reg.access_url,
+            wildcard_hostname: &reg.wildcard_hostname,
+            derp_enabled: reg.derp_enabled,
+            derp_only: reg.derp_only,
+            version: &reg.version,
+        };
+        let replica = crate::replicas::Replica {
+            id: reg.replica_id,
+            hostname: reg.hostname.clone(),
+            created_at: now,
+            started_at: now,
+            stopped_at: None,
+            updated_at: now,
+            relay_address: reg.replica_relay_address.clone(),
+            region_id: region,
+            database_latency: 0,
+            version: reg.version.clone(),
+            error: reg.replica_error.clone(),
+            primary: false,
+        };
+        let mesh_key = db.transaction(|tx| tx.register_proxy(proxy.id, address, &replica, now, MESH_KEY))?;
+        let siblings = db
             .live_proxy_replicas(now - crate::licensing::REPLICA_STALE_AFTER)?
             .into_iter()
             .filter(|r| r.region_id == region && r.id != reg.replica_id)
@@ -533,17 +532,12 @@ impl App {
     pub fn deregister_proxy(&self, proxy: &WorkspaceProxy, replica_id: Uuid) -> Result<()> {
         self.require_feature(Feature::WorkspaceProxy)?;
         let region = PROXY_DERP_REGION_BASE + proxy.region_id;
-        let replica =
-            self.unchecked().replica_by_id(replica_id)?.filter(|r| !r.primary && r.region_id == region).ok_or_else(Error::not_found)?;
-        in_transaction(self.unchecked(), |tx| {
-            tx.stop_replica(replica.id, clock::now())?;
-            tx.announce_proxies_changed()
-        })
+        self.db_as(System::Proxy).transaction(|tx| tx.deregister_proxy_replica(proxy.id, region, replica_id, clock::now()))
     }
 
     /// The proxies a health run must check: every live one, with its URL.
     pub fn proxies_to_check(&self) -> Result<Vec<WorkspaceProxy>> {
-        self.unchecked().list_proxies()
+        self.db_as(System::Proxy).list_proxies()
     }
 }
 

@@ -11,7 +11,7 @@ use crate::app::{Actor, App};
 use crate::error::{Error, ErrorKind, Result};
 use crate::licensing::gate::Wording;
 use crate::licensing::Feature;
-use crate::rbac::{self, action, Object};
+use crate::rbac::{action, Object};
 
 /// `CODER_QUIET_HOURS_DEFAULT_SCHEDULE`'s default: midnight UTC.
 pub const DEFAULT_SCHEDULE: &str = "CRON_TZ=UTC 0 0 * * *";
@@ -130,7 +130,7 @@ impl App {
         self.require_quiet_hours()?;
         let user = self.resolve_user(actor, user)?;
         let stored = if self.settings.allow_custom_quiet_hours {
-            self.unchecked().get_user_config(user.id, USER_CONFIG_KEY)?.unwrap_or_default()
+            self.db(actor).get_user_config(user.id, USER_CONFIG_KEY)?.unwrap_or_default()
         } else {
             String::new()
         };
@@ -148,13 +148,13 @@ impl App {
         if !self.settings.allow_custom_quiet_hours {
             return Err(Error::new(ErrorKind::Forbidden, "Users cannot set custom quiet hours schedule due to deployment configuration."));
         }
-        rbac::require(&actor.subject, action::UPDATE_PERSONAL, &Object::user(user.id))?;
+        self.db(actor).require(action::UPDATE_PERSONAL, &Object::user(user.id))?;
         let stored = if schedule.trim().is_empty() {
             String::new()
         } else {
             DailySchedule::parse(schedule.trim()).map_err(|e| Error::invalid_field("Invalid quiet hours schedule.", "schedule", e))?.raw()
         };
-        self.unchecked().put_user_config(user.id, USER_CONFIG_KEY, &stored)?;
+        self.db(actor).put_user_config(user.id, USER_CONFIG_KEY, &stored)?;
         self.quiet_hours_of(&stored)
     }
 }

@@ -9,9 +9,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::app::{Actor, App};
+use crate::authz::System;
 use crate::error::Result;
 use crate::licensing::REPLICA_STALE_AFTER;
-use crate::rbac::{self, resource, Object};
+use crate::rbac::{resource, Object};
 
 /// One server process (Coder's `replicas` row).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,10 +71,10 @@ impl App {
     /// Registers this process at start-up and tells the other replicas.
     pub fn register_replica(&self, mut me: Replica) -> Result<()> {
         me.database_latency = self.database_latency()?;
-        self.unchecked().upsert_replica(&me)?;
+        self.db_as(System::Background).upsert_replica(&me)?;
         *self.replicas.me.write().unwrap_or_else(|p| p.into_inner()) = Some(me);
         self.sync_replicas()?;
-        self.unchecked().announce_replicas_changed()
+        self.db_as(System::Background).announce_replicas_changed()
     }
 
     /// One heartbeat: records that this process is alive (re-registering if another replica
@@ -83,11 +84,11 @@ impl App {
         let Some(mut me) = self.replicas.me() else { return Ok(()) };
         let now = crate::clock::now();
         let latency = self.database_latency()?;
-        if !self.unchecked().heartbeat_replica(me.id, now, latency, &me.error)? {
+        if !self.db_as(System::Background).heartbeat_replica(me.id, now, latency, &me.error)? {
             me.created_at = now;
             me.updated_at = now;
             me.database_latency = latency;
-            self.unchecked().upsert_replica(&me)?;
+            self.db_as(System::Background).upsert_replica(&me)?;
         }
         self.sync_replicas()
     }
@@ -97,7 +98,7 @@ impl App {
     /// last computation used (a replica just passed its first minute, or went away).
     pub fn sync_replicas(&self) -> Result<()> {
         let now = crate::clock::now();
-        let live = self.unchecked().live_replicas(now - REPLICA_STALE_AFTER)?;
+        let live = self.db_as(System::Background).live_replicas(now - REPLICA_STALE_AFTER)?;
         if let Some(me) = self.replicas.me() {
             if let Some(fresh) = live.iter().find(|r| r.id == me.id) {
                 *self.replicas.me.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
@@ -114,14 +115,15 @@ impl App {
     /// Marks this process stopped (graceful shutdown) and tells the others.
     pub fn stop_replica(&self) -> Result<()> {
         let Some(me) = self.replicas.me() else { return Ok(()) };
-        self.unchecked().stop_replica(me.id, crate::clock::now())?;
-        self.unchecked().announce_replicas_changed()
+        let db = self.db_as(System::Background);
+        db.stop_replica(me.id, crate::clock::now())?;
+        db.announce_replicas_changed()
     }
 
     /// `GET /replicas`: owners only (404 for others, as Coder hides it). Always includes this
     /// process, then the live primary replicas in start order.
     pub fn list_replicas(&self, actor: &Actor) -> Result<Vec<Replica>> {
-        rbac::require_visible(&actor.subject, &Object::of(resource::REPLICAS))?;
+        self.db(actor).require_visible(crate::rbac::action::READ, &Object::of(resource::REPLICAS))?;
         let me = self.replicas.me();
         let mut out: Vec<Replica> = me.iter().cloned().collect();
         for r in self.replicas.live.read().unwrap_or_else(|p| p.into_inner()).iter() {
@@ -135,7 +137,7 @@ impl App {
     /// How long one database round trip takes, in microseconds.
     fn database_latency(&self) -> Result<i32> {
         let start = Instant::now();
-        self.unchecked().get_site_config("deployment_id")?;
+        self.db_as(System::Background).get_site_config("deployment_id")?;
         Ok(start.elapsed().as_micros().min(i32::MAX as u128) as i32)
     }
 }

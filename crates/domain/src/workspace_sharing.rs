@@ -3,8 +3,7 @@
 
 use crate::app::{Actor, App};
 use crate::error::{Error, Result};
-use crate::rbac::{self, action, resource, Object};
-use crate::store::in_transaction;
+use crate::rbac::action;
 
 /// Whose workspaces may be shared.
 pub const OWNERS: [&str; 3] = ["none", "everyone", "service_accounts"];
@@ -24,7 +23,7 @@ impl App {
     /// `GET /organizations/{org}/settings/workspace-sharing`: members may read it.
     pub fn workspace_sharing(&self, actor: &Actor, org: &str) -> Result<WorkspaceSharing> {
         let org = self.resolve_org(actor, org)?;
-        let owners = self.unchecked().workspace_sharing(org.id)?.ok_or_else(Error::not_found)?;
+        let owners = self.db(actor).workspace_sharing(org.id)?.ok_or_else(Error::not_found)?;
         let global = self.settings.disable_workspace_sharing;
         Ok(WorkspaceSharing {
             sharing_globally_disabled: global,
@@ -37,7 +36,7 @@ impl App {
     /// settings (Coder authorizes first).
     pub fn may_update_workspace_sharing(&self, actor: &Actor, org: &str) -> Result<()> {
         let org = self.resolve_org(actor, org)?;
-        rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))
+        self.db(actor).require(action::UPDATE, &crate::authz::org_object(org.id))
     }
 
     /// `PATCH .../settings/workspace-sharing`: organization admins and owners. Without
@@ -50,7 +49,7 @@ impl App {
         owners: Option<&str>,
     ) -> Result<WorkspaceSharing> {
         let org = self.resolve_org(actor, org)?;
-        rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::ORGANIZATION).in_org(org.id).with_id(org.id))?;
+        self.db(actor).require(action::UPDATE, &crate::authz::org_object(org.id))?;
         let owners = match owners.filter(|o| !o.is_empty()) {
             Some(o) if OWNERS.contains(&o) => o.to_string(),
             Some(o) => {
@@ -63,7 +62,7 @@ impl App {
             None if sharing_disabled => "none".into(),
             None => "everyone".into(),
         };
-        in_transaction(self.unchecked(), |tx| tx.set_workspace_sharing(org.id, &owners, crate::clock::now()))?;
+        self.db(actor).transaction(|tx| tx.set_workspace_sharing(org.id, &owners, crate::clock::now()))?;
         Ok(WorkspaceSharing { sharing_globally_disabled: false, sharing_disabled: owners == "none", shareable_workspace_owners: owners })
     }
 }

@@ -72,7 +72,52 @@ macro_rules! always_shown {
         }
     )*};
 }
-always_shown!((), bool, i64, usize, User, domain::store::GitSshKeyRow, domain::store::LicenseRow);
+always_shown!(
+    (),
+    bool,
+    i64,
+    usize,
+    String,
+    User,
+    domain::store::GitSshKeyRow,
+    domain::store::LicenseRow,
+    domain::templates::Template,
+    domain::provisioners::Daemon,
+    domain::authz::BuildRows
+);
+impl<A, B> Empty for (A, B) {
+    fn is_empty_result(&self) -> bool {
+        false
+    }
+}
+impl<A, B, C> Empty for (Vec<A>, Vec<B>, Vec<C>) {
+    fn is_empty_result(&self) -> bool {
+        self.0.is_empty() && self.1.is_empty() && self.2.is_empty()
+    }
+}
+impl<A, B, C> Empty for (domain::store::Paged<A>, Vec<B>, Vec<C>) {
+    fn is_empty_result(&self) -> bool {
+        self.0.is_empty_result() && self.1.is_empty() && self.2.is_empty()
+    }
+}
+impl<A, B, C, D> Empty for (A, B, C, D) {
+    fn is_empty_result(&self) -> bool {
+        false
+    }
+}
+impl<K, V> Empty for std::collections::HashMap<K, V> {
+    fn is_empty_result(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+/// Asserts that a predicate of the layer answered "no", and records its method.
+macro_rules! denied {
+    ($seen:ident, $db:ident . $method:ident ( $($arg:expr),* )) => {{
+        $seen.insert(stringify!($method).to_string());
+        assert!(matches!($db.$method($($arg),*), Ok(false)), "{} did not deny", stringify!($method));
+    }};
+}
 impl<T> Empty for Option<T> {
     fn is_empty_result(&self) -> bool {
         self.is_none()
@@ -87,6 +132,11 @@ impl<T> Empty for domain::store::Paged<T> {
     fn is_empty_result(&self) -> bool {
         self.items.is_empty() && self.count == 0
     }
+}
+
+/// The id of one of the notification templates the migrations seed.
+fn repo_templates(repo: &dyn domain::store::Repo) -> Uuid {
+    repo.notification_templates("system").unwrap().first().expect("seeded templates").id
 }
 
 #[test]
@@ -271,6 +321,203 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     let license = admin.insert_license("jwt", now + time::Duration::days(1), Uuid::new_v4(), now).unwrap();
     admin.put_idpsync_setting(None, "organization-sync-settings", "{}").unwrap();
 
+    // Templates, a version and its import job, a workspace, its build, job and agent.
+    use domain::provisioners::{Job, JobLog, JobType};
+    use domain::templates::{File, Preset, Template, TemplateVersion};
+    use domain::workspaces::{Agent, Build, Transition, Workspace};
+    let file = File {
+        id: Uuid::new_v4(),
+        hash: "h".into(),
+        created_at: now,
+        created_by: user.id,
+        mimetype: "application/x-tar".into(),
+        data: vec![],
+    };
+    admin.insert_file(&file).unwrap();
+    let job_of = |kind: JobType| Job {
+        id: Uuid::new_v4(),
+        created_at: now,
+        updated_at: now,
+        started_at: None,
+        canceled_at: None,
+        completed_at: None,
+        error: None,
+        error_code: String::new(),
+        organization_id: org.id,
+        initiator_id: user.id,
+        provisioner: "echo".into(),
+        file_id: file.id,
+        job_type: kind,
+        input: serde_json::json!({}),
+        worker_id: None,
+        tags: Default::default(),
+    };
+    let import = job_of(JobType::TemplateVersionImport);
+    let mut version = TemplateVersion {
+        id: Uuid::new_v4(),
+        template_id: None,
+        organization_id: org.id,
+        name: "v1".into(),
+        message: String::new(),
+        readme: String::new(),
+        job_id: import.id,
+        created_by: user.id,
+        created_at: now,
+        updated_at: now,
+        archived: false,
+        has_external_agent: false,
+    };
+    admin.insert_template_version(&version, &import).unwrap();
+    let template = Template {
+        id: Uuid::new_v4(),
+        organization_id: org.id,
+        name: "tpl".into(),
+        display_name: String::new(),
+        description: String::new(),
+        icon: String::new(),
+        provisioner: "echo".into(),
+        active_version_id: version.id,
+        created_by: user.id,
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        user_acl: Default::default(),
+        group_acl: Default::default(),
+        settings: Default::default(),
+    };
+    admin.insert_template(&template).unwrap();
+    version.template_id = Some(template.id);
+    admin.update_template_version(&version).unwrap();
+    let preset = Preset {
+        id: Uuid::new_v4(),
+        template_version_id: version.id,
+        name: "p".into(),
+        created_at: now,
+        last_invalidated_at: None,
+        is_default: false,
+        data: Default::default(),
+    };
+    admin.insert_presets(std::slice::from_ref(&preset)).unwrap();
+    let workspace = Workspace {
+        id: Uuid::new_v4(),
+        created_at: now,
+        updated_at: now,
+        owner_id: user.id,
+        organization_id: org.id,
+        template_id: template.id,
+        deleted: false,
+        name: "ws".into(),
+        autostart_schedule: None,
+        ttl_ms: None,
+        last_used_at: now,
+        automatic_updates: "never".into(),
+    };
+    admin.insert_workspace(&workspace).unwrap();
+    let build_job = job_of(JobType::WorkspaceBuild);
+    let build = Build {
+        id: Uuid::new_v4(),
+        created_at: now,
+        updated_at: now,
+        workspace_id: workspace.id,
+        template_version_id: version.id,
+        build_number: 1,
+        transition: Transition::Start,
+        initiator_id: user.id,
+        job_id: build_job.id,
+        deadline: None,
+        max_deadline: None,
+        reason: "initiator".into(),
+        daily_cost: 0,
+        has_external_agent: None,
+        provisioner_state: vec![],
+    };
+    admin.insert_build(&build_job, &build, &[("a".into(), "b".into())]).unwrap();
+    let agent = Agent {
+        id: Uuid::new_v4(),
+        created_at: now,
+        updated_at: now,
+        resource_id: Uuid::new_v4(),
+        job_id: build_job.id,
+        name: "main".into(),
+        auth_token: Uuid::new_v4(),
+        auth_instance_id: None,
+        operating_system: "linux".into(),
+        architecture: "amd64".into(),
+        directory: String::new(),
+        lifecycle_state: "created".into(),
+        first_connected_at: None,
+        last_connected_at: None,
+        disconnected_at: None,
+        data: serde_json::json!({}),
+    };
+    admin.insert_agents(std::slice::from_ref(&agent)).unwrap();
+    let log = JobLog {
+        id: 0,
+        job_id: import.id,
+        created_at: now,
+        source: "provisioner".into(),
+        level: "info".into(),
+        stage: "s".into(),
+        output: "o".into(),
+    };
+    admin.insert_job_logs(std::slice::from_ref(&log)).unwrap();
+    let pkey = domain::provisioners::ProvisionerKey {
+        id: Uuid::new_v4(),
+        created_at: now,
+        organization_id: org.id,
+        name: "k".into(),
+        hashed_secret: vec![7],
+        tags: Default::default(),
+    };
+    admin.insert_provisioner_key(&pkey).unwrap();
+    let mut proxy = domain::proxies::WorkspaceProxy {
+        id: Uuid::new_v4(),
+        name: "eu".into(),
+        display_name: String::new(),
+        icon: String::new(),
+        url: String::new(),
+        wildcard_hostname: String::new(),
+        derp_enabled: true,
+        derp_only: false,
+        region_id: 0,
+        token_hashed_secret: vec![1],
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        version: String::new(),
+    };
+    admin.insert_proxy(&mut proxy).unwrap();
+    let replica = domain::replicas::Replica {
+        id: Uuid::new_v4(),
+        hostname: "h".into(),
+        created_at: now,
+        started_at: now,
+        stopped_at: None,
+        updated_at: now,
+        relay_address: String::new(),
+        region_id: 10_000 + proxy.region_id,
+        database_latency: 0,
+        version: String::new(),
+        error: String::new(),
+        primary: false,
+    };
+    let conn = domain::connectionlog::ConnectionLog {
+        id: Uuid::new_v4(),
+        connect_time: now,
+        organization_id: org.id,
+        workspace_owner_id: user.id,
+        workspace_id: workspace.id,
+        workspace_name: "ws".into(),
+        agent_name: "main".into(),
+        kind: "ssh".into(),
+        ip: None,
+        code: None,
+        connection_id: Some(Uuid::new_v4()),
+        disconnect_time: None,
+        disconnect_reason: None,
+    };
+    let template_ids = [template.id];
+
     // A key whose scope allows nothing, held by an owner: every decision is "no".
     let mut nobody = Subject::new(Uuid::new_v4(), &["owner".to_string()], [(org.id, Vec::new())]);
     nobody.scope = Some(KeyScope { permissions: Vec::new(), allow_list: Vec::new() });
@@ -429,6 +676,136 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.put_scim_group(&scim_group));
     refused!(seen, db.delete_scim_group(group.id));
 
+    // Templates, versions, sources, presets.
+    use domain::rbac::action;
+    denied!(seen, db.template_allows(&template, action::READ));
+    refused!(seen, db.require_template(&template, action::READ));
+    refused!(seen, db.insert_file(&File { id: Uuid::new_v4(), hash: "h2".into(), ..file.clone() }));
+    refused!(seen, db.file_by_id(file.id));
+    refused!(seen, db.file_by_hash("h", user.id));
+    refused!(seen, db.insert_template(&Template { id: Uuid::new_v4(), name: "t2".into(), ..template.clone() }));
+    refused!(
+        seen,
+        db.edit_template(template.id, action::UPDATE, |t| {
+            t.name = "renamed".into();
+            Ok(())
+        })
+    );
+    refused!(seen, db.template_by_id(template.id));
+    refused!(seen, db.template_by_name(org.id, "tpl"));
+    refused!(seen, db.template_name_taken(org.id, "tpl", None));
+    refused!(seen, db.list_templates(None));
+    refused!(seen, db.templates_by_ids(&template_ids));
+    refused!(seen, db.template_context(std::slice::from_ref(&template)));
+    refused!(
+        seen,
+        db.insert_template_version(&TemplateVersion { id: Uuid::new_v4(), ..version.clone() }, &job_of(JobType::TemplateVersionImport))
+    );
+    refused!(seen, db.update_template_version(&version));
+    refused!(seen, db.template_version_by_id(version.id));
+    refused!(seen, db.template_versions_by_ids(&[version.id]));
+    refused!(seen, db.template_version_by_job(import.id));
+    refused!(seen, db.template_version_by_name(template.id, "v1"));
+    refused!(seen, db.template_versions_of(&template, &Page::default()));
+    refused!(seen, db.version_context(std::slice::from_ref(&version)));
+    refused!(seen, db.put_template_version_parameters(version.id, &[]));
+    refused!(seen, db.template_version_parameters(version.id));
+    refused!(seen, db.insert_presets(std::slice::from_ref(&preset)));
+    refused!(seen, db.presets_of_version(version.id));
+    refused!(seen, db.invalidate_presets(version.id, now));
+    refused!(seen, db.insert_job_resources(&[]));
+    refused!(seen, db.version_resources(&version));
+    refused!(seen, db.template_acl_context(&template));
+    refused!(seen, db.missing_acl_entries(&template, &[user.id], &[]));
+
+    // Workspaces, builds, agents, quota.
+    refused!(seen, db.insert_workspace(&Workspace { id: Uuid::new_v4(), name: "ws2".into(), ..workspace.clone() }));
+    refused!(seen, db.update_workspace(&Workspace { name: "renamed".into(), ..workspace.clone() }));
+    refused!(seen, db.workspace_by_id(workspace.id));
+    refused!(seen, db.workspace_by_owner_and_name(user.id, "ws"));
+    refused!(seen, db.deleted_workspace_by_owner_and_name(user.id, "ws"));
+    refused!(seen, db.workspace_name_taken(user.id, org.id, "ws"));
+    refused!(seen, db.list_workspaces(&domain::workspaces::WorkspaceFilter::default(), &Page::default()));
+    refused!(seen, db.workspace_context(std::slice::from_ref(&workspace)));
+    refused!(seen, db.count_template_workspaces(&template));
+    refused!(seen, db.insert_build(&job_of(JobType::WorkspaceBuild), &Build { id: Uuid::new_v4(), build_number: 2, ..build.clone() }, &[]));
+    refused!(seen, db.update_build(&build));
+    refused!(seen, db.build_by_id(build.id));
+    refused!(seen, db.build_by_job(build_job.id));
+    refused!(seen, db.build_by_number(&workspace, 1));
+    refused!(seen, db.latest_build(&workspace));
+    refused!(seen, db.builds_of(&workspace, &Page::default()));
+    refused!(seen, db.build_parameters(&build));
+    refused!(seen, db.build_context(vec![build.clone()]));
+    refused!(seen, db.insert_agents(&[]));
+    refused!(seen, db.agent_by_id(agent.id));
+    refused!(seen, db.agent_by_token(agent.auth_token));
+    refused!(seen, db.update_agent(&agent));
+    refused!(seen, db.set_agent_connection(agent.id, true, now));
+    refused!(seen, db.lock_for_quota(user.id, org.id));
+    refused!(seen, db.quota_consumed(user.id, org.id));
+    refused!(seen, db.autofill_values(user.id, template.id));
+
+    // Provisioner keys, daemons and jobs.
+    refused!(
+        seen,
+        db.insert_provisioner_key(&domain::provisioners::ProvisionerKey { id: Uuid::new_v4(), name: "k2".into(), ..pkey.clone() })
+    );
+    refused!(seen, db.provisioner_keys_of_org(org.id));
+    refused!(seen, db.provisioner_key_by_name(org.id, "k"));
+    refused!(seen, db.provisioner_key_by_hash(&[7]));
+    refused!(seen, db.delete_provisioner_key(&pkey));
+    refused!(seen, db.upsert_daemon(&daemon));
+    refused!(seen, db.daemons_of_org(org.id));
+    refused!(seen, db.daemon_jobs(std::slice::from_ref(&daemon)));
+    denied!(seen, db.job_allows(&import, action::READ));
+    refused!(seen, db.job_by_id(import.id));
+    refused!(seen, db.job_logs(import.id, None));
+    refused!(seen, db.pending_jobs(org.id, &["echo".into()], 10, 0));
+    refused!(seen, db.job_queues(std::slice::from_ref(&import)));
+    refused!(seen, db.claim_job(import.id, daemon.id, now));
+    refused!(seen, db.touch_job(import.id, daemon.id, now));
+    refused!(seen, db.insert_job_logs(std::slice::from_ref(&log)));
+    refused!(seen, db.complete_job(&import));
+    refused!(seen, db.cancel_job(import.id, now));
+    refused!(seen, db.running_jobs_idle_since(now));
+
+    // Proxies and replicas.
+    refused!(seen, db.insert_proxy(&mut domain::proxies::WorkspaceProxy { id: Uuid::new_v4(), name: "us".into(), ..proxy.clone() }));
+    refused!(seen, db.proxy_by_id(proxy.id));
+    refused!(seen, db.proxy_by_name("eu"));
+    refused!(seen, db.proxy_name_taken("eu", None));
+    refused!(seen, db.list_proxies());
+    refused!(seen, db.update_proxy(&proxy));
+    refused!(seen, db.delete_proxy(proxy.id, now));
+    let address = domain::authz::ProxyAddress {
+        url: "https://eu.example",
+        wildcard_hostname: "",
+        derp_enabled: true,
+        derp_only: false,
+        version: "v",
+    };
+    refused!(seen, db.register_proxy(proxy.id, address, &replica, now, "mesh"));
+    refused!(seen, db.deregister_proxy_replica(proxy.id, replica.region_id, replica.id, now));
+    refused!(seen, db.live_proxy_replicas(now - time::Duration::hours(1)));
+    refused!(seen, db.primary_proxy_value("display_name"));
+    refused!(seen, db.put_primary_proxy_value("display_name", "x"));
+    refused!(seen, db.upsert_replica(&replica));
+    refused!(seen, db.heartbeat_replica(replica.id, now, 1, ""));
+    refused!(seen, db.stop_replica(replica.id, now));
+    refused!(seen, db.announce_replicas_changed());
+
+    // Appearance, notification templates, connection logs.
+    refused!(seen, db.appearance_value("application_name"));
+    refused!(seen, db.put_appearance_value("application_name", "x"));
+    refused!(seen, db.notification_templates("custom"));
+    let any_template = repo_templates(&repo);
+    refused!(seen, db.notification_template(any_template));
+    refused!(seen, db.set_notification_template_method(any_template, Some("smtp")));
+    refused!(seen, db.upsert_connection_log(&conn));
+    refused!(seen, db.list_connection_logs(&Default::default(), 10, 0, 100));
+    refused!(seen, db.user_id_for_filter(Some("alice"), None));
+
     // Nothing was changed by the refused writes.
     assert!(repo.group_by_id(group.id).unwrap().is_some());
     assert!(repo.member(org.id, user.id).unwrap().is_some());
@@ -437,6 +814,10 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     assert_eq!((stored.name.as_str(), stored.deleted, stored.status), ("", false, UserStatus::Active));
     assert!(domain::store::KeyStore::api_key_by_id(&repo, &key.id).unwrap().is_some());
     assert!(domain::store::OAuth2Store::oauth2_app(&repo, app.id).unwrap().is_some());
+    assert_eq!(domain::store::TemplateStore::template_by_id(&repo, template.id).unwrap().unwrap().name, "tpl");
+    assert!(!domain::store::WorkspaceStore::workspace_by_id(&repo, workspace.id).unwrap().unwrap().deleted);
+    assert!(domain::store::ProxyStore::proxy_by_id(&repo, proxy.id).unwrap().is_some_and(|p| !p.deleted));
+    assert!(repo.job_by_id(import.id).unwrap().is_some_and(|j| j.canceled_at.is_none() && j.worker_id.is_none()));
 
     let never: Vec<String> = layer_methods().difference(&seen).cloned().collect();
     assert!(never.is_empty(), "methods of the enforcement layer with no refused-caller test: {never:?}");

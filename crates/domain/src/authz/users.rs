@@ -180,6 +180,8 @@ impl Db<'_> {
     /// while the user owns workspaces (checked under the user's lock, so a workspace created
     /// meanwhile is seen): a deleted owner would leave workspaces nobody can list or tear down.
     pub fn delete_user(&self, id: Uuid) -> Result<User> {
+        // Before anything is read, so the refusal tells nothing about the user's workspaces.
+        self.require(action::DELETE, &Object::user(id))?;
         self.modify_user_then(
             id,
             |store, user| {
@@ -206,6 +208,7 @@ impl Db<'_> {
     /// Sets a user's password hash and ends their other sessions (all but `keep`):
     /// `update_personal` on the user.
     pub fn set_password(&self, id: Uuid, hashed_password: String, keep: Option<&str>) -> Result<User> {
+        self.require(action::UPDATE_PERSONAL, &Object::user(id))?;
         self.modify_user_then(
             id,
             |_, user| {

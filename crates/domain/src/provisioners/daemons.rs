@@ -205,16 +205,21 @@ impl App {
     /// `GET /organizations/{organization}/provisionerdaemons`.
     pub fn list_provisioner_daemons(&self, actor: &Actor, org_param: &str, q: DaemonQuery) -> Result<Vec<DaemonView>> {
         let org = self.resolve_org(actor, org_param)?;
-        rbac::require_visible_action(&actor.subject, action::READ, &Object::of(resource::PROVISIONER_JOBS).in_org(org.id))?;
+        let db = self.db(actor);
+        db.require_visible(action::READ, &Object::of(resource::PROVISIONER_JOBS).in_org(org.id))?;
         let now = clock::now();
-        let mut daemons = self.unchecked().daemons_of_org(org.id)?;
+        let mut daemons = db.daemons_of_org(org.id)?;
         daemons.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-        let ids: Vec<Uuid> = daemons.iter().map(|d| d.id).collect();
-        let (open, last) = self.unchecked().current_and_previous_jobs(&ids)?;
+        let (open, last) = db.daemon_jobs(&daemons)?;
         let open: HashMap<Uuid, Job> = open.into_iter().filter_map(|j| j.worker_id.map(|w| (w, j))).collect();
         let last: HashMap<Uuid, Job> = last.into_iter().filter_map(|j| j.worker_id.map(|w| (w, j))).collect();
         let include_offline = q.offline || q.status.contains(&DaemonStatus::Offline);
-        let keys: HashMap<Uuid, String> = self.unchecked().provisioner_keys_of_org(org.id)?.into_iter().map(|k| (k.id, k.name)).collect();
+        let keys: HashMap<Uuid, String> = db
+            .provisioner_keys_of_org(org.id)
+            .or_else(|e| if e.is_refusal() { Ok(Vec::new()) } else { Err(e) })?
+            .into_iter()
+            .map(|k| (k.id, k.name))
+            .collect();
         let all_jobs: Vec<&Job> = open.values().chain(last.values()).collect();
         let summaries = self.job_summaries(&all_jobs)?;
         let mut out = Vec::new();
@@ -240,9 +245,6 @@ impl App {
             if !q.status.is_empty() && !q.status.contains(&status) {
                 continue;
             }
-            if !rbac::authorize(&actor.subject, action::READ, &self.daemon_object(&d)) {
-                continue;
-            }
             let key_name = match d.key_id {
                 super::KEY_ID_BUILT_IN => "built-in".to_string(),
                 KEY_ID_USER_AUTH => "user-auth".to_string(),
@@ -259,25 +261,27 @@ impl App {
         Ok(out)
     }
 
-    fn daemon_object(&self, d: &Daemon) -> Object {
-        let o = Object::of(resource::PROVISIONER_DAEMON).in_org(d.organization_id).with_id(d.id);
-        match d.tags.get(tags::OWNER).and_then(|s| Uuid::parse_str(s).ok()) {
-            Some(owner) => o.owned_by(owner),
-            None => o,
-        }
-    }
-
     /// Summaries of jobs with their templates' names and icons, one query per relation.
+    /// The template names and icons of the jobs a daemon runs are part of the daemon as Coder
+    /// lists it, whoever may read those templates: read as the daemons' own subject.
     fn job_summaries(&self, jobs: &[&Job]) -> Result<HashMap<Uuid, JobSummary>> {
+        let db = self.db_as(System::Provisionerd);
         let version_ids: Vec<Uuid> = jobs.iter().filter_map(|j| j.template_version_id()).collect();
-        let versions = self.unchecked().template_versions_by_ids(&version_ids)?;
-        let build_ids: Vec<Uuid> = jobs.iter().filter_map(|j| j.workspace_build_id()).collect();
-        let builds = self.unchecked().builds_by_ids(&build_ids)?;
+        let versions = db.template_versions_by_ids(&version_ids)?;
+        let builds: Vec<crate::workspaces::Build> = jobs
+            .iter()
+            .filter(|j| j.workspace_build_id().is_some())
+            .map(|j| db.build_by_job(j.id))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         let workspace_ids: Vec<Uuid> = builds.iter().map(|b| b.workspace_id).collect();
-        let workspaces = self.unchecked().workspaces_by_ids(&workspace_ids)?;
+        let workspaces: Vec<crate::workspaces::Workspace> =
+            workspace_ids.iter().map(|w| db.workspace_by_id(*w)).collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
         let mut template_ids: Vec<Uuid> = versions.iter().filter_map(|v| v.template_id).collect();
         template_ids.extend(workspaces.iter().map(|w| w.template_id));
-        let templates = self.unchecked().templates_by_ids(&template_ids)?;
+        let templates = db.templates_by_ids(&template_ids)?;
         Ok(jobs
             .iter()
             .map(|job| {
@@ -342,7 +346,7 @@ impl App {
             DaemonAuth::Psk => {
                 let t = tags::mutate(None, [&extra]);
                 if !org.is_default {
-                    let default = self.unchecked().default_organization()?.map(|o| o.name).unwrap_or_default();
+                    let default = self.db_as(System::Provisionerd).default_organization()?.map(|o| o.name).unwrap_or_default();
                     return Err(refuse(&t, &format!("PSK auth is only allowed for the default organization '{default}'")));
                 }
                 (org.id, t, KEY_ID_PSK)
@@ -380,13 +384,16 @@ impl App {
             organization_id: org_id,
             key_id,
         };
-        self.unchecked().upsert_daemon(&daemon)
+        // Who may register was decided above (the key, the PSK or the user's rights); the
+        // registration itself is the daemon's own, as Coder's `AsProvisionerd`.
+        self.db_as(System::Provisionerd).upsert_daemon(&daemon)
     }
 
     /// Registers one of the server's own daemons (key `built-in`, untagged) in the default
     /// organization; `None` while there is no default organization yet.
     pub fn register_builtin_daemon(&self, name: &str, provisioners: &[String]) -> Result<Option<Daemon>> {
-        let Some(org) = self.unchecked().default_organization()? else { return Ok(None) };
+        let db = self.db_as(System::Provisionerd);
+        let Some(org) = db.default_organization()? else { return Ok(None) };
         let now = clock::now();
         let daemon = Daemon {
             id: Uuid::new_v4(),
@@ -401,7 +408,7 @@ impl App {
             organization_id: org.id,
             key_id: super::KEY_ID_BUILT_IN,
         };
-        self.unchecked().upsert_daemon(&daemon).map(Some)
+        db.upsert_daemon(&daemon).map(Some)
     }
 
     /// Marks a connected daemon as seen now.

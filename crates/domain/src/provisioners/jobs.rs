@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::proto::{provisioner as sdk, provisionerd as pd};
 use super::{tags, Daemon, Job, JobLog, JobType};
-use crate::app::App;
+use crate::app::{Actor, App};
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::store::in_transaction;
 use crate::templates::{JobResource, Parameter, ParameterOption, Preset, PresetData, PresetParameter};
 
 /// A running job not updated for this long is failed (Coder's hang detector threshold).
@@ -125,17 +125,18 @@ pub fn resource_json(job: Uuid, transition: &str, r: &sdk::Resource, created_at:
 }
 
 impl App {
-    /// A job's log lines after `after`, for the log endpoints (whose callers checked access).
-    pub fn job_logs(&self, job: Uuid, after: Option<i64>) -> Result<Vec<JobLog>> {
-        self.unchecked().job_logs(job, after, None)
+    /// A job's log lines after `after`, for the log endpoints.
+    pub fn job_logs(&self, actor: &Actor, job: Uuid, after: Option<i64>) -> Result<Vec<JobLog>> {
+        self.db(actor).job_logs(job, after)
     }
 
     /// A job's log lines after `after`, and whether the job had finished before they were read
     /// (so that a follower that sees `true` has every line). For streams of logs
     /// (`?follow`), whose access was checked when they started.
-    pub fn job_logs_since(&self, job: Uuid, after: Option<i64>) -> Result<(Vec<JobLog>, bool)> {
-        let finished = self.unchecked().job_by_id(job)?.is_none_or(|j| j.completed_at.is_some());
-        Ok((self.unchecked().job_logs(job, after, None)?, finished))
+    pub fn job_logs_since(&self, actor: &Actor, job: Uuid, after: Option<i64>) -> Result<(Vec<JobLog>, bool)> {
+        let db = self.db(actor);
+        let finished = db.job_by_id(job)?.is_none_or(|j| j.completed_at.is_some());
+        Ok((db.job_logs(job, after)?, finished))
     }
 
     /// Takes the oldest pending job this daemon may run (its organization, provisioner types
@@ -143,24 +144,25 @@ impl App {
     /// skipped; the job comes with everything the daemon needs to run it.
     pub fn acquire_job(&self, daemon: &Daemon) -> Result<Option<pd::AcquiredJob>> {
         // A daemon whose key (and so its row) was deleted takes no more work.
-        if self.unchecked().daemon_by_id(daemon.id)?.is_none() {
+        let db = self.db_as(System::Provisionerd);
+        if db.daemon_by_id(daemon.id)?.is_none() {
             return Err(Error::unauthorized("This provisioner daemon is no longer registered; its key may have been deleted."));
         }
         let mut offset = 0;
         loop {
-            let candidates = self.unchecked().pending_jobs(daemon.organization_id, &daemon.provisioners, CANDIDATES, offset)?;
+            let candidates = db.pending_jobs(daemon.organization_id, &daemon.provisioners, CANDIDATES, offset)?;
             let exhausted = (candidates.len() as i64) < CANDIDATES;
             for job in candidates {
                 if !tags::daemon_may_take(&daemon.tags, &job.tags) {
                     continue;
                 }
-                if !self.unchecked().claim_job(job.id, daemon.id, clock::now())? {
+                if !db.claim_job(job.id, daemon.id, clock::now())? {
                     continue;
                 }
                 match self.acquired_payload(&job) {
                     Ok(payload) => return Ok(Some(payload)),
                     Err(e) => {
-                        self.finish_job(job.id, Some(format!("failed to acquire job: {}", e.message)), String::new())?;
+                        self.finish_job(&db, job.id, Some(format!("failed to acquire job: {}", e.message)), String::new())?;
                     }
                 }
             }
@@ -172,8 +174,9 @@ impl App {
     }
 
     fn acquired_payload(&self, job: &Job) -> Result<pd::AcquiredJob> {
-        let file = self.unchecked().file_by_id(job.file_id)?.ok_or_else(|| job_error("the job's source file is gone"))?;
-        let user = self.unchecked().user_by_id(job.initiator_id)?;
+        let db = self.db_as(System::Provisionerd);
+        let file = db.file_by_id(job.file_id)?.ok_or_else(|| job_error("the job's source file is gone"))?;
+        let user = db.user_by_id(job.initiator_id)?;
         let mut out = pd::AcquiredJob {
             job_id: job.id.to_string(),
             created_at: millis(job.created_at),
@@ -187,11 +190,11 @@ impl App {
             JobType::TemplateVersionImport => {
                 let version = job
                     .template_version_id()
-                    .map(|v| self.unchecked().template_version_by_id(v))
+                    .map(|v| db.template_version_by_id(v))
                     .transpose()?
                     .flatten()
                     .ok_or_else(|| job_error("the job's template version is gone"))?;
-                let template = version.template_id.map(|t| self.unchecked().template_by_id(t)).transpose()?.flatten();
+                let template = version.template_id.map(|t| db.template_by_id(t)).transpose()?.flatten();
                 let metadata = sdk::Metadata {
                     coder_url: self.settings.access_url.clone(),
                     workspace_owner: out.user_name.clone(),
@@ -211,16 +214,15 @@ impl App {
             JobType::WorkspaceBuild => {
                 let build = job
                     .workspace_build_id()
-                    .map(|b| self.unchecked().build_by_id(b))
+                    .map(|b| db.build_by_id(b))
                     .transpose()?
                     .flatten()
                     .ok_or_else(|| job_error("the job's workspace build is gone"))?;
-                let workspace =
-                    self.unchecked().workspace_by_id(build.workspace_id)?.ok_or_else(|| job_error("the build's workspace is gone"))?;
-                let owner = self.unchecked().user_by_id(workspace.owner_id)?;
-                let template = self.unchecked().template_by_id(workspace.template_id)?;
-                let version = self.unchecked().template_version_by_id(build.template_version_id)?;
-                let values = self.unchecked().build_parameters(build.id)?;
+                let workspace = db.workspace_by_id(build.workspace_id)?.ok_or_else(|| job_error("the build's workspace is gone"))?;
+                let owner = db.user_by_id(workspace.owner_id)?;
+                let template = db.template_by_id(workspace.template_id)?;
+                let version = db.template_version_by_id(build.template_version_id)?;
+                let values = db.build_parameters(&build)?;
                 let transition = match build.transition {
                     crate::workspaces::Transition::Start => sdk::WorkspaceTransition::Start,
                     crate::workspaces::Transition::Stop => sdk::WorkspaceTransition::Stop,
@@ -263,7 +265,7 @@ impl App {
 
     fn held_job(&self, daemon: &Daemon, job_id: &str) -> Result<Job> {
         let id = Uuid::parse_str(job_id).map_err(|_| job_error(format!("parse job id: invalid UUID {job_id:?}")))?;
-        let job = self.unchecked().job_by_id(id)?.ok_or_else(|| job_error(format!("job {id} not found")))?;
+        let job = self.db_as(System::Provisionerd).job_by_id(id)?.ok_or_else(|| job_error(format!("job {id} not found")))?;
         if job.worker_id != Some(daemon.id) {
             return Err(job_error("you don't own this job"));
         }
@@ -291,7 +293,8 @@ impl App {
                 output: l.output.replace('\0', ""),
             })
             .collect();
-        in_transaction(self.unchecked(), |tx| {
+        let db = self.db_as(System::Provisionerd);
+        db.transaction(|tx| {
             if !tx.touch_job(job.id, daemon.id, now)? {
                 return Err(job_error("job already completed"));
             }
@@ -306,7 +309,7 @@ impl App {
             Ok(())
         })?;
         // Read after the update, so a cancel that arrived meanwhile is reported.
-        let canceled = self.unchecked().job_by_id(job.id)?.is_some_and(|j| j.canceled_at.is_some());
+        let canceled = db.job_by_id(job.id)?.is_some_and(|j| j.canceled_at.is_some());
         Ok(pd::UpdateJobResponse { canceled, variable_values: Vec::new() })
     }
 
@@ -318,24 +321,25 @@ impl App {
         // it created.
         if let Some(pd::failed_job::Type::WorkspaceBuild(b)) = &req.r#type {
             if !b.state.is_empty() {
-                if let Some(mut build) = self.unchecked().build_by_job(job.id)? {
+                let db = self.db_as(System::Provisionerd);
+                if let Some(mut build) = db.build_by_job(job.id)? {
                     build.provisioner_state = b.state.clone();
                     build.updated_at = clock::now();
-                    self.unchecked().update_build(&build)?;
+                    db.update_build(&build)?;
                 }
             }
         }
-        self.finish_job(job.id, Some(error), req.error_code)
+        self.finish_job(&self.db_as(System::Provisionerd), job.id, Some(error), req.error_code)
     }
 
-    fn finish_job(&self, id: Uuid, error: Option<String>, error_code: String) -> Result<()> {
-        let mut job = self.unchecked().job_by_id(id)?.ok_or_else(Error::not_found)?;
+    fn finish_job(&self, db: &Db<'_>, id: Uuid, error: Option<String>, error_code: String) -> Result<()> {
+        let mut job = db.job_by_id(id)?.ok_or_else(Error::not_found)?;
         let now = clock::now();
         job.completed_at = Some(now);
         job.updated_at = now;
         job.error = error;
         job.error_code = error_code;
-        self.unchecked().complete_job(&job)?;
+        db.complete_job(&job)?;
         Ok(())
     }
 
@@ -346,13 +350,13 @@ impl App {
         let now = clock::now();
         match (job.job_type, req.r#type) {
             (JobType::TemplateVersionImport, Some(pd::completed_job::Type::TemplateImport(import))) => {
-                let version =
-                    self.unchecked().template_version_by_job(job.id)?.ok_or_else(|| job_error("the job's template version is gone"))?;
+                let db = self.db_as(System::Provisionerd);
+                let version = db.template_version_by_job(job.id)?.ok_or_else(|| job_error("the job's template version is gone"))?;
                 let params: Vec<Parameter> = import.rich_parameters.iter().map(parameter_of).collect();
                 let mut names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
                 names.sort();
                 if names.windows(2).any(|w| w[0] == w[1]) {
-                    return self.finish_job(job.id, Some("duplicate parameter names in the template".into()), String::new());
+                    return self.finish_job(&db, job.id, Some("duplicate parameter names in the template".into()), String::new());
                 }
                 let presets: Vec<Preset> = import
                     .presets
@@ -390,7 +394,7 @@ impl App {
                     .collect();
                 let has_external_agent =
                     import.has_external_agents || import.start_resources.iter().any(|r| r.r#type == "coder_external_agent");
-                in_transaction(self.unchecked(), |tx| {
+                db.transaction(|tx| {
                     tx.put_template_version_parameters(version.id, &params)?;
                     tx.insert_presets(&presets)?;
                     tx.insert_job_resources(&resources)?;
@@ -424,7 +428,8 @@ impl App {
     /// Records a finished build: its resources and their agents (with their tokens), whether it
     /// has an external agent, the provisioner state; a delete build deletes the workspace.
     fn complete_build(&self, job: &Job, done: pd::completed_job::WorkspaceBuild, now: OffsetDateTime) -> Result<()> {
-        let build = self.unchecked().build_by_job(job.id)?.ok_or_else(|| job_error("the job's workspace build is gone"))?;
+        let db = self.db_as(System::Provisionerd);
+        let build = db.build_by_job(job.id)?.ok_or_else(|| job_error("the job's workspace build is gone"))?;
         let transition = build.transition.as_str();
         let mut resources = Vec::new();
         let mut agents = Vec::new();
@@ -460,7 +465,7 @@ impl App {
             resources.push(JobResource { id: resource_id, job_id: job.id, created_at: now, transition: transition.into(), data });
         }
         let has_external = done.resources.iter().any(|r| r.r#type == "coder_external_agent");
-        in_transaction(self.unchecked(), |tx| {
+        db.transaction(|tx| {
             tx.insert_job_resources(&resources)?;
             tx.insert_agents(&agents)?;
             let mut b = tx.build_by_id(build.id)?.ok_or_else(|| job_error("the build is gone"))?;
@@ -496,7 +501,8 @@ impl App {
             return Err(job_error("uploaded data does not match its declared hash"));
         }
         let hex = crate::secret::hex(&hash);
-        if self.unchecked().file_by_hash(&hex, Uuid::nil())?.is_some() {
+        let db = self.db_as(System::Provisionerd);
+        if db.file_by_hash(&hex, Uuid::nil())?.is_some() {
             return Ok(());
         }
         let file = crate::templates::File {
@@ -507,7 +513,7 @@ impl App {
             mimetype: crate::templates::files::TAR.into(),
             data,
         };
-        match self.unchecked().insert_file(&file) {
+        match db.insert_file(&file) {
             Err(e) if e.kind != crate::error::ErrorKind::Conflict => Err(e),
             _ => Ok(()),
         }
@@ -516,7 +522,7 @@ impl App {
     /// `DownloadFile`: module archives stored by [`App::store_module_files`].
     pub fn module_files(&self, _daemon: &Daemon, file_id: &str) -> Result<Vec<u8>> {
         let id = Uuid::parse_str(file_id).map_err(|_| job_error(format!("parse file id: invalid UUID {file_id:?}")))?;
-        match self.unchecked().file_by_id(id)? {
+        match self.db_as(System::Provisionerd).file_by_id(id)? {
             Some(f) if f.created_by.is_nil() => Ok(f.data),
             _ => Err(job_error(format!("file {id} not found"))),
         }
@@ -524,30 +530,32 @@ impl App {
 
     /// Cancels a job: a pending one is finished at once, a running one is marked so its
     /// daemon stops at its next update.
-    pub fn cancel_job(&self, id: Uuid) -> Result<()> {
-        let job = self.unchecked().job_by_id(id)?.ok_or_else(Error::not_found)?;
+    pub fn cancel_job(&self, db: &Db<'_>, id: Uuid) -> Result<()> {
+        let job = db.job_by_id(id)?.ok_or_else(Error::not_found)?;
         if job.completed_at.is_some() {
             return Err(Error::bad_request("Job has already completed!"));
         }
         if job.canceled_at.is_some() {
             return Err(Error::bad_request("Job has already been marked as canceled!"));
         }
-        in_transaction(self.unchecked(), |tx| {
+        db.transaction(|tx| {
             if !tx.cancel_job(id, clock::now())? {
                 // It finished or was cancelled between the read and the update.
                 return Err(Error::bad_request("Job has already completed!"));
             }
-            tx.announce_jobs_queued()
+            Ok(())
         })
     }
 
     /// Fails running jobs whose daemon has not updated them for [`HUNG_AFTER`] (it vanished).
     pub fn fail_hung_jobs(&self) -> Result<usize> {
-        let hung = self.unchecked().running_jobs_idle_since(clock::now() - HUNG_AFTER)?;
+        let db = self.db_as(System::Background);
+        let hung = db.running_jobs_idle_since(clock::now() - HUNG_AFTER)?;
         let n = hung.len();
         for job in hung {
             let minutes = HUNG_AFTER.whole_minutes();
             self.finish_job(
+                &db,
                 job.id,
                 Some(format!("Build has been detected as hung for {minutes} minutes and has been terminated by hang detector.")),
                 String::new(),

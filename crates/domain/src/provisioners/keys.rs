@@ -12,7 +12,7 @@ use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::licensing::Feature;
 use crate::organization::Organization;
-use crate::rbac::{self, action, resource, Object};
+use crate::rbac::{action, resource, Object};
 use crate::secret;
 
 /// Length of a provisioner key (Coder's `provisionerkey` package).
@@ -61,7 +61,8 @@ impl App {
         if RESERVED_KEY_NAMES.iter().any(|r| r.eq_ignore_ascii_case(name)) {
             return Err(invalid(format!("Name cannot be reserved name '{name}'")));
         }
-        rbac::require(&actor.subject, action::CREATE, &daemon_object(org.id))?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &daemon_object(org.id))?;
         let secret = secret::random_alphanumeric(KEY_LENGTH);
         let key = ProvisionerKey {
             id: Uuid::new_v4(),
@@ -72,27 +73,29 @@ impl App {
             tags,
         };
         let conflict = || Error::conflict(format!("Provisioner key with name '{name}' already exists in organization"));
-        if self.unchecked().provisioner_key_by_name(org.id, name)?.is_some() {
+        if db.provisioner_key_by_name(org.id, name)?.is_some() {
             return Err(conflict());
         }
-        self.unchecked().insert_provisioner_key(&key).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
+        db.insert_provisioner_key(&key).map_err(|e| if e.kind == ErrorKind::Conflict { conflict() } else { e })?;
         Ok(secret)
     }
 
     /// `GET /organizations/{organization}/provisionerkeys`: the organization's keys, oldest first.
     pub fn list_provisioner_keys(&self, actor: &Actor, org_param: &str) -> Result<Vec<ProvisionerKey>> {
         let org = self.key_org(actor, org_param)?;
-        if !rbac::authorize(&actor.subject, action::READ, &daemon_object(org.id)) {
+        let db = self.db(actor);
+        if !db.allows(action::READ, &daemon_object(org.id)) {
             return Ok(Vec::new());
         }
-        self.unchecked().provisioner_keys_of_org(org.id)
+        db.provisioner_keys_of_org(org.id)
     }
 
     /// `GET /organizations/{organization}/provisionerkeys/daemons`: every key, the reserved ones
     /// included, with the daemons seen with it in the last three minutes.
     pub fn provisioner_key_daemons(&self, actor: &Actor, org_param: &str) -> Result<Vec<KeyDaemons>> {
         let org = self.key_org(actor, org_param)?;
-        if !rbac::authorize(&actor.subject, action::READ, &daemon_object(org.id)) {
+        let db = self.db(actor);
+        if !db.allows(action::READ, &daemon_object(org.id)) {
             return Ok(Vec::new());
         }
         let mut keys = Vec::new();
@@ -101,13 +104,13 @@ impl App {
                 keys.push(reserved_key(org.id, id, name, org.created_at));
             }
         }
-        keys.extend(self.unchecked().provisioner_keys_of_org(org.id)?);
+        keys.extend(db.provisioner_keys_of_org(org.id)?);
         if !org.is_default {
             keys.push(reserved_key(org.id, KEY_ID_USER_AUTH, "user-auth", clock::zero_time()));
         }
         let since = clock::now() - RECENT;
         let mut daemons: Vec<Daemon> =
-            self.unchecked().daemons_of_org(org.id)?.into_iter().filter(|d| d.last_seen_at.is_some_and(|t| t >= since)).collect();
+            db.daemons_of_org(org.id)?.into_iter().filter(|d| d.last_seen_at.is_some_and(|t| t >= since)).collect();
         daemons.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(keys
             .into_iter()
@@ -127,9 +130,10 @@ impl App {
                 return Err(Error::bad_request(format!("Cannot delete reserved '{r}' provisioner key")));
             }
         }
-        let key = self.unchecked().provisioner_key_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
-        rbac::require(&actor.subject, action::DELETE, &daemon_object(org.id))?;
-        self.unchecked().delete_provisioner_key(key.id)
+        let db = self.db(actor);
+        let key = db.provisioner_key_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
+        db.require(action::DELETE, &daemon_object(org.id))?;
+        db.delete_provisioner_key(&key)
     }
 
     /// Whether `presented` is the deployment's pre-shared daemon key (compared in constant time).
@@ -143,7 +147,7 @@ impl App {
             return Err(Error::bad_request("provisioner daemon key invalid").with_detail(format!("must be {KEY_LENGTH} characters")));
         }
         let hash = secret::hash_secret(presented);
-        match self.unchecked().provisioner_key_by_hash(&hash)? {
+        match self.db_as(crate::authz::System::Provisionerd).provisioner_key_by_hash(&hash)? {
             Some(key) if secret::secret_matches(presented, &key.hashed_secret) => Ok(key),
             _ => Err(Error::unauthorized("provisioner daemon key invalid")),
         }

@@ -126,6 +126,10 @@ pub mod action {
     pub const VIEW_INSIGHTS: A = A::ViewInsights;
     /// Share a workspace.
     pub const SHARE: A = A::Share;
+    /// Create a workspace's agents (a build producing them).
+    pub const CREATE_AGENT: A = A::CreateAgent;
+    /// Update a workspace's agents (lifecycle, connections, stats).
+    pub const UPDATE_AGENT: A = A::UpdateAgent;
 }
 
 /// Role names Coder builds in.
@@ -176,6 +180,8 @@ pub mod system_role {
     pub const BACKGROUND: &str = "system:background";
     /// First-user setup.
     pub const SETUP: &str = "system:setup";
+    /// Workspace proxies.
+    pub const PROXY: &str = "system:proxy";
     /// Unauthenticated requests that read deployment data (build info, health, appearance).
     pub const SITE: &str = "system:site";
 }

@@ -400,6 +400,12 @@ fn system_roles() -> Vec<Role> {
                 (R::System, &[A::Read, A::Update]),
             ]),
         ),
+        // Workspace proxies (authenticated by their tokens) registering themselves, and the
+        // health checks that visit them.
+        system_role(
+            sr::PROXY,
+            allow(&[(R::WorkspaceProxy, &[A::Read, A::Update]), (R::Replicas, &[A::Read]), (R::System, &[A::Read, A::Update])]),
+        ),
         // Requests that sign in nobody but need deployment data: the build info, the
         // deployment id, appearance and the health probes.
         system_role(sr::SITE, allow(&[(R::System, &[A::Read]), (R::DeploymentConfig, &[A::Read])])),

@@ -151,7 +151,7 @@ impl App {
         let gid = Uuid::parse_str(id).map_err(|_| ScimError::not_found(id))?;
         let org = self.scim_org(&self.db_as(System::Scim))?;
         let group = self
-            .unchecked()
+            .db_as(System::Scim)
             .group_by_id(gid)?
             .filter(|g| g.organization_id == org.id && !g.is_everyone())
             .ok_or_else(|| ScimError::not_found(id))?;

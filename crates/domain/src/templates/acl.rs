@@ -103,10 +103,8 @@ impl App {
     }
 
     fn resolve_acl(&self, actor: &Actor, t: &Template) -> Result<TemplateAcl> {
-        let ids: Vec<Uuid> = t.user_acl.keys().copied().collect();
-        let users: Vec<User> = self.unchecked().users_by_ids(&ids)?.into_iter().filter(|u| u.status != UserStatus::Suspended).collect();
-        let user_ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-        let memberships = self.unchecked().memberships_of_users(&user_ids)?;
+        let (users, memberships, acl_groups) = self.db(actor).template_acl_context(t)?;
+        let users: Vec<User> = users.into_iter().filter(|u| u.status != UserStatus::Suspended).collect();
         let users = users
             .into_iter()
             .map(|u| {
@@ -117,8 +115,6 @@ impl App {
             .collect();
         // ACL groups belong to the template's organization: one query for them, and their views
         // in a fixed number more (`view_groups`).
-        let acl_groups: Vec<_> =
-            self.unchecked().list_groups(Some(t.organization_id), None)?.into_iter().filter(|g| t.group_acl.contains_key(&g.id)).collect();
         let groups = self
             .view_groups(actor, acl_groups, true)?
             .into_iter()
@@ -147,11 +143,7 @@ impl App {
                 v.add("user_perms", format!("{id} is not a valid UUID."));
                 continue;
             };
-            if role.is_some() && self.unchecked().user_by_id(uid)?.is_none() {
-                v.add("user_perms", format!("user with ID {id} does not exist"));
-                continue;
-            }
-            users.push((uid, role));
+            users.push((uid, role, id.clone()));
         }
         let mut groups = Vec::new();
         for (id, role) in &patch.group_perms {
@@ -166,21 +158,35 @@ impl App {
                 v.add("group_perms", format!("{id} is not a valid UUID."));
                 continue;
             };
-            if role.is_some() && self.unchecked().group_by_id(gid)?.is_none_or(|g| g.organization_id != t.organization_id) {
-                v.add("group_perms", format!("group with ID {id} does not exist"));
-                continue;
-            }
-            groups.push((gid, role));
+            groups.push((gid, role, id.clone()));
         }
+        let db = self.db(actor);
+        let named =
+            |entries: &[(Uuid, Option<TemplateRole>, String)]| entries.iter().filter(|e| e.1.is_some()).map(|e| e.0).collect::<Vec<_>>();
+        let (missing_users, missing_groups) = db.missing_acl_entries(&t, &named(&users), &named(&groups))?;
+        users.retain(|(uid, _, raw)| {
+            let missing = missing_users.contains(uid);
+            if missing {
+                v.add("user_perms", format!("user with ID {raw} does not exist"));
+            }
+            !missing
+        });
+        groups.retain(|(gid, _, raw)| {
+            let missing = missing_groups.contains(gid);
+            if missing {
+                v.add("group_perms", format!("group with ID {raw} does not exist"));
+            }
+            !missing
+        });
         v.finish("Invalid request to update template ACL")?;
-        self.edit_template(t.id, |t| {
-            for (id, role) in &users {
+        db.edit_template(t.id, action::UPDATE, |t| {
+            for (id, role, _) in &users {
                 match role {
                     Some(r) => t.user_acl.insert(*id, r.actions()),
                     None => t.user_acl.remove(id),
                 };
             }
-            for (id, role) in &groups {
+            for (id, role, _) in &groups {
                 match role {
                     Some(r) => t.group_acl.insert(*id, r.actions()),
                     None => t.group_acl.remove(id),
@@ -200,10 +206,11 @@ impl App {
             return Err(Error::not_found().denied());
         }
         let filter: UserFilter = crate::search::parse_user_query(q)?;
-        let users = self.unchecked().list_users(&filter, &page)?.items;
+        let db = self.db(actor);
+        let users = db.list_users(&filter, &page)?.items;
         let term = filter.search.clone().unwrap_or_default().to_lowercase();
         let mut groups = Vec::new();
-        for g in self.unchecked().list_groups(Some(t.organization_id), None)? {
+        for g in db.list_groups(Some(t.organization_id))? {
             if !term.is_empty() && !g.name.to_lowercase().contains(&term) && !g.display_name.to_lowercase().contains(&term) {
                 continue;
             }

@@ -7,7 +7,7 @@ use super::{archive, File};
 use crate::app::{Actor, App};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
-use crate::rbac::{self, action, resource, Object};
+use crate::rbac::{action, resource, Object};
 
 /// Largest upload (Coder's `HTTPFileMaxBytes`, 100 MiB).
 pub const MAX_FILE_BYTES: usize = 100 * 1024 * 1024;
@@ -15,13 +15,6 @@ pub const MAX_FILE_BYTES: usize = 100 * 1024 * 1024;
 pub const TAR: &str = "application/x-tar";
 
 impl App {
-    /// Whether the actor may read a file: its uploader, a role that reads all files, or anyone
-    /// who may update a template one of whose versions was built from it.
-    pub fn file_readable(&self, actor: &Actor, f: &File) -> Result<bool> {
-        let object = Object::of(resource::FILE).owned_by(f.created_by).with_id(f.id);
-        Ok(rbac::authorize(&actor.subject, action::READ, &object))
-    }
-
     /// `POST /files`: the file's id, and whether it is new (201) or the caller had uploaded the
     /// same bytes before (200).
     pub fn upload_file(&self, actor: &Actor, content_type: &str, data: Vec<u8>) -> Result<(Uuid, bool)> {
@@ -32,11 +25,12 @@ impl App {
         if data.len() > MAX_FILE_BYTES {
             return Err(Error::new(ErrorKind::TooLarge, "Failed to read file from request.").with_detail("http: request body too large"));
         }
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::FILE).owned_by(actor.user.id))?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &Object::of(resource::FILE).owned_by(actor.user.id))?;
         // Stored as tar, whatever was uploaded; the hash is the tar's.
         let data = if content_type == TAR { data } else { archive::zip_to_tar(&data, MAX_FILE_BYTES)? };
         let hash = crate::secret::hex(&Sha256::digest(&data));
-        if let Some(existing) = self.unchecked().file_by_hash(&hash, actor.user.id)? {
+        if let Some(existing) = db.file_by_hash(&hash, actor.user.id)? {
             return Ok((existing.id, false));
         }
         let file = File {
@@ -47,10 +41,10 @@ impl App {
             mimetype: TAR.into(),
             data,
         };
-        match self.unchecked().insert_file(&file) {
+        match db.insert_file(&file) {
             Ok(()) => Ok((file.id, true)),
             Err(e) if e.kind == ErrorKind::Conflict => {
-                let existing = self.unchecked().file_by_hash(&hash, actor.user.id)?.ok_or(e)?;
+                let existing = db.file_by_hash(&hash, actor.user.id)?.ok_or(e)?;
                 Ok((existing.id, true))
             }
             Err(e) => Err(e),
@@ -63,11 +57,7 @@ impl App {
             return Err(Error::bad_request("File id must be provided in url."));
         }
         let id = Uuid::parse_str(param).map_err(|_| Error::bad_request("File id must be a valid UUID."))?;
-        let f = self.unchecked().file_by_id(id)?.ok_or_else(Error::not_found)?;
-        if !self.file_readable(actor, &f)? {
-            return Err(Error::not_found().denied());
-        }
-        Ok(f)
+        self.db(actor).file_by_id(id)?.ok_or_else(Error::not_found)
     }
 
     /// `GET /files/{fileID}?format=`: the file's content type and bytes, as stored (no format)

@@ -26,11 +26,11 @@ impl App {
         if !self.template_allows(actor, &t, action::UPDATE)? {
             return Err(Error::not_found().denied());
         }
-        let version = self
-            .unchecked()
+        let db = self.db(actor);
+        let version = db
             .template_version_by_id(t.active_version_id)?
             .ok_or_else(|| Error::internal("Failed to invalidate presets.", "active version missing"))?;
-        let presets = self.unchecked().invalidate_presets(version.id, clock::now())?;
+        let presets = db.invalidate_presets(version.id, clock::now())?;
         Ok(presets
             .into_iter()
             .map(|p| InvalidatedPreset { template_name: t.name.clone(), template_version_name: version.name.clone(), preset_name: p.name })

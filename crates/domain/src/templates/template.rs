@@ -4,13 +4,12 @@ use uuid::Uuid;
 
 use super::{AclMap, Template, TemplateSettings, TemplateVersion, WEEKDAYS};
 use crate::app::{Actor, App};
+use crate::authz::Db;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::organization::Organization;
 use crate::provisioners::JobStatus;
-use crate::rbac::{self, action, resource, Object};
-use crate::store::in_transaction;
-use crate::user::User;
+use crate::rbac::{action, resource, Object};
 
 /// ACL actions of the `use` role.
 pub const USE_ACTIONS: [&str; 2] = ["read", "use"];
@@ -223,73 +222,33 @@ fn display_name_valid(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn acl_allows(list: Option<&Vec<String>>, act: crate::rbac::Action) -> bool {
-    list.is_some_and(|l| l.iter().any(|a| a == "*" || a == act.as_str()))
-}
-
 impl App {
     /// The RBAC object of a template.
     pub fn template_object(t: &Template) -> Object {
-        Object::of(resource::TEMPLATE).in_org(t.organization_id).with_id(t.id)
+        crate::authz::template_object(t)
     }
 
     /// Whether the actor may perform `act` on the template: by role, or by the template's ACL
     /// (the user's own entry, a group they are in, or the Everyone group for organization
     /// members), always within what their API key allows.
     pub fn template_allows(&self, actor: &Actor, t: &Template, act: crate::rbac::Action) -> Result<bool> {
-        self.template_allows_with(actor, t, act, &mut None)
-    }
-
-    /// [`App::template_allows`] with the actor's group ids loaded at most once across calls.
-    fn template_allows_with(&self, actor: &Actor, t: &Template, act: crate::rbac::Action, groups: &mut Option<Vec<Uuid>>) -> Result<bool> {
-        let object = Self::template_object(t);
-        if rbac::authorize(&actor.subject, act, &object) {
-            return Ok(true);
-        }
-        if !rbac::scope_allows(&actor.subject, act, &object) {
-            return Ok(false);
-        }
-        if acl_allows(t.user_acl.get(&actor.user.id), act) {
-            return Ok(true);
-        }
-        if !actor.subject.is_member_of(t.organization_id) || t.group_acl.is_empty() {
-            return Ok(false);
-        }
-        if acl_allows(t.group_acl.get(&t.organization_id), act) {
-            return Ok(true);
-        }
-        if groups.is_none() {
-            *groups = Some(self.unchecked().group_ids_of_user(actor.user.id)?);
-        }
-        Ok(groups.iter().flatten().any(|g| acl_allows(t.group_acl.get(g), act)))
+        self.db(actor).template_allows(t, act)
     }
 
     /// A live template the actor may read, by its `{template}` parameter (a UUID).
     pub fn readable_template(&self, actor: &Actor, param: &str) -> Result<Template> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let t = self.unchecked().template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
-        if !self.template_allows(actor, &t, action::READ)? {
-            return Err(Error::not_found().denied());
-        }
-        Ok(t)
+        self.db(actor).template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)
     }
 
     /// Fails with 403 unless the actor may perform `act` on the template.
     pub fn require_template(&self, actor: &Actor, t: &Template, act: crate::rbac::Action) -> Result<()> {
-        if self.template_allows(actor, t, act)? {
-            Ok(())
-        } else {
-            Err(Error::forbidden())
-        }
+        self.db(actor).require_template(t, act)
     }
 
     /// Adds organization and creator to templates, with one query per relation.
-    pub fn template_views(&self, templates: Vec<Template>) -> Result<Vec<TemplateView>> {
-        let mut creators: Vec<Uuid> = templates.iter().map(|t| t.created_by).collect();
-        creators.sort();
-        creators.dedup();
-        let users: Vec<User> = self.unchecked().users_by_ids(&creators)?;
-        let orgs = self.unchecked().list_organizations(None)?;
+    pub fn template_views(&self, db: &Db<'_>, templates: Vec<Template>) -> Result<Vec<TemplateView>> {
+        let (users, orgs) = db.template_context(&templates)?;
         templates
             .into_iter()
             .map(|t| {
@@ -304,8 +263,8 @@ impl App {
             .collect()
     }
 
-    fn template_view(&self, t: Template) -> Result<TemplateView> {
-        self.template_views(vec![t])?.pop().ok_or_else(|| Error::internal("Internal error.", "template view vanished"))
+    fn template_view(&self, db: &Db<'_>, t: Template) -> Result<TemplateView> {
+        self.template_views(db, vec![t])?.pop().ok_or_else(|| Error::internal("Internal error.", "template view vanished"))
     }
 
     /// `POST /organizations/{organization}/templates`.
@@ -325,18 +284,22 @@ impl App {
             v.add("template_version_id", "Validation failed for tag \"required\" with value: \"00000000-0000-0000-0000-000000000000\"");
         }
         v.finish("Validation failed.")?;
-        rbac::require(&actor.subject, action::CREATE, &Object::of(resource::TEMPLATE).in_org(org.id))?;
+        let db = self.db(actor);
+        db.require(action::CREATE, &Object::of(resource::TEMPLATE).in_org(org.id))?;
         let taken = || {
             Error::conflict(format!("Template with name {:?} already exists.", input.name))
                 .with_validation("name", "This value is already in use and should be unique.")
         };
-        if self.unchecked().template_by_name(org.id, &input.name)?.is_some() {
+        if db.template_name_taken(org.id, &input.name, None)? {
             return Err(taken());
         }
-        let version = self.unchecked().template_version_by_id(input.template_version_id)?.ok_or_else(|| {
-            Error::new(ErrorKind::NotFound, format!("Template version {:?} does not exist.", input.template_version_id.to_string()))
-                .with_validation("template_version_id", "Template version does not exist")
-        })?;
+        let version = db
+            .template_version_by_id(input.template_version_id)
+            .or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?
+            .ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, format!("Template version {:?} does not exist.", input.template_version_id.to_string()))
+                    .with_validation("template_version_id", "Template version does not exist")
+            })?;
         if version.organization_id != org.id {
             return Err(Error::invalid_field(
                 format!("Template version {} does not belong to organization {}.", version.id, org.name),
@@ -361,10 +324,8 @@ impl App {
         let mut v = Validations::new();
         check_settings(&mut v, &input.patch);
         v.finish("Invalid create template request.")?;
-        let job = self
-            .unchecked()
-            .job_by_id(version.job_id)?
-            .ok_or_else(|| Error::internal("Internal error fetching provisioner job.", "missing job"))?;
+        let job =
+            db.job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error fetching provisioner job.", "missing job"))?;
         let mut settings = TemplateSettings { default_ttl_ms: 0, allow_user_cancel_workspace_jobs: false, ..Default::default() };
         apply_settings(&mut settings, input.patch);
         let now = clock::now();
@@ -389,7 +350,7 @@ impl App {
             group_acl,
             settings,
         };
-        in_transaction(self.unchecked(), |tx| {
+        db.transaction(|tx| {
             tx.insert_template(&template).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
             let mut version = tx.template_version_by_id(version.id)?.ok_or_else(Error::not_found)?;
             if version.template_id.is_some() {
@@ -411,44 +372,23 @@ impl App {
     pub fn list_templates(&self, actor: &Actor, org_param: Option<&str>, q: &str) -> Result<Vec<TemplateView>> {
         let org = org_param.map(|p| self.resolve_org(actor, p)).transpose()?;
         let filter = TemplateSearch::parse(q)?;
-        let mut out = Vec::new();
-        let mut groups = None;
-        for t in self.unchecked().list_templates(org.map(|o| o.id))? {
-            if !filter.matches(&t) || !self.template_allows_with(actor, &t, action::READ, &mut groups)? {
-                continue;
-            }
-            out.push(t);
-        }
-        self.template_views(out)
+        let db = self.db(actor);
+        let out: Vec<Template> = db.list_templates(org.map(|o| o.id))?.into_iter().filter(|t| filter.matches(t)).collect();
+        self.template_views(&db, out)
     }
 
     /// `GET /templates/{template}`.
     pub fn get_template(&self, actor: &Actor, param: &str) -> Result<TemplateView> {
         let t = self.readable_template(actor, param)?;
-        self.template_view(t)
+        self.template_view(&self.db(actor), t)
     }
 
     /// `GET /organizations/{organization}/templates/{templatename}`.
     pub fn template_by_name(&self, actor: &Actor, org_param: &str, name: &str) -> Result<TemplateView> {
         let org = self.resolve_org(actor, org_param)?;
-        let t = self.unchecked().template_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
-        if !self.template_allows(actor, &t, action::READ)? {
-            return Err(Error::not_found().denied());
-        }
-        self.template_view(t)
-    }
-
-    /// Changes a live template under its row lock, from a fresh read, so concurrent edits of
-    /// other fields (its ACL, its active version) are not overwritten.
-    pub(crate) fn edit_template(&self, id: Uuid, edit: impl FnOnce(&mut Template) -> Result<()>) -> Result<Template> {
-        in_transaction(self.unchecked(), |tx| {
-            tx.lock_template(id)?;
-            let mut t = tx.template_by_id(id)?.filter(|t| !t.deleted).ok_or_else(Error::not_found)?;
-            edit(&mut t)?;
-            t.updated_at = clock::now();
-            tx.update_template(&t)?;
-            Ok(t)
-        })
+        let db = self.db(actor);
+        let t = db.template_by_name(org.id, name)?.ok_or_else(Error::not_found)?;
+        self.template_view(&db, t)
     }
 
     /// `PATCH /templates/{template}`.
@@ -476,13 +416,14 @@ impl App {
                 .with_validation("name", "This value is already in use and should be unique.")
         };
         if let Some(name) = &renamed {
-            if self.unchecked().template_by_name(t.organization_id, name)?.is_some_and(|o| o.id != t.id) {
+            if self.db(actor).template_name_taken(t.organization_id, name, Some(&t))? {
                 return Err(taken(name));
             }
         }
         let new_name = renamed.clone();
-        let t = self
-            .edit_template(t.id, move |t| {
+        let db = self.db(actor);
+        let t = db
+            .edit_template(t.id, action::UPDATE, move |t| {
                 if let Some(name) = new_name {
                     t.name = name;
                 }
@@ -503,17 +444,18 @@ impl App {
                 Ok(())
             })
             .map_err(|e| if e.kind == ErrorKind::Conflict { taken(renamed.as_deref().unwrap_or_default()) } else { e })?;
-        self.template_view(t)
+        self.template_view(&db, t)
     }
 
     /// `DELETE /templates/{template}`: a soft delete, so its name is free again.
     pub fn delete_template(&self, actor: &Actor, param: &str) -> Result<()> {
         let t = self.readable_template(actor, param)?;
         self.require_template(actor, &t, action::DELETE)?;
-        if self.unchecked().count_template_workspaces(t.id)? > 0 {
+        let db = self.db(actor);
+        if db.count_template_workspaces(&t)? > 0 {
             return Err(Error::bad_request("All workspaces must be deleted before a template can be removed."));
         }
-        self.edit_template(t.id, |t| {
+        db.edit_template(t.id, action::DELETE, |t| {
             t.deleted = true;
             Ok(())
         })
@@ -524,14 +466,13 @@ impl App {
     /// template the active one.
     pub fn set_active_version(&self, actor: &Actor, param: &str, version_id: Uuid) -> Result<()> {
         let t = self.readable_template(actor, param)?;
-        let version: TemplateVersion = self
-            .unchecked()
-            .template_version_by_id(version_id)?
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, "Template version not found."))?;
+        let db = self.db(actor);
+        let version: TemplateVersion =
+            db.template_version_by_id(version_id)?.ok_or_else(|| Error::new(ErrorKind::NotFound, "Template version not found."))?;
         if version.template_id != Some(t.id) {
             return Err(Error::bad_request("The provided template version doesn't belong to the specified template."));
         }
-        let job = self.unchecked().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        let job = db.job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
         if job.status() != JobStatus::Succeeded {
             return Err(Error::new(ErrorKind::Forbidden, "Only versions that have been built successfully can be promoted.")
                 .with_detail(format!("Attempted to promote a version with a {} build", job.status().as_str())));
@@ -540,7 +481,7 @@ impl App {
             return Err(Error::bad_request("The provided template version is archived."));
         }
         self.require_template(actor, &t, action::UPDATE)?;
-        self.edit_template(t.id, |t| {
+        db.edit_template(t.id, action::UPDATE, |t| {
             t.active_version_id = version.id;
             Ok(())
         })

@@ -5,11 +5,12 @@ use uuid::Uuid;
 
 use super::{JobResource, Parameter, Preset, Template, TemplateVersion};
 use crate::app::{Actor, App};
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::provisioners::{daemons, tags, Job, JobStatus, JobType, Tags};
 use crate::rbac::{self, action, resource, Object};
-use crate::store::{in_transaction, Page};
+use crate::store::Page;
 use crate::user::User;
 
 /// A job with its place in the queue.
@@ -109,35 +110,27 @@ impl App {
     /// with template read in its organization.
     pub fn readable_version(&self, actor: &Actor, param: &str) -> Result<(TemplateVersion, Option<Template>)> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let v = self.unchecked().template_version_by_id(id)?.ok_or_else(Error::not_found)?;
+        let db = self.db(actor);
+        let v = db.template_version_by_id(id)?.ok_or_else(Error::not_found)?;
         let template = match v.template_id {
-            Some(t) => {
-                let t = self.unchecked().template_by_id(t)?.ok_or_else(Error::not_found)?;
-                if !self.template_allows(actor, &t, action::READ)? {
-                    return Err(Error::not_found().denied());
-                }
-                Some(t)
-            }
-            None => {
-                rbac::require_visible(&actor.subject, &Object::of(resource::TEMPLATE).in_org(v.organization_id))?;
-                None
-            }
+            Some(t) => Some(db.template_by_id(t)?.ok_or_else(Error::not_found)?),
+            None => None,
         };
         Ok((v, template))
     }
 
     /// Adds queue positions to jobs: one query per organization with pending jobs.
-    pub fn job_views(&self, jobs: Vec<Job>) -> Result<Vec<JobView>> {
-        let mut queues: std::collections::HashMap<Uuid, Vec<(Uuid, time::OffsetDateTime)>> = Default::default();
+    pub fn job_views(&self, db: &Db<'_>, jobs: Vec<Job>) -> Result<Vec<JobView>> {
+        let queues = db.job_queues(&jobs)?;
         let mut out = Vec::with_capacity(jobs.len());
         for job in jobs {
             if job.status() != JobStatus::Pending {
                 out.push(JobView { job, queue_position: 0, queue_size: 0 });
                 continue;
             }
-            let queue = match queues.entry(job.organization_id) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.unchecked().pending_job_times(job.organization_id)?),
+            let Some(queue) = queues.get(&job.organization_id) else {
+                out.push(JobView { job, queue_position: 0, queue_size: 0 });
+                continue;
             };
             let position = queue.iter().position(|(id, _)| *id == job.id).map(|p| p as i64 + 1).unwrap_or(0);
             let size = queue.len() as i64;
@@ -148,8 +141,10 @@ impl App {
 
     fn matched_provisioners(&self, job: &Job) -> Result<MatchedProvisioners> {
         let now = clock::now();
+        // Which daemons could take the job is part of the job as Coder shows it, whoever may
+        // read the daemons themselves: asked as the daemons' own subject.
         let fit: Vec<_> = self
-            .unchecked()
+            .db_as(System::Provisionerd)
             .daemons_of_org(job.organization_id)?
             .into_iter()
             .filter(|d| d.provisioners.contains(&job.provisioner) && tags::daemon_may_take(&d.tags, &job.tags))
@@ -159,13 +154,9 @@ impl App {
     }
 
     /// Versions with their jobs and creators, one query per relation.
-    fn version_views(&self, versions: Vec<TemplateVersion>, with_matches: bool) -> Result<Vec<VersionView>> {
-        let job_ids: Vec<Uuid> = versions.iter().map(|v| v.job_id).collect();
-        let jobs = self.job_views(self.unchecked().jobs_by_ids(&job_ids)?)?;
-        let mut creators: Vec<Uuid> = versions.iter().map(|v| v.created_by).collect();
-        creators.sort();
-        creators.dedup();
-        let users = self.unchecked().users_by_ids(&creators)?;
+    fn version_views(&self, db: &Db<'_>, versions: Vec<TemplateVersion>, with_matches: bool) -> Result<Vec<VersionView>> {
+        let (jobs, users) = db.version_context(&versions)?;
+        let jobs = self.job_views(db, jobs)?;
         let mut out = Vec::new();
         for v in versions {
             let job = jobs
@@ -202,12 +193,12 @@ impl App {
             v.add("provisioner", format!("Validation failed for tag \"oneof\" with value: \"{}\"", input.provisioner));
         }
         v.finish("Validation failed.")?;
+        let db = self.db(actor);
         let template = match input.template_id {
             Some(id) => {
-                let t = self.unchecked().template_by_id(id)?.filter(|t| !t.deleted);
-                let t = match t {
-                    Some(t) if self.template_allows(actor, &t, action::READ)? => t,
-                    _ => return Err(Error::new(ErrorKind::NotFound, "Template does not exist.")),
+                let t = db.template_by_id(id).or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?.filter(|t| !t.deleted);
+                let Some(t) = t else {
+                    return Err(Error::new(ErrorKind::NotFound, "Template does not exist."));
                 };
                 if t.organization_id != org.id {
                     return Err(Error::invalid_field(
@@ -220,7 +211,7 @@ impl App {
                 Some(t)
             }
             None => {
-                rbac::require(&actor.subject, action::CREATE, &Object::of(resource::TEMPLATE).in_org(org.id))?;
+                db.require(action::CREATE, &Object::of(resource::TEMPLATE).in_org(org.id))?;
                 None
             }
         };
@@ -230,10 +221,11 @@ impl App {
         let Some(file_id) = input.file_id else {
             return Err(Error::bad_request("Example not found.").with_detail("this server ships no examples; upload a file"));
         };
-        let file = self.unchecked().file_by_id(file_id)?;
-        let file = match file {
-            Some(f) if self.file_readable(actor, &f)? => f,
-            _ => return Err(Error::new(ErrorKind::NotFound, "File not found.")),
+        let file = match db.file_by_id(file_id) {
+            Ok(Some(f)) => f,
+            Ok(None) => return Err(Error::new(ErrorKind::NotFound, "File not found.")),
+            Err(e) if e.is_refusal() => return Err(Error::new(ErrorKind::NotFound, "File not found.")),
+            Err(e) => return Err(e),
         };
         let now = clock::now();
         let version_id = Uuid::new_v4();
@@ -279,45 +271,48 @@ impl App {
                 .with_validation("name", "This value is already in use and should be unique.")
         };
         if let Some(t) = &template {
-            if self.unchecked().template_version_by_name(t.id, &name)?.is_some() {
+            if db.template_version_by_name(t.id, &name)?.is_some() {
                 return Err(taken());
             }
         }
-        in_transaction(self.unchecked(), |tx| {
-            tx.insert_job(&job)?;
-            tx.insert_template_version(&version).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })?;
-            tx.announce_jobs_queued()
+        db.transaction(|tx| {
+            tx.insert_template_version(&version, &job).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })
         })?;
-        self.version_views(vec![version], true)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
+        self.version_views(&db, vec![version], true)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
     }
 
     /// `GET /templateversions/{templateversion}`.
     pub fn get_template_version(&self, actor: &Actor, param: &str) -> Result<VersionView> {
         let (v, _) = self.readable_version(actor, param)?;
-        self.version_views(vec![v], true)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
+        self.version_views(&self.db(actor), vec![v], true)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
     }
 
     /// `GET /templates/{template}/versions`.
     pub fn template_versions(&self, actor: &Actor, param: &str, page: Page, include_archived: bool) -> Result<Vec<VersionView>> {
         let t = self.readable_template(actor, param)?;
+        let db = self.db(actor);
         if let Some(after) = page.after_id {
-            if self.unchecked().template_version_by_id(after)?.is_none_or(|v| v.template_id != Some(t.id)) {
+            if db
+                .template_version_by_id(after)
+                .or_else(|e| if e.is_refusal() { Ok(None) } else { Err(e) })?
+                .is_none_or(|v| v.template_id != Some(t.id))
+            {
                 return Err(Error::bad_request(format!("Record at \"after_id\" ({:?}) does not exists.", after.to_string())));
             }
         }
         let versions: Vec<TemplateVersion> =
-            self.unchecked().template_versions_of(t.id, &page)?.into_iter().filter(|v| include_archived || !v.archived).collect();
-        self.version_views(versions, false)
+            db.template_versions_of(&t, &page)?.into_iter().filter(|v| include_archived || !v.archived).collect();
+        self.version_views(&db, versions, false)
     }
 
     /// `GET /templates/{template}/versions/{templateversionname}`.
     pub fn template_version_by_name(&self, actor: &Actor, param: &str, name: &str) -> Result<VersionView> {
         let t = self.readable_template(actor, param)?;
-        let v = self
-            .unchecked()
+        let db = self.db(actor);
+        let v = db
             .template_version_by_name(t.id, name)?
             .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("No template version found by name {name:?}.")))?;
-        self.version_views(vec![v], false)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
+        self.version_views(&db, vec![v], false)?.pop().ok_or_else(|| Error::internal("Internal error.", "version vanished"))
     }
 
     /// `GET /templateversions/{templateversion}/logs`: lines after `after`.
@@ -329,11 +324,12 @@ impl App {
     /// `GET /templateversions/{templateversion}/rich-parameters`: 425 until the import finished.
     pub fn template_version_parameters(&self, actor: &Actor, param: &str) -> Result<Vec<Parameter>> {
         let (v, _) = self.readable_version(actor, param)?;
-        let job = self.unchecked().job_by_id(v.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        let db = self.db(actor);
+        let job = db.job_by_id(v.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
         if job.completed_at.is_none() {
             return Err(Error::new(ErrorKind::TooEarly, "Template version job has not finished"));
         }
-        let mut params = self.unchecked().template_version_parameters(v.id)?;
+        let mut params = db.template_version_parameters(v.id)?;
         params.sort_by(|a, b| a.order.cmp(&b.order).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
         Ok(params)
     }
@@ -341,13 +337,13 @@ impl App {
     /// `GET /templateversions/{templateversion}/presets`.
     pub fn template_version_presets(&self, actor: &Actor, param: &str) -> Result<Vec<Preset>> {
         let (v, _) = self.readable_version(actor, param)?;
-        self.unchecked().presets_of_version(v.id)
+        self.db(actor).presets_of_version(v.id)
     }
 
     /// `GET /templateversions/{templateversion}/resources`.
     pub fn template_version_resources(&self, actor: &Actor, param: &str) -> Result<Vec<JobResource>> {
         let (v, _) = self.readable_version(actor, param)?;
-        self.unchecked().job_resources(v.job_id)
+        self.db(actor).version_resources(&v)
     }
 
     /// `PATCH /templateversions/{templateversion}/cancel`: a pending import is cancelled at once,
@@ -358,7 +354,7 @@ impl App {
             Some(t) => self.require_template(actor, t, action::UPDATE)?,
             None => rbac::require(&actor.subject, action::UPDATE, &Object::of(resource::TEMPLATE).in_org(v.organization_id))?,
         }
-        self.cancel_job(v.job_id)
+        self.cancel_job(&self.db(actor), v.job_id)
     }
 }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::proto::coder::agent::v2 as ap;
 use super::{Agent, Build, Transition, Workspace};
 use crate::app::App;
+use crate::authz::System;
 use crate::clock;
 use crate::connectionlog::ConnectionLog;
 use crate::error::{Error, ErrorKind, Result};
@@ -77,23 +78,22 @@ impl App {
                 "The agent cannot authenticate until the workspace provision job has been completed. If the job is no longer running, this agent is invalid.",
             )
         };
-        let agent = self.unchecked().agent_by_token(token)?.ok_or_else(refused)?;
-        let build = self.unchecked().build_by_job(agent.job_id)?.ok_or_else(refused)?;
-        let workspace = self.unchecked().workspace_by_id(build.workspace_id)?.filter(|w| !w.deleted).ok_or_else(refused)?;
-        let latest = self.unchecked().latest_builds(&[workspace.id])?.pop().ok_or_else(refused)?;
+        let db = self.db_as(System::Agent);
+        let (agent, build, workspace) = db.agent_by_token(token)?.ok_or_else(refused)?;
+        if workspace.deleted {
+            return Err(refused());
+        }
+        let latest = db.latest_build(&workspace)?.ok_or_else(refused)?;
         if latest.id != build.id {
             let stopping = latest.transition == Transition::Stop
                 && build.build_number + 1 == latest.build_number
                 && build.transition == Transition::Start
-                && self
-                    .unchecked()
-                    .job_by_id(latest.job_id)?
-                    .is_some_and(|j| matches!(j.status(), JobStatus::Pending | JobStatus::Running));
+                && db.job_by_id(latest.job_id)?.is_some_and(|j| matches!(j.status(), JobStatus::Pending | JobStatus::Running));
             if !stopping {
                 return Err(refused());
             }
         }
-        let owner = self.unchecked().user_by_id(workspace.owner_id)?.ok_or_else(refused)?;
+        let owner = db.user_by_id(workspace.owner_id)?.ok_or_else(refused)?;
         Ok(AgentSession { agent, build, workspace, owner })
     }
 
@@ -116,17 +116,17 @@ impl App {
     }
 
     fn save_agent(&self, agent: &Agent) -> Result<()> {
-        self.unchecked().update_agent(agent)
+        self.db_as(System::Agent).update_agent(agent)
     }
 
     /// Marks the agent connected (first and latest connection).
     pub fn agent_connected(&self, agent_id: Uuid) -> Result<()> {
-        self.unchecked().set_agent_connected(agent_id, clock::now())
+        self.db_as(System::Agent).set_agent_connection(agent_id, true, clock::now())
     }
 
     /// Marks the agent disconnected.
     pub fn agent_disconnected(&self, agent_id: Uuid) -> Result<()> {
-        self.unchecked().set_agent_disconnected(agent_id, clock::now())
+        self.db_as(System::Agent).set_agent_connection(agent_id, false, clock::now())
     }
 
     /// `UpdateLifecycle`: records the state (and when it started or became ready); echoes it.
@@ -146,7 +146,7 @@ impl App {
                 now
             }
         };
-        let mut a = self.unchecked().agent_by_id(s.agent.id)?.ok_or_else(Error::not_found)?;
+        let (mut a, _, _) = self.db_as(System::Agent).agent_by_id(s.agent.id)?.ok_or_else(Error::not_found)?;
         a.lifecycle_state = state.into();
         let stamp = changed.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         match state {
@@ -191,7 +191,7 @@ impl App {
             }
         }
         subsystems.sort();
-        let mut a = self.unchecked().agent_by_id(s.agent.id)?.ok_or_else(Error::not_found)?;
+        let (mut a, _, _) = self.db_as(System::Agent).agent_by_id(s.agent.id)?.ok_or_else(Error::not_found)?;
         a.data["version"] = serde_json::json!(startup.version);
         a.data["api_version"] = serde_json::json!(api_version);
         a.data["expanded_directory"] = serde_json::json!(startup.expanded_directory);
@@ -241,7 +241,7 @@ impl App {
             disconnect_time: (!connect).then_some(at),
             disconnect_reason: if connect { None } else { c.reason.filter(|r| !r.is_empty()) },
         };
-        self.unchecked().upsert_connection_log(&log)
+        self.db_as(System::Agent).upsert_connection_log(&log)
     }
 }
 

@@ -1,12 +1,10 @@
 //! Agents: reading one, and the credentials of an external agent (one that runs outside the
 //! provisioned resources and is started by hand with its token).
 
-use super::workspace::workspace_object;
 use super::Agent;
 use crate::app::{Actor, App};
 use crate::error::{Error, ErrorKind, Result};
 use crate::licensing::Feature;
-use crate::rbac;
 
 /// What an external agent is started with.
 #[derive(Debug, Clone)]
@@ -60,10 +58,7 @@ impl App {
     /// `GET /workspaceagents/{workspaceagent}`: the agent, if the actor may read its workspace.
     pub fn get_agent(&self, actor: &Actor, param: &str) -> Result<Agent> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let agent = self.unchecked().agent_by_id(id)?.ok_or_else(Error::not_found)?;
-        let build = self.unchecked().build_by_job(agent.job_id)?.ok_or_else(Error::not_found)?;
-        let w = self.unchecked().workspace_by_id(build.workspace_id)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        let (agent, _, _) = self.db(actor).agent_by_id(id)?.ok_or_else(Error::not_found)?;
         Ok(agent)
     }
 
@@ -71,13 +66,14 @@ impl App {
     pub fn external_agent_credentials(&self, actor: &Actor, param: &str, agent_name: &str) -> Result<ExternalAgentCredentials> {
         let w = self.readable_workspace(actor, param)?;
         self.require_feature(Feature::WorkspaceExternalAgent)?;
-        let latest = self.unchecked().latest_builds(&[w.id])?.pop().ok_or_else(Error::not_found)?;
+        let db = self.db(actor);
+        let latest = db.latest_build(&w)?.ok_or_else(Error::not_found)?;
         if latest.has_external_agent != Some(true) {
             return Err(Error::new(ErrorKind::NotFound, "Workspace does not have an external agent."));
         }
-        let agent = self
-            .unchecked()
-            .agents_of_jobs(&[latest.job_id])?
+        let agent = db
+            .build_context(vec![latest])?
+            .agents
             .into_iter()
             .find(|a| a.name == agent_name)
             .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("External agent '{agent_name}' not found in workspace.")))?;

@@ -6,11 +6,12 @@ use uuid::Uuid;
 use super::workspace::workspace_object;
 use super::{parameters, Agent, Build, Transition, Workspace};
 use crate::app::{Actor, App};
+use crate::authz::Db;
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::provisioners::{Job, JobStatus, JobType};
-use crate::rbac::{self, action};
-use crate::store::{in_transaction, Page, Repo};
+use crate::rbac::action;
+use crate::store::Page;
 use crate::templates::versions::JobView;
 use crate::templates::{JobResource, Template, TemplateVersion};
 use crate::user::User;
@@ -69,33 +70,11 @@ impl BuildView {
 
 impl App {
     /// Adds jobs, initiators, version names, resources and agents: one query per relation.
-    pub fn build_views(&self, builds: Vec<Build>) -> Result<Vec<BuildView>> {
-        let job_ids: Vec<Uuid> = builds.iter().map(|b| b.job_id).collect();
-        let jobs = self.job_views(self.unchecked().jobs_by_ids(&job_ids)?)?;
-        // A build's row and its job's completion are written in one transaction, but the build
-        // rows were read before the jobs: a build whose job has finished is read again, so it
-        // shows what that transaction wrote (its external agent, its state) with the status.
-        // Everything else here is read after the jobs.
-        let finished: Vec<Uuid> =
-            builds.iter().filter(|b| jobs.iter().any(|j| j.job.id == b.job_id && j.job.completed_at.is_some())).map(|b| b.id).collect();
-        let builds = if finished.is_empty() {
-            builds
-        } else {
-            let fresh = self.unchecked().builds_by_ids(&finished)?;
-            builds.into_iter().map(|b| fresh.iter().find(|f| f.id == b.id).cloned().unwrap_or(b)).collect()
-        };
-        let mut users: Vec<Uuid> = builds.iter().map(|b| b.initiator_id).collect();
-        users.sort();
-        users.dedup();
-        let users = self.unchecked().users_by_ids(&users)?;
-        let agents = self.unchecked().agents_of_jobs(&job_ids)?;
-        let resources = self.unchecked().job_resources_of_jobs(&job_ids)?;
-        let version_ids: Vec<Uuid> = builds.iter().map(|b| b.template_version_id).collect();
-        let versions = self.unchecked().template_versions_by_ids(&version_ids)?;
-        let workspace_ids: Vec<Uuid> = builds.iter().map(|b| b.workspace_id).collect();
-        let workspaces = self.unchecked().workspaces_by_ids(&workspace_ids)?;
-        let owner_ids: Vec<Uuid> = workspaces.iter().map(|w| w.owner_id).collect();
-        let owners = self.unchecked().users_by_ids(&owner_ids)?;
+    pub fn build_views(&self, db: &Db<'_>, builds: Vec<Build>) -> Result<Vec<BuildView>> {
+        let rows = db.build_context(builds)?;
+        let jobs = self.job_views(db, rows.jobs)?;
+        let (builds, users, agents, resources, versions, workspaces, owners) =
+            (rows.builds, rows.initiators, rows.agents, rows.resources, rows.versions, rows.workspaces, rows.owners);
         let mut out = Vec::with_capacity(builds.len());
         for b in builds {
             let job = jobs
@@ -135,14 +114,14 @@ impl App {
         previous: Option<&Build>,
         req: NewBuild,
         first: bool,
-        before: &dyn Fn(&dyn Repo) -> Result<()>,
+        before: &dyn Fn(&Db<'_>) -> Result<()>,
     ) -> Result<Build> {
         if version.template_id != Some(template.id) {
             return Err(Error::bad_request("template version doesn't match template")
                 .with_detail(format!("templateVersion.TemplateID = {:?}, template.ID = {}", version.template_id, template.id)));
         }
-        let import =
-            self.unchecked().job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
+        let db = self.db(actor);
+        let import = db.job_by_id(version.job_id)?.ok_or_else(|| Error::internal("Internal error.", "version without job"))?;
         match import.status() {
             JobStatus::Succeeded => {}
             s @ (JobStatus::Pending | JobStatus::Running) => {
@@ -159,14 +138,14 @@ impl App {
         }
         if template.settings.require_active_version
             && version.id != template.active_version_id
-            && !rbac::authorize(&actor.subject, action::UPDATE, &Self::template_object(template))
+            && !db.allows(action::UPDATE, &Self::template_object(template))
         {
             return Err(Error::new(ErrorKind::Forbidden, "The template requires its active version for new builds.")
                 .with_detail(format!("Build with the active version {} instead.", template.active_version_id)));
         }
-        let params = self.unchecked().template_version_parameters(version.id)?;
+        let params = db.template_version_parameters(version.id)?;
         let previous_values = match previous {
-            Some(p) => self.unchecked().build_parameters(p.id)?,
+            Some(p) => db.build_parameters(p)?,
             None => Vec::new(),
         };
         let values = parameters::resolve(&params, &req.rich_parameter_values, &previous_values, first)?;
@@ -207,18 +186,15 @@ impl App {
             has_external_agent: None,
             provisioner_state: previous.map(|p| p.provisioner_state.clone()).unwrap_or_default(),
         };
-        in_transaction(self.unchecked(), |tx| {
+        db.transaction(|tx| {
             before(tx)?;
-            tx.insert_job(&job)?;
-            tx.insert_build(&build).map_err(|e| {
+            tx.insert_build(&job, &build, &values).map_err(|e| {
                 if e.kind == ErrorKind::Conflict {
                     Error::conflict("A workspace build is already active.")
                 } else {
                     e
                 }
-            })?;
-            tx.insert_build_parameters(build.id, &values)?;
-            tx.announce_jobs_queued()
+            })
         })?;
         Ok(build)
     }
@@ -227,12 +203,8 @@ impl App {
     pub fn create_build(&self, actor: &Actor, param: &str, req: NewBuild) -> Result<BuildView> {
         let workspace = self.readable_workspace(actor, param)?;
         // Coder's builder authorizes each transition by its own action.
-        let act = match req.transition {
-            Transition::Start => action::START,
-            Transition::Stop => action::STOP,
-            Transition::Delete => action::DELETE,
-        };
-        if !rbac::authorize(&actor.subject, act, &workspace_object(&workspace)) {
+        let db = self.db(actor);
+        if !db.allows(crate::authz::transition_action(req.transition), &workspace_object(&workspace)) {
             let verb = match req.transition {
                 Transition::Start => "start",
                 Transition::Stop => "stop",
@@ -240,45 +212,44 @@ impl App {
             };
             return Err(Error::new(ErrorKind::Forbidden, format!("You do not have permission to {verb} this workspace.")));
         }
-        let latest = self.unchecked().latest_builds(&[workspace.id])?.pop();
+        let latest = db.latest_build(&workspace)?;
         if let Some(l) = &latest {
-            let job = self.unchecked().job_by_id(l.job_id)?.ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
+            let job = db.job_by_id(l.job_id)?.ok_or_else(|| Error::internal("Internal error.", "build without job"))?;
             if matches!(job.status(), JobStatus::Pending | JobStatus::Running | JobStatus::Canceling) {
                 return Err(Error::conflict("A workspace build is already active."));
             }
         }
-        let template = self
-            .unchecked()
-            .template_by_id(workspace.template_id)?
-            .ok_or_else(|| Error::internal("Internal error.", "workspace without template"))?;
+        let template =
+            db.template_by_id(workspace.template_id)?.ok_or_else(|| Error::internal("Internal error.", "workspace without template"))?;
         let version_id = req.template_version_id.or(latest.as_ref().map(|l| l.template_version_id)).unwrap_or(template.active_version_id);
-        let version = self.unchecked().template_version_by_id(version_id)?.ok_or_else(|| {
+        let version = db.template_version_by_id(version_id)?.ok_or_else(|| {
             Error::bad_request("Template version not found.").with_validation("template_version_id", "template version not found")
         })?;
         let build = self.queue_build(actor, &workspace, &template, version, latest.as_ref(), req, false, &|_| Ok(()))?;
-        self.build_views(vec![build])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
+        self.build_views(&db, vec![build])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
     }
 
     /// `GET /workspaces/{workspace}/builds`: newest first.
     pub fn workspace_builds(&self, actor: &Actor, param: &str, page: Page) -> Result<Vec<BuildView>> {
         let workspace = self.readable_workspace(actor, param)?;
-        let builds = self.unchecked().builds_of(workspace.id, &page)?;
-        self.build_views(builds)
+        let db = self.db(actor);
+        let builds = db.builds_of(&workspace, &page)?;
+        self.build_views(&db, builds)
     }
 
     /// A build the actor may read (through its workspace).
     fn readable_build(&self, actor: &Actor, param: &str) -> Result<(Build, Workspace)> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let b = self.unchecked().build_by_id(id)?.ok_or_else(Error::not_found)?;
-        let w = self.unchecked().workspace_by_id(b.workspace_id)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        let db = self.db(actor);
+        let b = db.build_by_id(id)?.ok_or_else(Error::not_found)?;
+        let w = db.workspace_by_id(b.workspace_id)?.ok_or_else(Error::not_found)?;
         Ok((b, w))
     }
 
     /// `GET /workspacebuilds/{workspacebuild}`.
     pub fn get_build(&self, actor: &Actor, param: &str) -> Result<BuildView> {
         let (b, _) = self.readable_build(actor, param)?;
-        self.build_views(vec![b])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
+        self.build_views(&self.db(actor), vec![b])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
     }
 
     /// `GET /workspacebuilds/{workspacebuild}/logs`.

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::{builds::NewBuild, Build, Transition, Workspace, WorkspaceFilter};
 use crate::app::{Actor, App};
+use crate::authz::{Db, System};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result, Validations};
 use crate::organization::Organization;
@@ -48,31 +49,20 @@ pub struct NewWorkspace {
 
 /// The RBAC object of a workspace.
 pub fn workspace_object(w: &Workspace) -> Object {
-    Object::of(resource::WORKSPACE).in_org(w.organization_id).owned_by(w.owner_id).with_id(w.id)
+    crate::authz::workspace_object(w)
 }
 
 impl App {
     /// A workspace the actor may read, by its `{workspace}` parameter (a UUID).
     pub fn readable_workspace(&self, actor: &Actor, param: &str) -> Result<Workspace> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let w = self.unchecked().workspace_by_id(id)?.filter(|w| !w.deleted).ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
-        Ok(w)
+        self.db(actor).workspace_by_id(id)?.filter(|w| !w.deleted).ok_or_else(Error::not_found)
     }
 
     /// Adds owner, organization, template and latest build, one query per relation.
-    pub fn workspace_views(&self, workspaces: Vec<Workspace>) -> Result<Vec<WorkspaceView>> {
-        let ids: Vec<Uuid> = workspaces.iter().map(|w| w.id).collect();
-        let builds = self.build_views(self.unchecked().latest_builds(&ids)?)?;
-        let mut owners: Vec<Uuid> = workspaces.iter().map(|w| w.owner_id).collect();
-        owners.sort();
-        owners.dedup();
-        let users = self.unchecked().users_by_ids(&owners)?;
-        let mut template_ids: Vec<Uuid> = workspaces.iter().map(|w| w.template_id).collect();
-        template_ids.sort();
-        template_ids.dedup();
-        let templates = self.unchecked().templates_by_ids(&template_ids)?;
-        let orgs = self.unchecked().list_organizations(None)?;
+    pub fn workspace_views(&self, db: &Db<'_>, workspaces: Vec<Workspace>) -> Result<Vec<WorkspaceView>> {
+        let (latest, users, templates, orgs) = db.workspace_context(&workspaces)?;
+        let builds = self.build_views(db, latest)?;
         // A row whose owner, organization, template or build is gone (a user deleted before
         // deletion refused owners of workspaces, a race with a teardown) is left out of the
         // page rather than failing it for everyone who can see the others.
@@ -90,8 +80,8 @@ impl App {
             .collect())
     }
 
-    fn workspace_view(&self, w: Workspace) -> Result<WorkspaceView> {
-        self.workspace_views(vec![w])?.pop().ok_or_else(Error::not_found)
+    fn workspace_view(&self, db: &Db<'_>, w: Workspace) -> Result<WorkspaceView> {
+        self.workspace_views(db, vec![w])?.pop().ok_or_else(Error::not_found)
     }
 
     /// `POST /users/{user}/workspaces` and `POST /organizations/{organization}/members/{user}/workspaces`:
@@ -107,11 +97,12 @@ impl App {
             v.add("template_id", "Either template_id or template_version_id must be set.");
         }
         v.finish("Validation failed.")?;
+        let db = self.db(actor);
         let (template, version) = match (input.template_id, input.template_version_id) {
             (Some(tid), _) => {
-                let t = self.unchecked().template_by_id(tid)?.filter(|t| !t.deleted);
+                let t = db.template_by_id(tid).or_else(crate::authz::hidden)?.filter(|t| !t.deleted);
                 let t = match t {
-                    Some(t) if self.template_allows(actor, &t, action::READ)? => t,
+                    Some(t) => t,
                     _ => {
                         return Err(Error::bad_request(format!("Template \"{tid}\" doesn't exist."))
                             .with_validation("template_id", "template not found"))
@@ -121,26 +112,27 @@ impl App {
                 // which must be one of that template's (Coder's builder checks the same).
                 let v = match input.template_version_id {
                     Some(vid) => {
-                        self.unchecked().template_version_by_id(vid)?.filter(|v| v.template_id == Some(t.id)).ok_or_else(|| {
-                            Error::bad_request("template version doesn't match template")
-                                .with_validation("template_version_id", "template version does not belong to the template")
-                        })?
+                        db.template_version_by_id(vid).or_else(crate::authz::hidden)?.filter(|v| v.template_id == Some(t.id)).ok_or_else(
+                            || {
+                                Error::bad_request("template version doesn't match template")
+                                    .with_validation("template_version_id", "template version does not belong to the template")
+                            },
+                        )?
                     }
-                    None => self
-                        .unchecked()
+                    None => db
                         .template_version_by_id(t.active_version_id)?
                         .ok_or_else(|| Error::internal("Internal error.", "active version missing"))?,
                 };
                 (t, v)
             }
             (None, Some(vid)) => {
-                let v = self.unchecked().template_version_by_id(vid)?.ok_or_else(|| {
+                let v = db.template_version_by_id(vid).or_else(crate::authz::hidden)?.ok_or_else(|| {
                     Error::bad_request(format!("Template version \"{vid}\" doesn't exist."))
                         .with_validation("template_version_id", "template not found")
                 })?;
-                let t = v.template_id.and_then(|t| self.unchecked().template_by_id(t).ok().flatten()).filter(|t| !t.deleted);
+                let t = v.template_id.and_then(|t| db.template_by_id(t).ok().flatten()).filter(|t| !t.deleted);
                 let t = match t {
-                    Some(t) if self.template_allows(actor, &t, action::READ)? => t,
+                    Some(t) => t,
                     _ => {
                         return Err(Error::bad_request("Template version does not belong to a template.")
                             .with_validation("template_version_id", "no template"))
@@ -156,11 +148,14 @@ impl App {
                     .with_validation("template_id", "template belongs to another organization"));
             }
         }
-        if self.unchecked().member(template.organization_id, owner.id)?.is_none() && !actor.subject.has_site_role(rbac::role::OWNER) {
+        // Whether the owner belongs to the template's organization, as the workspace's rules
+        // see it (the caller need not read the membership).
+        let owner_is_member = self.db_as(System::Login).member(template.organization_id, owner.id)?.is_some();
+        if !owner_is_member && !actor.subject.has_site_role(rbac::role::OWNER) {
             return Err(Error::not_found().denied());
         }
         let object = Object::of(resource::WORKSPACE).in_org(template.organization_id).owned_by(owner.id);
-        if !rbac::authorize(&actor.subject, action::CREATE, &object) {
+        if !db.allows(action::CREATE, &object) {
             return Err(Error::new(ErrorKind::Forbidden, "Unauthorized to create workspace.").with_detail(
                 "You are unable to create a workspace in this organization. It is possible to have access to the template, but not be able to create a workspace. Please contact an administrator about your permissions if you feel this is an error.",
             ));
@@ -204,7 +199,7 @@ impl App {
             Error::conflict(format!("Workspace {:?} already exists.", input.name))
                 .with_validation("name", "This value is already in use and should be unique.")
         };
-        if self.unchecked().workspace_by_owner_and_name(owner.id, &input.name)?.is_some() {
+        if db.workspace_name_taken(owner.id, template.organization_id, &input.name)? {
             return Err(taken());
         }
         let now = clock::now();
@@ -234,15 +229,15 @@ impl App {
         let _: Build = self.queue_build(actor, &workspace, &template, version, None, build, true, &|tx| {
             tx.insert_workspace(&workspace).map_err(|e| if e.kind == ErrorKind::Conflict { taken() } else { e })
         })?;
-        self.workspace_view(workspace)
+        self.workspace_view(&db, workspace)
     }
 
     /// `GET /workspaces/{workspace}`.
     /// A deleted workspace is 410 unless `include_deleted`, as in Coder.
     pub fn get_workspace(&self, actor: &Actor, param: &str, include_deleted: bool) -> Result<WorkspaceView> {
         let id = crate::groups::parse_uuid_param(param)?;
-        let w = self.unchecked().workspace_by_id(id)?.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
+        let db = self.db(actor);
+        let w = db.workspace_by_id(id)?.ok_or_else(Error::not_found)?;
         if w.deleted && !include_deleted {
             return Err(Error::new(
                 ErrorKind::Gone,
@@ -252,20 +247,20 @@ impl App {
                 ),
             ));
         }
-        self.workspace_view(w)
+        self.workspace_view(&db, w)
     }
 
     /// `GET /users/{user}/workspace/{workspacename}`. With `include_deleted`, a name no live
     /// workspace has finds the latest deleted one of that name.
     pub fn workspace_by_owner_and_name(&self, actor: &Actor, user_param: &str, name: &str, include_deleted: bool) -> Result<WorkspaceView> {
         let owner = self.find_user(actor, user_param)?;
-        let mut w = self.unchecked().workspace_by_owner_and_name(owner.id, name)?;
+        let db = self.db(actor);
+        let mut w = db.workspace_by_owner_and_name(owner.id, name)?;
         if w.is_none() && include_deleted {
-            w = self.unchecked().deleted_workspace_by_owner_and_name(owner.id, name)?;
+            w = db.deleted_workspace_by_owner_and_name(owner.id, name)?;
         }
         let w = w.ok_or_else(Error::not_found)?;
-        rbac::require_visible(&actor.subject, &workspace_object(&w))?;
-        self.workspace_view(w)
+        self.workspace_view(&db, w)
     }
 
     /// `GET /workspaces`: live workspaces the actor may read, with Coder's `q` basics (`owner:`,
@@ -283,7 +278,7 @@ impl App {
                 },
                 "template" => {
                     let ids: Vec<Uuid> = self
-                        .unchecked()
+                        .db(actor)
                         .list_templates(None)?
                         .into_iter()
                         .filter(|t| t.name.eq_ignore_ascii_case(value))
@@ -301,15 +296,15 @@ impl App {
             }
         }
         v.finish("Invalid workspace search query.")?;
-        filter.visible = Some(rbac::visibility(&actor.subject, action::READ, resource::WORKSPACE));
+        let db = self.db(actor);
         let Some(status) = status else {
             let page = Page { after_id: None, limit: limit as i64, offset: offset as i64 };
-            let found = self.unchecked().list_workspaces(&filter, &page)?;
-            return Ok((self.workspace_views(found.items)?, found.count));
+            let found = db.list_workspaces(&filter, &page)?;
+            return Ok((self.workspace_views(&db, found.items)?, found.count));
         };
         // The status lives on each workspace's latest build: filter those, then page.
-        let all = self.unchecked().list_workspaces(&filter, &Page::default())?.items;
-        let mut views = self.workspace_views(all)?;
+        let all = db.list_workspaces(&filter, &Page::default())?.items;
+        let mut views = self.workspace_views(&db, all)?;
         views.retain(|w| w.latest_build.status() == status);
         let count = views.len() as i64;
         let page: Vec<WorkspaceView> = views.into_iter().skip(offset).take(if limit == 0 { usize::MAX } else { limit }).collect();

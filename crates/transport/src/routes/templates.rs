@@ -188,7 +188,7 @@ pub async fn version_logs(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    joblogs::respond(state, req, body, move |app| app.template_version_job(&actor.0, &id)).await
+    joblogs::respond(state, req, body, actor.0, move |app, actor| app.template_version_job(actor, &id)).await
 }
 
 /// Get rich parameters by template version

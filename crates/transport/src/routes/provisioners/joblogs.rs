@@ -41,30 +41,51 @@ pub fn follow_requested(req: &HttpRequest) -> bool {
 
 /// `GET .../logs` of the job `job_of` finds (checking the caller's access): the lines after
 /// `after` as a JSON array, or, with `follow`, as a WebSocket stream.
-pub async fn respond<F>(state: web::Data<State>, req: HttpRequest, body: web::Payload, job_of: F) -> ApiResult<HttpResponse>
+pub async fn respond<F>(
+    state: web::Data<State>,
+    req: HttpRequest,
+    body: web::Payload,
+    actor: domain::app::Actor,
+    job_of: F,
+) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&domain::app::App) -> domain::Result<Uuid> + Send + 'static,
+    F: FnOnce(&domain::app::App, &domain::app::Actor) -> domain::Result<Uuid> + Send + 'static,
 {
     let after = after_param(&req)?;
     if follow_requested(&req) {
-        let job = blocking(&state, job_of).await?;
-        return follow(state, &req, body, job, after);
+        let a = actor.clone();
+        let job = blocking(&state, move |app| job_of(app, &a)).await?;
+        return follow(state, &req, body, actor, job, after);
     }
-    let lines = blocking(&state, move |app| app.job_logs(job_of(app)?, after)).await?;
+    let lines = blocking(&state, move |app| app.job_logs(&actor, job_of(app, &actor)?, after)).await?;
     Ok(HttpResponse::Ok().json(lines.iter().map(ProvisionerJobLog::from).collect::<Vec<_>>()))
 }
 
 /// Upgrades to a WebSocket and streams the job's lines after `after` until the job finishes or
 /// the client goes away. Access to the job was checked by the caller.
-pub fn follow(state: web::Data<State>, req: &HttpRequest, body: web::Payload, job: Uuid, after: Option<i64>) -> ApiResult<HttpResponse> {
+pub fn follow(
+    state: web::Data<State>,
+    req: &HttpRequest,
+    body: web::Payload,
+    actor: domain::app::Actor,
+    job: Uuid,
+    after: Option<i64>,
+) -> ApiResult<HttpResponse> {
     check_origin(req, &state.info.access_url)?;
     let (response, session, messages) =
         actix_ws::handle(req, body).map_err(|e| ApiError(Error::bad_request("Failed to accept websocket.").with_detail(e.to_string())))?;
-    actix_web::rt::spawn(stream(state, session, messages, job, after));
+    actix_web::rt::spawn(stream(state, session, messages, actor, job, after));
     Ok(response)
 }
 
-async fn stream(state: web::Data<State>, mut session: Session, messages: actix_ws::MessageStream, job: Uuid, mut after: Option<i64>) {
+async fn stream(
+    state: web::Data<State>,
+    mut session: Session,
+    messages: actix_ws::MessageStream,
+    actor: domain::app::Actor,
+    job: Uuid,
+    mut after: Option<i64>,
+) {
     // The client's side: answer pings, notice when it leaves.
     let (gone_tx, mut gone) = tokio::sync::oneshot::channel::<()>();
     let mut incoming = messages.aggregate_continuations();
@@ -84,7 +105,8 @@ async fn stream(state: web::Data<State>, mut session: Session, messages: actix_w
         let _ = gone_tx.send(());
     });
     loop {
-        let (lines, finished) = match blocking(&state, move |app| app.job_logs_since(job, after)).await {
+        let a = actor.clone();
+        let (lines, finished) = match blocking(&state, move |app| app.job_logs_since(&a, job, after)).await {
             Ok(found) => found,
             Err(e) => {
                 let reason = CloseReason { code: CloseCode::Error, description: Some(e.0.message.clone()) };

@@ -310,7 +310,7 @@ pub async fn build_logs(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    crate::routes::provisioners::joblogs::respond(state, req, body, move |app| app.build_job(&actor.0, &id)).await
+    crate::routes::provisioners::joblogs::respond(state, req, body, actor.0, move |app, actor| app.build_job(actor, &id)).await
 }
 
 /// Get workspace resources for workspace build
