@@ -168,7 +168,9 @@ pub trait TemplateStore {
     /// A live template by name, case-insensitively.
     fn template_by_name(&self, org: Uuid, name: &str) -> Result<Option<crate::templates::Template>>;
     /// Live templates, of one organization or all, by name.
-    fn list_templates(&self, org: Option<Uuid>) -> Result<Vec<crate::templates::Template>>;
+    /// With `reach`, only the templates it admits, in the query.
+    fn list_templates(&self, org: Option<Uuid>, reach: Option<&crate::templates::TemplateReach>)
+        -> Result<Vec<crate::templates::Template>>;
     /// Templates by id.
     fn templates_by_ids(&self, ids: &[Uuid]) -> Result<Vec<crate::templates::Template>>;
     /// Stores a version.
@@ -343,6 +345,8 @@ pub trait KeyStore {
         -> Result<Vec<ApiKey>>;
     /// Updates usage and expiry of a key.
     fn update_api_key_usage(&self, id: &str, last_used: OffsetDateTime, expires_at: OffsetDateTime) -> Result<()>;
+    /// Every token of a live user with its owner's username, newest first, in one query.
+    fn tokens_of_live_users(&self, expired_too: bool, now: OffsetDateTime) -> Result<Vec<(ApiKey, String)>>;
     /// Deletes one key; `false` when it did not exist.
     fn delete_api_key(&self, id: &str) -> Result<bool>;
     /// Deletes every key of a user except `keep` (used on password change and deletion).

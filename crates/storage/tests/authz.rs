@@ -614,6 +614,7 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.api_key_by_id(&key.id));
     refused!(seen, db.api_key_by_name(user.id, "t"));
     refused!(seen, db.api_keys_of_user(user.id, None, true, now));
+    refused!(seen, db.all_tokens(true, now));
     refused!(seen, db.update_api_key_usage(&key.id, now, now));
     refused!(seen, db.delete_api_key(&key.id));
     refused!(seen, db.delete_api_keys_of_user(user.id, None));

@@ -279,6 +279,9 @@ dual_test!(template_acl_and_invalidation, |srv| {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json["message"], "Successfully updated template ACL list.");
     assert_eq!(srv.get(&format!("/api/v2/templates/{private}")).token(&member).send().status, 200);
+    // The list finds it through the ACL (narrowed in the query, then decided per row).
+    let listed = srv.get("/api/v2/templates").token(&member).send();
+    assert_eq!(listed.json.as_array().unwrap().len(), 2, "{}", listed.body);
     let acl = srv.get(&format!("/api/v2/templates/{private}/acl")).token(&owner).send();
     assert_eq!(acl.json["users"][0]["username"], "builder");
     assert_eq!(acl.json["users"][0]["role"], "use");
@@ -288,6 +291,24 @@ dual_test!(template_acl_and_invalidation, |srv| {
     // Removing takes it away again.
     srv.patch(&format!("/api/v2/templates/{private}/acl")).token(&owner).json(json!({"user_perms": {member_id.clone(): ""}})).send();
     srv.get(&format!("/api/v2/templates/{private}")).token(&member).send().expect_error(404);
+    assert_eq!(srv.get("/api/v2/templates").token(&member).send().json.as_array().unwrap().len(), 1);
+    // A group the member is in opens it again, in the list too.
+    let group = srv.post(&format!("/api/v2/organizations/{org}/groups")).token(&owner).json(json!({"name": "builders"})).send();
+    assert_eq!(group.status, 201, "{}", group.body);
+    let group_id = group.json["id"].as_str().unwrap().to_string();
+    srv.patch(&format!("/api/v2/groups/{group_id}")).token(&owner).json(json!({"add_users": [member_id.clone()]})).send().expect(200);
+    srv.patch(&format!("/api/v2/templates/{private}/acl"))
+        .token(&owner)
+        .json(json!({"group_perms": {group_id.clone(): "use"}}))
+        .send()
+        .expect(200);
+    assert_eq!(srv.get("/api/v2/templates").token(&member).send().json.as_array().unwrap().len(), 2);
+    srv.patch(&format!("/api/v2/templates/{private}/acl"))
+        .token(&owner)
+        .json(json!({"group_perms": {group_id.clone(): ""}}))
+        .send()
+        .expect(200);
+    assert_eq!(srv.get("/api/v2/templates").token(&member).send().json.as_array().unwrap().len(), 1);
 
     let bad = srv
         .patch(&format!("/api/v2/templates/{private}/acl"))

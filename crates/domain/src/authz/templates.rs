@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::provisioners::Job;
 use crate::rbac::{self, action, resource, Action, Object};
 use crate::store::Page;
-use crate::templates::{File, JobResource, Parameter, Preset, Template, TemplateVersion};
+use crate::templates::{File, JobResource, Parameter, Preset, Template, TemplateReach, TemplateVersion};
 use crate::user::User;
 
 /// A template as an authorization object.
@@ -176,13 +176,26 @@ impl Db<'_> {
         Ok(self.store.template_by_name(org, name)?.is_some_and(|o| Some(o.id) != except.map(|t| t.id)))
     }
 
-    /// The live templates (of one organization, or all) the subject may read: one query, then
-    /// the ACL decision per row (the subject's groups loaded once). Templates per deployment
-    /// are few; Coder filters them after the query too.
+    /// The live templates (of one organization, or all) the subject may read, narrowed in the
+    /// query (organization grants and ACL entries for the subject, their groups and their
+    /// organizations' Everyone groups), then decided exactly per row.
     pub fn list_templates(&self, org: Option<Uuid>) -> Result<Vec<Template>> {
+        let v = self.visibility(action::READ, resource::TEMPLATE);
+        if v.nothing && !rbac::scope_allows(self.subject, action::READ, &Object::of(resource::TEMPLATE).in_any_org()) {
+            return Ok(Vec::new());
+        }
         let mut groups = None;
+        let reach = if v.everything {
+            TemplateReach { everything: true, ids: v.ids.clone(), ..Default::default() }
+        } else {
+            let mut keys = self.store.group_ids_of_user(self.subject.user_id)?;
+            groups = Some(keys.clone());
+            keys.push(self.subject.user_id);
+            keys.extend(self.subject.org_roles.keys().copied());
+            TemplateReach { everything: false, orgs: v.orgs.clone(), acl_keys: keys, ids: v.ids.clone() }
+        };
         let mut out = Vec::new();
-        for t in self.store.list_templates(org)? {
+        for t in self.store.list_templates(org, Some(&reach))? {
             if self.template_allows_with(&t, action::READ, &mut groups)? {
                 out.push(t);
             }

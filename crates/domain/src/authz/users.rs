@@ -293,6 +293,20 @@ impl Db<'_> {
         self.store.api_keys_of_user(user, login_type, expired_too, now)
     }
 
+    /// Every user's tokens with their owners' usernames (`GET .../keys/tokens?include_all`), in
+    /// one query: for a subject who may read every user's keys; others get their own.
+    pub fn all_tokens(&self, expired_too: bool, now: OffsetDateTime) -> Result<Vec<(ApiKey, String)>> {
+        if self.allows(action::READ, &Object::of(resource::API_KEY)) {
+            return self.store.tokens_of_live_users(expired_too, now);
+        }
+        let me = self.subject.user_id;
+        if !self.allows(action::READ, &api_key_object(me)) {
+            return Ok(Vec::new());
+        }
+        let name = self.store.user_by_id(me)?.map(|u| u.username).unwrap_or_default();
+        Ok(self.store.api_keys_of_user(me, Some(LoginType::Token), expired_too, now)?.into_iter().map(|k| (k, name.clone())).collect())
+    }
+
     /// Moves a key's `last_used` and expiry: `update` on the stored key.
     pub fn update_api_key_usage(&self, id: &str, last_used: OffsetDateTime, expires_at: OffsetDateTime) -> Result<()> {
         let key = self.store.api_key_by_id(id)?.ok_or_else(Error::not_found)?;

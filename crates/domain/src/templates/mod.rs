@@ -38,6 +38,23 @@ pub struct File {
 /// Access a template's ACL grants: `use` (read and build) or `admin` (everything).
 pub type AclMap = BTreeMap<Uuid, Vec<String>>;
 
+/// Which templates a list query may return (the layer's read decision as terms of the query):
+/// every one, those of some organizations, or those whose ACL names one of `acl_keys` (the
+/// subject, their groups, the Everyone group of their organizations); within `ids` when set.
+/// Every template role includes `read`, so an ACL entry is enough; the layer still decides each
+/// returned row exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateReach {
+    /// Every template.
+    pub everything: bool,
+    /// Templates of these organizations.
+    pub orgs: Vec<Uuid>,
+    /// Templates whose user or group ACL has one of these keys.
+    pub acl_keys: Vec<Uuid>,
+    /// When set, only these templates (an API key's allow list).
+    pub ids: Option<Vec<Uuid>>,
+}
+
 /// Settings of a template that are read and written whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

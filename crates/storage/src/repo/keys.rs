@@ -58,6 +58,21 @@ impl KeyStore for DbRepo<'_> {
         convert_all(rows)
     }
 
+    fn tokens_of_live_users(&self, expired_too: bool, now: OffsetDateTime) -> Result<Vec<(ApiKey, String)>> {
+        let rows: Vec<(ApiKeyRow, String)> = self.with(|c| {
+            let mut q = api_keys::table
+                .inner_join(users::table.on(users::id.eq(api_keys::user_id)))
+                .filter(api_keys::login_type.eq(LoginType::Token.as_str()))
+                .filter(users::deleted.eq(false))
+                .into_boxed();
+            if !expired_too {
+                q = q.filter(api_keys::expires_at.gt(to_db_time(now)));
+            }
+            q.order((api_keys::created_at.desc(), api_keys::id.asc())).select((ApiKeyRow::as_select(), users::username)).load(c)
+        })?;
+        rows.into_iter().map(|(row, username)| Ok((ApiKey::try_from(row)?, username))).collect()
+    }
+
     fn update_api_key_usage(&self, id: &str, last_used: OffsetDateTime, expires_at: OffsetDateTime) -> Result<()> {
         self.with(|c| {
             diesel::update(api_keys::table.find(id))

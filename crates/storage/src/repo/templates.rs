@@ -291,11 +291,31 @@ impl TemplateStore for DbRepo<'_> {
         row.map(Template::try_from).transpose()
     }
 
-    fn list_templates(&self, org: Option<Uuid>) -> Result<Vec<Template>> {
+    fn list_templates(&self, org: Option<Uuid>, reach: Option<&domain::templates::TemplateReach>) -> Result<Vec<Template>> {
+        if reach.is_some_and(|r| r.ids.as_ref().is_some_and(Vec::is_empty)) {
+            return Ok(Vec::new());
+        }
+        let strings = |ids: &[Uuid]| ids.iter().map(Uuid::to_string).collect::<Vec<String>>();
         let rows: Vec<TemplateRow> = self.with(|c| {
             let mut q = templates::table.filter(templates::deleted.eq(false)).into_boxed();
             if let Some(org) = org {
                 q = q.filter(templates::organization_id.eq(org.to_string()));
+            }
+            if let Some(r) = reach {
+                if !r.everything {
+                    // An organization grant, or an ACL entry for one of the keys: the ACL maps
+                    // are stored as JSON objects keyed by id, so `"<id>"` marks an entry.
+                    type Cond = Box<dyn BoxableExpression<templates::table, crate::conn::MultiBackend, SqlType = diesel::sql_types::Bool>>;
+                    let mut cond: Cond = Box::new(templates::organization_id.eq_any(strings(&r.orgs)));
+                    for key in &r.acl_keys {
+                        let pattern = format!("%\"{key}\"%");
+                        cond = Box::new(cond.or(templates::user_acl.like(pattern.clone())).or(templates::group_acl.like(pattern)));
+                    }
+                    q = q.filter(cond);
+                }
+                if let Some(ids) = &r.ids {
+                    q = q.filter(templates::id.eq_any(strings(ids)));
+                }
             }
             q.order((lower(templates::name).asc(), templates::id.asc())).select(TemplateRow::as_select()).load(c)
         })?;
