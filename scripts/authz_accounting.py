@@ -46,6 +46,7 @@ LISTS = {
     "GET /api/v2/groups": "lists_show_only_what_the_caller_may_see",
     "GET /api/v2/workspaces": "lists_honour_scopes_and_allow_lists",
     "GET /api/v2/licenses": "lists_show_only_what_the_caller_may_see",
+    "GET /api/v2/regions": "experiments_update_check_regions_and_csp_reports",
 }
 
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -242,6 +242,12 @@ pub struct ServerArgs {
     #[arg(long = "agent-binaries-dir", env = "CODER_AGENT_BINARIES_DIR")]
     pub agent_binaries_dir: Option<std::path::PathBuf>,
 
+    /// A directory holding a build of Coder's web dashboard (its `site/out`, made by
+    /// `scripts/build-dashboard.sh`), served for every path that is not part of the API; unset,
+    /// `/` shows a short page about this server instead.
+    #[arg(long = "site-dir", env = "CODER_SITE_DIR")]
+    pub site_dir: Option<std::path::PathBuf>,
+
     /// Requests a minute each user (or anonymous IP) may make to each API endpoint; -1 (or 0)
     /// turns the limit off.
     #[arg(long = "rate-limit-api", env = "CODER_RATE_LIMIT_API", default_value_t = 512, allow_hyphen_values = true)]

@@ -179,6 +179,10 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
     let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
     transport::provisionerd::builtin::spawn(app.clone(), jobs.clone(), hostname(), args.provisioner_daemons, builtin_types(args)?);
+    let site = match &args.site_dir {
+        Some(dir) => Some(Arc::new(transport::site::Site::load(dir)?)),
+        None => None,
+    };
     let rate_limits = transport::ratelimit::RateLimits::new(args.rate_limit_api, args.dangerous_disable_rate_limits);
     let state = web::Data::new(State {
         app: app.clone(),
@@ -187,6 +191,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
         github,
         jobs,
         agent_binaries: args.agent_binaries_dir.clone(),
+        site,
         rate_limits,
         real_ip,
         request_timeout: args.http_request_timeout,

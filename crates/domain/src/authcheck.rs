@@ -30,6 +30,45 @@ pub struct Check {
     pub action: String,
 }
 
+/// The checks Coder's dashboard asks before it renders anything (`site/permissions.json`):
+/// name, resource type, action, `any_org`, and whether `owner_id` is `me`. The server answers
+/// them in `index.html` (the `permissions` meta), so the dashboard needs no round trip.
+pub const DASHBOARD_CHECKS: &[(&str, &str, &str, bool, bool)] = &[
+    ("viewAllUsers", "user", "read", false, false),
+    ("updateUsers", "user", "update", false, false),
+    ("createUser", "user", "create", false, false),
+    ("createTemplates", "template", "create", true, false),
+    ("updateTemplates", "template", "update", false, false),
+    ("deleteTemplates", "template", "delete", false, false),
+    ("viewDeploymentConfig", "deployment_config", "read", false, false),
+    ("editDeploymentConfig", "deployment_config", "update", false, false),
+    ("viewDeploymentStats", "deployment_stats", "read", false, false),
+    ("readWorkspaceProxies", "workspace_proxy", "read", false, false),
+    ("editWorkspaceProxies", "workspace_proxy", "create", false, false),
+    ("createOrganization", "organization", "create", false, false),
+    ("viewAnyGroup", "group", "read", false, false),
+    ("createGroup", "group", "create", false, false),
+    ("viewAllLicenses", "license", "read", false, false),
+    ("viewNotificationTemplate", "notification_template", "read", false, false),
+    ("viewOrganizationIDPSyncSettings", "idpsync_settings", "read", false, false),
+    ("viewAnyMembers", "organization_member", "read", true, false),
+    ("editAnyGroups", "group", "update", true, false),
+    ("assignAnyRoles", "assign_org_role", "assign", true, false),
+    ("viewAnyIdpSyncSettings", "idpsync_settings", "read", true, false),
+    ("editAnySettings", "organization", "update", true, false),
+    ("viewAnyAuditLog", "audit_log", "read", true, false),
+    ("viewAnyConnectionLog", "connection_log", "read", true, false),
+    ("viewDebugInfo", "debug_info", "read", false, false),
+    ("viewAnyAIBridgeInterception", "aibridge_interception", "read", true, false),
+    ("viewAnyAIProvider", "ai_provider", "read", false, false),
+    ("viewAIGatewayKeys", "ai_gateway_key", "read", false, false),
+    ("createOAuth2App", "oauth2_app", "create", false, false),
+    ("editOAuth2App", "oauth2_app", "update", false, false),
+    ("deleteOAuth2App", "oauth2_app", "delete", false, false),
+    ("viewOAuth2AppSecrets", "oauth2_app_secret", "read", false, false),
+    ("createChat", "chat", "create", true, true),
+];
+
 /// A user or organization id as Coder's policy sees it: empty is none; a string that is not a
 /// UUID names nobody.
 fn id_of(s: &str) -> Option<Uuid> {
@@ -46,6 +85,24 @@ fn reads_and_may(actor: &Actor, act: Action, object: &Object) -> bool {
 }
 
 impl App {
+    /// The dashboard's own checks ([`DASHBOARD_CHECKS`]) answered for the actor.
+    pub fn dashboard_permissions(&self, actor: &Actor) -> Result<BTreeMap<String, bool>> {
+        let checks: BTreeMap<String, Check> = DASHBOARD_CHECKS
+            .iter()
+            .map(|(name, resource_type, act, any_org, me)| {
+                let check = Check {
+                    resource_type: resource_type.to_string(),
+                    owner_id: if *me { "me".into() } else { String::new() },
+                    any_org: *any_org,
+                    action: act.to_string(),
+                    ..Default::default()
+                };
+                (name.to_string(), check)
+            })
+            .collect();
+        self.check_authorization(actor, &checks)
+    }
+
     /// Answers each check with whether the actor may take it. Validation follows Coder's order:
     /// the count of `resource_id` checks, then per key (sorted) the resource type and the id.
     pub fn check_authorization(&self, actor: &Actor, checks: &BTreeMap<String, Check>) -> Result<BTreeMap<String, bool>> {

@@ -336,6 +336,16 @@ impl App {
         Ok(out)
     }
 
+    /// `GET /regions` (and the dashboard's `regions` meta): every proxy the actor may read with
+    /// its status when workspace proxies are licensed, else only the primary, as Coder's AGPL
+    /// server answers.
+    pub fn regions(&self, actor: &Actor) -> Result<Vec<ProxyView>> {
+        if self.feature_enabled(Feature::WorkspaceProxy) && self.db(actor).allows(action::READ, &object()) {
+            return self.list_proxies(actor);
+        }
+        Ok(vec![self.primary_proxy()?])
+    }
+
     /// `GET /workspaceproxies/{proxy}`.
     pub fn get_proxy(&self, actor: &Actor, param: &str) -> Result<ProxyView> {
         self.require_feature(Feature::WorkspaceProxy)?;

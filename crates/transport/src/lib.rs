@@ -21,6 +21,7 @@ pub mod query;
 pub mod ratelimit;
 pub mod realip;
 pub mod routes;
+pub mod site;
 pub mod state;
 
 use actix_web::http::{header, Method, StatusCode};
@@ -143,6 +144,14 @@ impl RouteTable {
 /// The table is derived from the OpenAPI document once, on the first unrouted request, and
 /// shared by every worker: building the document is the largest allocation the server makes.
 pub async fn fallback(req: HttpRequest) -> HttpResponse {
+    // Every path outside the API is the dashboard's (or, without one, the landing page at `/`).
+    if !req.path().starts_with("/api/") {
+        if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::State>>().cloned() {
+            if (state.site.is_some() || req.path() == "/") && matches!(*req.method(), Method::GET | Method::HEAD) {
+                return site::serve(req, state).await;
+            }
+        }
+    }
     static TABLE: std::sync::OnceLock<RouteTable> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let table = RouteTable::new();

@@ -174,6 +174,10 @@ impl Modify for RateLimitResponses {
         routes::meta::healthz,
         routes::meta::build_info,
         routes::meta::api_root,
+        routes::deployment::experiments,
+        routes::deployment::available_experiments,
+        routes::deployment::update_check,
+        routes::deployment::csp_reports,
         routes::session::check_first_user,
         routes::session::create_first_user,
         routes::session::login,
@@ -248,6 +252,7 @@ impl Modify for RateLimitResponses {
         routes::workspace_sharing::patch_sharing,
         routes::quiet_hours::get_quiet_hours,
         routes::quiet_hours::put_quiet_hours,
+        routes::proxies::regions,
         routes::proxies::list_proxies,
         routes::proxies::create_proxy,
         routes::proxies::get_proxy,
@@ -379,6 +384,7 @@ impl Modify for RateLimitResponses {
         (name = "Builds", description = "Workspace builds."),
         (name = "Agents", description = "Workspace agents."),
         (name = "InitScript", description = "Agent bootstrap scripts and binaries."),
+        (name = "WorkspaceProxies", description = "Where workspace connections go: this deployment and its workspace proxies."),
     ),
 )]
 pub struct ApiDoc;

@@ -37,6 +37,8 @@ pub struct State {
     pub rate_limits: crate::ratelimit::RateLimits,
     /// Which proxies' forwarding headers name the client.
     pub real_ip: crate::realip::RealIpConfig,
+    /// Coder's dashboard, when `CODER_SITE_DIR` names a build of it.
+    pub site: Option<std::sync::Arc<crate::site::Site>>,
     /// Wakes daemons waiting for work when a job is queued.
     pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }

@@ -32,6 +32,7 @@ mod readme;
 mod refusals;
 mod scim;
 mod security;
+mod site;
 mod spec;
 mod templates;
 mod users;

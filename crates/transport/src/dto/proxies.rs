@@ -237,3 +237,45 @@ pub struct DeregisterWorkspaceProxyRequest {
     #[serde(default)]
     pub replica_id: Option<Uuid>,
 }
+
+/// `codersdk.Region`: a place workspace connections can go through (the primary, or a proxy).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = codersdk::Region)]
+pub struct Region {
+    /// The proxy's id (the deployment id for the primary).
+    pub id: Uuid,
+    /// Its name (`primary` for this deployment).
+    pub name: String,
+    /// Its display name.
+    pub display_name: String,
+    /// Its icon.
+    pub icon_url: String,
+    /// Whether its last health check passed.
+    pub healthy: bool,
+    /// The base URL of path-based applications.
+    pub path_app_url: String,
+    /// The wildcard hostname of subdomain applications.
+    pub wildcard_hostname: String,
+}
+
+impl From<&WorkspaceProxy> for Region {
+    fn from(p: &WorkspaceProxy) -> Self {
+        Self {
+            id: p.id,
+            name: p.name.clone(),
+            display_name: p.display_name.clone(),
+            icon_url: p.icon_url.clone(),
+            healthy: p.healthy,
+            path_app_url: p.path_app_url.clone(),
+            wildcard_hostname: p.wildcard_hostname.clone(),
+        }
+    }
+}
+
+/// `codersdk.RegionsResponse[codersdk.Region]`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = codersdk::RegionsResponse_codersdk_Region)]
+pub struct RegionsResponse {
+    /// The regions.
+    pub regions: Vec<Region>,
+}

@@ -45,8 +45,12 @@ pub async fn healthz(state: web::Data<State>) -> HttpResponse {
 )]
 #[get("/api/v2/buildinfo")]
 pub async fn build_info(state: web::Data<State>) -> HttpResponse {
-    let info = &state.info;
-    HttpResponse::Ok().json(BuildInfoResponse {
+    HttpResponse::Ok().json(build_info_body(&state.info))
+}
+
+/// The build information, for the endpoint and the dashboard's `build-info` meta.
+pub fn build_info_body(info: &crate::state::ServerInfo) -> BuildInfoResponse {
+    BuildInfoResponse {
         external_url: "https://github.com/coder/coder".into(),
         version: info.version.clone(),
         dashboard_url: info.access_url.clone(),
@@ -56,7 +60,7 @@ pub async fn build_info(state: web::Data<State>) -> HttpResponse {
         provisioner_api_version: "1.18".into(),
         upgrade_message: String::new(),
         deployment_id: info.deployment_id.clone(),
-    })
+    }
 }
 
 /// API root

@@ -2,6 +2,7 @@
 
 pub mod appearance;
 pub mod authcheck;
+pub mod deployment;
 pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
@@ -29,6 +30,7 @@ use actix_web::web::ServiceConfig;
 /// Registers every route.
 pub fn configure(cfg: &mut ServiceConfig) {
     meta::configure(cfg);
+    deployment::configure(cfg);
     session::configure(cfg);
     // Before `users`: `/users/oidc-claims` must not be read as `/users/{user}`.
     externallogin::configure(cfg);

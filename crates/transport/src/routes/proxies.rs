@@ -9,8 +9,9 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::auth::Authed;
 use crate::dto::{
-    CreateWorkspaceProxyRequest, DeregisterWorkspaceProxyRequest, PatchWorkspaceProxy, RegisterWorkspaceProxyRequest,
-    RegisterWorkspaceProxyResponse, Replica, UpdateWorkspaceProxyResponse, WorkspaceProxiesResponse, WorkspaceProxy,
+    CreateWorkspaceProxyRequest, DeregisterWorkspaceProxyRequest, PatchWorkspaceProxy, Region, RegionsResponse,
+    RegisterWorkspaceProxyRequest, RegisterWorkspaceProxyResponse, Replica, UpdateWorkspaceProxyResponse, WorkspaceProxiesResponse,
+    WorkspaceProxy,
 };
 use crate::error::{ApiError, ApiResult, Response};
 use crate::gate::{Gate, WorkspaceProxies};
@@ -39,7 +40,8 @@ impl FromRequest for ProxyAuthed {
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_proxies)
+    cfg.service(regions)
+        .service(list_proxies)
         .service(create_proxy)
         .service(register)
         .service(deregister)
@@ -92,6 +94,30 @@ pub async fn create_proxy(
     let input = NewProxy { name: b.name, display_name: b.display_name, icon: b.icon };
     let (view, token) = blocking(&state, move |app| app.create_proxy(&actor.0, input)).await?;
     Ok(HttpResponse::Created().json(UpdateWorkspaceProxyResponse { proxy: WorkspaceProxy::from(&view), proxy_token: token }))
+}
+
+/// Get site-wide regions for workspace connections
+///
+/// Every region the caller may use: the workspace proxies when they are licensed, else this
+/// deployment alone (`primary`), as Coder answers.
+#[utoipa::path(
+    operation_id = "get-site-wide-regions-for-workspace-connections",
+    tag = "WorkspaceProxies",
+    responses((
+        status = 200,
+        description = "OK",
+        body = RegionsResponse,
+        example = json!({"regions": [{
+            "id": "c6f1bd56-0c4b-44f4-8e4c-2a0c0c54bd15", "name": "primary", "display_name": "Default",
+            "icon_url": "/emojis/1f3e1.png", "healthy": true, "path_app_url": "https://coder.example.com", "wildcard_hostname": ""
+        }]})
+    )),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/regions")]
+pub async fn regions(state: web::Data<State>, actor: Authed) -> ApiResult<HttpResponse> {
+    let list = blocking(&state, move |app| app.regions(&actor.0)).await?;
+    Ok(HttpResponse::Ok().json(RegionsResponse { regions: list.iter().map(|v| Region::from(&WorkspaceProxy::from(v))).collect() }))
 }
 
 /// Get workspace proxy

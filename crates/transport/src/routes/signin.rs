@@ -80,6 +80,10 @@ fn signed_in_page(username: &str) -> HttpResponse {
 /// The sign-in page; a signed-in visitor goes straight on to `redirect`.
 #[get("/login")]
 pub async fn show(state: web::Data<State>, actor: MaybeAuthed, req: HttpRequest) -> HttpResponse {
+    // With Coder's dashboard served, `/login` is its page (it honours `redirect` the same way).
+    if state.site.is_some() {
+        return crate::site::serve(req, state).await;
+    }
     let query = crate::query::pairs(&req);
     let redirect = local_redirect(field(&query, "redirect")).unwrap_or("");
     match actor.0 {

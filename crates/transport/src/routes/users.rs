@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(user_organization_by_name);
 }
 
-fn user_json(v: &UserView) -> User {
+/// A user as `GET /users/me` shows it.
+pub fn user_json(v: &UserView) -> User {
     User::from_domain(&v.user, v.organization_ids.clone())
 }
 

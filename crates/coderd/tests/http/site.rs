@@ -1,0 +1,191 @@
+//! Coder's dashboard served by this server (`--site-dir`): files with Coder's cache rule, the
+//! single-page fallback, the rendered metadata of `index.html` (the CSRF token the CSRF check
+//! accepts, the signed-in user, permissions, organizations), Coder's headers; the landing page
+//! without a dashboard; and the small endpoints every dashboard page calls.
+
+use serde_json::{json, Value};
+
+use crate::dual_test;
+use crate::harness::{Db, TestServer};
+
+/// A dashboard build in miniature: Coder's `index.html` metas and one hashed asset.
+fn fixture() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("coderd-site-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    let metas = [
+        "csrf-token:CSRF.Token",
+        "build-info:BuildInfo",
+        "user:User",
+        "entitlements:Entitlements",
+        "appearance:Appearance",
+        "userAppearance:UserAppearance",
+        "experiments:Experiments",
+        "regions:Regions",
+        "docs-url:DocsURL",
+        "logo-url:LogoURL",
+        "tasks-tab-visible:TasksTabVisible",
+        "permissions:Permissions",
+        "organizations:Organizations",
+    ]
+    .iter()
+    .map(|m| {
+        let (prop, field) = m.split_once(':').unwrap();
+        format!("<meta property=\"{prop}\" content=\"{{{{ .{field} }}}}\" />\n")
+    })
+    .collect::<String>();
+    let index = format!(
+        "<!doctype html><html><head><meta name=\"application-name\" content=\"{{{{ .ApplicationName }}}}\" />\n{metas}\
+         <script type=\"module\" src=\"/assets/index-abc123.js\"></script></head><body><div id=\"root\"></div></body></html>"
+    );
+    std::fs::write(dir.join("index.html"), index).unwrap();
+    std::fs::write(dir.join("assets/index-abc123.js"), "console.log('dashboard')").unwrap();
+    std::fs::write(dir.join("favicon.ico"), [0u8, 1, 2]).unwrap();
+    std::fs::write(dir.join("install.sh"), "#!/bin/sh\nURL={{ .Origin }}\n").unwrap();
+    dir
+}
+
+/// The `content` of `<meta property="name">`, HTML-unescaped.
+fn meta(html: &str, name: &str) -> String {
+    let key = format!("property=\"{name}\" content=\"");
+    let start = html.find(&key).unwrap_or_else(|| panic!("meta {name} in {html}")) + key.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
+}
+
+fn serves_the_dashboard(db: Db) {
+    let dir = fixture();
+    let Some(srv) = TestServer::start_with(db, &["--site-dir", dir.to_str().unwrap()]) else { return };
+    // Signed out: the page, a fresh CSRF cookie and the same token in the meta, no user.
+    let r = srv.get("/").send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.header("content-security-policy").unwrap().contains("script-src 'self'"), "no inline scripts");
+    assert!(r.header("content-security-policy").unwrap().contains("frame-ancestors 'self'"));
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    assert!(r.header("cache-control").is_none(), "index.html is never cached");
+    let csrf_cookie = cookie_value(r.header("set-cookie").expect("csrf cookie"));
+    assert_eq!(meta(&r.body, "csrf-token"), csrf_cookie);
+    assert_eq!(meta(&r.body, "user"), "", "signed out: no user");
+    let build: Value = serde_json::from_str(&meta(&r.body, "build-info")).unwrap();
+    assert!(build["version"].as_str().is_some_and(|v| v.starts_with('v')));
+    assert!(r.body.contains("content=\"Coder\""), "application name defaults to Coder");
+
+    // Files: hashed assets kept for a year; a missing asset is a real 404; other paths are
+    // the dashboard's; the API keeps its JSON 404; nothing outside the build.
+    let a = srv.get("/assets/index-abc123.js").send();
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    assert!(a.header("content-type").unwrap().contains("javascript"));
+    let missing = srv.get("/assets/index-gone.js").send();
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("cache-control").is_none());
+    for spa in ["/workspaces", "/templates/docker/versions", "/deployment/users", "/login"] {
+        let p = srv.get(spa).send();
+        assert_eq!(p.status, 200, "{spa}");
+        assert!(p.body.contains("<div id=\"root\">"), "{spa}: {}", p.body);
+    }
+    srv.get("/api/v2/not-a-route").send().expect_error(404);
+    for evil in ["/assets/..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/%2e%2e/index.html"] {
+        let p = srv.get(evil).send();
+        assert!(!p.body.contains("root:"), "{evil}");
+    }
+    let install = srv.get("/install.sh").send();
+    assert_eq!(install.status, 200);
+    assert!(install.body.contains(&format!("URL={}", srv.url("").trim_end_matches('/'))), "{}", install.body);
+
+    // Signed in: every meta the dashboard reads instead of asking.
+    let (owner, _, _) = srv.setup_owner();
+    let page = srv.get("/").header("Cookie", &format!("coder_session_token={owner}; csrf_token={csrf_cookie}")).send();
+    assert_eq!(page.status, 200);
+    assert!(page.header("set-cookie").is_none(), "the browser's CSRF cookie is kept");
+    assert_eq!(meta(&page.body, "csrf-token"), csrf_cookie);
+    let user: Value = serde_json::from_str(&meta(&page.body, "user")).unwrap();
+    let me = srv.get("/api/v2/users/me").token(&owner).send();
+    assert_eq!(user, me.json, "the user meta is /users/me");
+    let permissions: Value = serde_json::from_str(&meta(&page.body, "permissions")).unwrap();
+    assert_eq!(permissions.as_object().unwrap().len(), 33);
+    assert_eq!(permissions["viewAllUsers"], true);
+    let orgs: Value = serde_json::from_str(&meta(&page.body, "organizations")).unwrap();
+    assert_eq!(orgs[0]["is_default"], true);
+    let entitlements: Value = serde_json::from_str(&meta(&page.body, "entitlements")).unwrap();
+    assert!(entitlements["features"]["appearance"].is_object(), "every feature is listed");
+    let regions: Value = serde_json::from_str(&meta(&page.body, "regions")).unwrap();
+    assert_eq!(regions["regions"][0]["name"], "primary");
+    assert_eq!(meta(&page.body, "experiments"), "[]");
+    assert_eq!(meta(&page.body, "tasks-tab-visible"), "false");
+    let ua: Value = serde_json::from_str(&meta(&page.body, "userAppearance")).unwrap();
+    assert!(ua["terminal_font"].is_string());
+
+    // The token of the meta is one the CSRF check accepts for a cookie-authenticated write;
+    // without it the write is refused.
+    let checks = json!({"checks": {"x": {"object": {"resource_type": "user"}, "action": "read"}}});
+    let cookies = format!("coder_session_token={owner}; csrf_token={csrf_cookie}");
+    let ok = srv.post("/api/v2/authcheck").header("Cookie", &cookies).header("X-CSRF-TOKEN", &csrf_cookie).json(checks.clone()).send();
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let refused = srv.post("/api/v2/authcheck").header("Cookie", &cookies).json(checks).send();
+    assert_eq!(refused.status, 400, "{}", refused.body);
+
+    // A member's page carries a member's permissions.
+    let (member, _) = srv.create_user(&owner, "mia");
+    let page = srv.get("/").header("Cookie", &format!("coder_session_token={member}")).send();
+    let permissions: Value = serde_json::from_str(&meta(&page.body, "permissions")).unwrap();
+    assert_eq!(permissions["viewAllUsers"], false);
+    assert_eq!(permissions["createTemplates"], false);
+    // A revoked session is signed out on the page too.
+    srv.post("/api/v2/users/logout").token(&member).send().expect(200);
+    let page = srv.get("/").header("Cookie", &format!("coder_session_token={member}")).send();
+    assert_eq!(meta(&page.body, "user"), "");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn serves_the_dashboard_sqlite() {
+    serves_the_dashboard(Db::Sqlite);
+}
+
+#[test]
+fn serves_the_dashboard_postgres() {
+    serves_the_dashboard(Db::Postgres);
+}
+
+dual_test!(landing_page_without_a_dashboard, |srv| {
+    let r = srv.get("/").send();
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.body.contains("href=\"/login\""), "{}", r.body);
+    assert!(r.body.contains("--site-dir"), "{}", r.body);
+    // Without a dashboard only `/` is a page; `/login` stays this server's own form.
+    srv.get("/workspaces").send().expect_error(404);
+    assert!(srv.get("/login").send().body.contains("login-form"));
+});
+
+dual_test!(experiments_update_check_regions_and_csp_reports, |srv| {
+    srv.get("/api/v2/experiments").send().expect_error(401);
+    srv.get("/api/v2/experiments/available").send().expect_error(401);
+    let (owner, _, _) = srv.setup_owner();
+    let (member, _) = srv.create_user(&owner, "mia");
+    assert_eq!(srv.get("/api/v2/experiments").token(&member).send().json, json!([]));
+    assert_eq!(srv.get("/api/v2/experiments/available").token(&member).send().json, json!({"safe": ["minimum-implicit-member"]}));
+    let u = srv.get("/api/v2/updatecheck").send();
+    assert_eq!(u.status, 200);
+    assert_eq!(u.json["current"], true);
+    assert!(u.json["version"].as_str().unwrap().starts_with('v'));
+    // Regions: the primary, with the proxies when licensed; signed-in callers only.
+    srv.get("/api/v2/regions").send().expect_error(401);
+    let r = srv.get("/api/v2/regions").token(&member).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json["regions"][0]["name"], "primary");
+    assert_eq!(r.json["regions"][0]["healthy"], true);
+    assert!(r.json["regions"][0].get("status").is_none(), "Region, not WorkspaceProxy");
+    // A key scoped away from proxies sees only the primary.
+    let scoped = srv.post("/api/v2/users/me/keys/tokens").token(&member).json(json!({"scopes": ["user:read"]})).send();
+    let scoped = scoped.json["key"].as_str().unwrap().to_string();
+    assert_eq!(srv.get("/api/v2/regions").token(&scoped).send().json["regions"].as_array().unwrap().len(), 1);
+    let c = srv.post("/api/v2/csp/reports").json(json!({"csp-report": {"blocked-uri": "inline"}})).send();
+    assert_eq!((c.status, c.json.clone()), (200, json!("ok")));
+    srv.post("/api/v2/csp/reports").raw("not json").header("Content-Type", "application/json").send().expect_error(400);
+});
