@@ -16,6 +16,7 @@ pub mod authcheck;
 pub mod authz;
 pub mod clock;
 pub mod connectionlog;
+pub mod deployment;
 pub mod duration;
 pub mod error;
 pub mod externallogin;

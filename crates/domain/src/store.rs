@@ -264,6 +264,10 @@ pub trait WorkspaceStore {
     /// The owner's latest values per parameter name over start builds of a template's workspaces,
     /// newest first, at most 100 (ephemeral parameters left out).
     fn autofill_values(&self, owner: Uuid, template: Uuid) -> Result<Vec<(String, String)>>;
+    /// Live workspaces by the state of their latest build, as `(state, count)`, classified as
+    /// Coder's `GetDeploymentWorkspaceStats` does: `pending`, `building`, `running`, `failed`,
+    /// `stopped` (anything else `other`).
+    fn workspace_states(&self) -> Result<Vec<(String, i64)>>;
 }
 
 /// Connection logs.
@@ -272,6 +276,8 @@ pub trait ConnectionLogStore {
     /// connect; the first disconnect's time, reason and code), keyed by connection id,
     /// workspace and agent.
     fn upsert_connection_log(&self, log: &crate::connectionlog::ConnectionLog) -> Result<()>;
+    /// Connections not yet closed, as `(type, count)`.
+    fn open_connections(&self) -> Result<Vec<(String, i64)>>;
     /// Rows matching, newest first, and their number counted up to `count_cap`.
     fn list_connection_logs(
         &self,

@@ -806,6 +806,7 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.upsert_connection_log(&conn));
     refused!(seen, db.list_connection_logs(&Default::default(), 10, 0, 100));
     refused!(seen, db.user_id_for_filter(Some("alice"), None));
+    refused!(seen, db.deployment_counts());
 
     // Nothing was changed by the refused writes.
     assert!(repo.group_by_id(group.id).unwrap().is_some());

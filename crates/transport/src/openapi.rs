@@ -178,6 +178,7 @@ impl Modify for RateLimitResponses {
         routes::deployment::available_experiments,
         routes::deployment::update_check,
         routes::deployment::csp_reports,
+        routes::deployment::deployment_stats,
         routes::session::check_first_user,
         routes::session::create_first_user,
         routes::session::login,

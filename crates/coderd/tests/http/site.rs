@@ -189,3 +189,41 @@ dual_test!(experiments_update_check_regions_and_csp_reports, |srv| {
     assert_eq!((c.status, c.json.clone()), (200, json!("ok")));
     srv.post("/api/v2/csp/reports").raw("not json").header("Content-Type", "application/json").send().expect_error(400);
 });
+
+dual_test!(deployment_stats_count_workspaces_by_their_latest_build, |srv| {
+    let (owner, _, org) = srv.setup_owner();
+    // Enough quota for the echo template's workspaces.
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"quota_allowance": 8})).send().expect(200);
+    let (member, _) = srv.create_user(&owner, "mia");
+    let empty = srv.get("/api/v2/deployment/stats").token(&owner).send();
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert_eq!(empty.json["workspaces"]["running"], 0);
+    assert_eq!(empty.json["workspaces"]["connection_latency_ms"], json!({"P50": 0.0, "P95": 0.0}));
+    assert_eq!(empty.json["session_count"], json!({"vscode": 0, "ssh": 0, "jetbrains": 0, "reconnecting_pty": 0}));
+    // Members may not read it (403, not 401: the dashboard signs out on a 401).
+    srv.get("/api/v2/deployment/stats").token(&member).send().expect_error(403);
+    srv.get("/api/v2/deployment/stats").send().expect_error(401);
+
+    let (template, _) = crate::workspaces::template(srv, &owner);
+    let mut ids = Vec::new();
+    for name in ["one", "two"] {
+        let w = srv.post("/api/v2/users/me/workspaces").token(&owner).json(json!({"name": name, "template_id": template})).send();
+        assert_eq!(w.status, 201, "{}", w.body);
+        ids.push(w.json["id"].as_str().unwrap().to_string());
+    }
+    for id in &ids {
+        crate::workspaces::settled(srv, &owner, id);
+    }
+    let b = srv.post(&format!("/api/v2/workspaces/{}/builds", ids[1])).token(&owner).json(json!({"transition": "stop"})).send();
+    assert_eq!(b.status, 201, "{}", b.body);
+    crate::workspaces::settled(srv, &owner, &ids[1]);
+    let s = srv.get("/api/v2/deployment/stats").token(&owner).send();
+    assert_eq!(s.json["workspaces"]["running"], 1, "{}", s.body);
+    assert_eq!(s.json["workspaces"]["stopped"], 1, "{}", s.body);
+    assert_eq!(s.json["workspaces"]["pending"], 0);
+    // An auditor reads it too.
+    let (auditor, auditor_json) = srv.create_user(&owner, "audrey");
+    let id = auditor_json["id"].as_str().unwrap();
+    srv.put(&format!("/api/v2/users/{id}/roles")).token(&owner).json(json!({"roles": ["auditor"]})).send().expect(200);
+    assert_eq!(srv.get("/api/v2/deployment/stats").token(&auditor).send().json["workspaces"]["running"], 1);
+});

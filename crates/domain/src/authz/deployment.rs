@@ -119,4 +119,19 @@ impl Db<'_> {
         };
         Ok(user.map(|u| u.id))
     }
+
+    /// Workspaces by state and open sessions, for the deployment's statistics: `read` on
+    /// deployment statistics.
+    pub fn deployment_counts(&self) -> Result<(crate::deployment::stats::WorkspaceCounts, crate::deployment::stats::SessionCounts)> {
+        self.require(action::READ, &Object::of(resource::DEPLOYMENT_STATS))?;
+        let mut w = crate::deployment::stats::WorkspaceCounts::default();
+        for (state, n) in self.store.workspace_states()? {
+            w.add(&state, n);
+        }
+        let mut s = crate::deployment::stats::SessionCounts::default();
+        for (kind, n) in self.store.open_connections()? {
+            s.add(&kind, n);
+        }
+        Ok((w, s))
+    }
 }

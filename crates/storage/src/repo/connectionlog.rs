@@ -141,6 +141,16 @@ impl ConnectionLogStore for DbRepo<'_> {
         }
     }
 
+    fn open_connections(&self) -> Result<Vec<(String, i64)>> {
+        self.with(|c| {
+            connection_logs::table
+                .filter(connection_logs::disconnect_time.is_null())
+                .group_by(connection_logs::type_)
+                .select((connection_logs::type_, diesel::dsl::count_star()))
+                .load::<(String, i64)>(c)
+        })
+    }
+
     fn list_connection_logs(&self, f: &ConnectionLogFilter, limit: i64, offset: i64, count_cap: i64) -> Result<Paged<ConnectionLog>> {
         let counted: Vec<String> = self.with(|c| filtered!(f).select(connection_logs::id).limit(count_cap).load(c))?;
         let count = counted.len() as i64;

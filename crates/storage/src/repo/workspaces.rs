@@ -8,6 +8,7 @@ use time::PrimitiveDateTime;
 use uuid::Uuid;
 
 use super::{like_pattern, DbRepo};
+use crate::conn::DbConn;
 use crate::rows::*;
 use crate::schema::functions::lower;
 use crate::schema::*;
@@ -534,6 +535,36 @@ impl WorkspaceStore for DbRepo<'_> {
                 .load(c)
         })?;
         Ok(costs.into_iter().map(i64::from).sum())
+    }
+
+    fn workspace_states(&self) -> Result<Vec<(String, i64)>> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            state: String,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        // One statement for both backends: each live workspace's latest build (through the
+        // unique (workspace_id, build_number) index) and its job.
+        const Q: &str = "SELECT CASE \
+              WHEN j.started_at IS NULL AND j.canceled_at IS NULL AND j.completed_at IS NULL THEN 'pending' \
+              WHEN j.canceled_at IS NULL AND j.completed_at IS NULL THEN 'building' \
+              WHEN j.error IS NOT NULL AND j.error <> '' THEN 'failed' \
+              WHEN j.canceled_at IS NULL AND b.transition = 'start' THEN 'running' \
+              WHEN j.canceled_at IS NULL AND b.transition = 'stop' THEN 'stopped' \
+              ELSE 'other' END AS state, COUNT(*) AS n \
+            FROM workspaces w \
+            JOIN workspace_builds b ON b.workspace_id = w.id \
+            JOIN provisioner_jobs j ON j.id = b.job_id \
+            WHERE NOT w.deleted \
+              AND b.build_number = (SELECT MAX(b2.build_number) FROM workspace_builds b2 WHERE b2.workspace_id = w.id) \
+            GROUP BY 1";
+        let rows: Vec<Row> = self.with(|c| match c {
+            DbConn::Pg(pg) => diesel::sql_query(Q).load(pg),
+            DbConn::Sqlite(lite) => diesel::sql_query(Q).load(lite),
+        })?;
+        Ok(rows.into_iter().map(|r| (r.state, r.n)).collect())
     }
 
     fn autofill_values(&self, owner: Uuid, template: Uuid) -> Result<Vec<(String, String)>> {
