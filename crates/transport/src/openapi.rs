@@ -179,6 +179,10 @@ impl Modify for RateLimitResponses {
         routes::deployment::update_check,
         routes::deployment::csp_reports,
         routes::deployment::deployment_stats,
+        routes::debug::health,
+        routes::debug::health_settings,
+        routes::debug::put_health_settings,
+        routes::debug::echo,
         routes::session::check_first_user,
         routes::session::create_first_user,
         routes::session::login,
@@ -385,6 +389,7 @@ impl Modify for RateLimitResponses {
         (name = "Builds", description = "Workspace builds."),
         (name = "Agents", description = "Workspace agents."),
         (name = "InitScript", description = "Agent bootstrap scripts and binaries."),
+        (name = "Debug", description = "The deployment's health report."),
         (name = "WorkspaceProxies", description = "Where workspace connections go: this deployment and its workspace proxies."),
     ),
 )]

@@ -227,3 +227,60 @@ dual_test!(deployment_stats_count_workspaces_by_their_latest_build, |srv| {
     srv.put(&format!("/api/v2/users/{id}/roles")).token(&owner).json(json!({"roles": ["auditor"]})).send().expect(200);
     assert_eq!(srv.get("/api/v2/deployment/stats").token(&auditor).send().json["workspaces"]["running"], 1);
 });
+
+dual_test!(health_report_checks_what_this_server_runs, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (member, _) = srv.create_user(&owner, "mia");
+    srv.get("/api/v2/debug/health").send().expect_error(401);
+    srv.get("/api/v2/debug/health").token(&member).send().expect_error(403);
+    srv.get("/api/v2/debug/health/settings").token(&member).send().expect_error(403);
+
+    // The built-in daemons register once there is a default organization.
+    let start = std::time::Instant::now();
+    let r = loop {
+        let r = srv.get("/api/v2/debug/health?force=false").token(&owner).send();
+        if r.json["provisioner_daemons"]["items"].as_array().is_some_and(|i| !i.is_empty()) || start.elapsed().as_secs() > 15 {
+            break r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert_eq!(r.status, 200, "{}", r.body);
+    let h = &r.json;
+    assert_eq!(h["database"]["reachable"], true, "{}", r.body);
+    assert_eq!(h["database"]["threshold_ms"], 15);
+    assert_eq!(h["access_url"]["reachable"], true, "{}", r.body);
+    assert_eq!(h["access_url"]["status_code"], 200);
+    assert_eq!(h["access_url"]["healthz_response"], "OK");
+    assert_eq!(h["websocket"]["severity"], "ok", "the echo through the access URL: {}", r.body);
+    assert_eq!(h["derp"]["dismissed"], true, "DERP is not run here");
+    assert_eq!(h["workspace_proxy"]["workspace_proxies"]["regions"][0]["name"], "primary");
+    assert!(h["provisioner_daemons"]["items"].as_array().is_some_and(|i| !i.is_empty()), "the built-in daemons: {}", r.body);
+    for section in ["access_url", "database", "websocket", "workspace_proxy", "provisioner_daemons", "derp"] {
+        assert!(h[section]["warnings"].is_array(), "{section}: warnings never null");
+    }
+    assert!(["ok", "warning"].contains(&h["severity"].as_str().unwrap()), "{}", r.body);
+    assert_eq!(h["healthy"], true);
+
+    let t = srv.get("/api/v2/debug/health?format=text").token(&owner).send();
+    assert_eq!(t.status, 200);
+    assert!(t.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(t.body.contains("Database: "), "{}", t.body);
+    srv.get("/api/v2/debug/health?format=yaml").token(&owner).send().expect_error(400);
+
+    // Settings: dismissing a section marks it, an unchanged PUT is a 204, an unknown one a 400.
+    let s = srv.get("/api/v2/debug/health/settings").token(&owner).send();
+    assert_eq!(s.json, json!({"dismissed_healthchecks": []}));
+    let p = srv.put("/api/v2/debug/health/settings").token(&owner).json(json!({"dismissed_healthchecks": ["Websocket"]})).send();
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert_eq!(
+        srv.put("/api/v2/debug/health/settings").token(&owner).json(json!({"dismissed_healthchecks": ["Websocket"]})).send().status,
+        204
+    );
+    srv.put("/api/v2/debug/health/settings").token(&owner).json(json!({"dismissed_healthchecks": ["Nope"]})).send().expect_error(400);
+    srv.put("/api/v2/debug/health/settings").token(&member).json(json!({"dismissed_healthchecks": []})).send().expect_error(403);
+    let h = srv.get("/api/v2/debug/health").token(&owner).send();
+    assert_eq!(h.json["websocket"]["dismissed"], true);
+    assert_eq!(srv.get("/api/v2/debug/health/settings").token(&owner).send().json, json!({"dismissed_healthchecks": ["Websocket"]}));
+    // The echo refuses callers who may not read debug information.
+    srv.get("/api/v2/debug/ws").token(&member).send().expect_error(403);
+});

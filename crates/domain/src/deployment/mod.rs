@@ -1,4 +1,5 @@
 //! What the deployment reports about itself to administrators: workspace and session
-//! statistics (`GET /deployment/stats`).
+//! statistics (`GET /deployment/stats`) and the health report (`GET /debug/health`).
 
+pub mod health;
 pub mod stats;

@@ -2,6 +2,7 @@
 
 pub mod appearance;
 pub mod authcheck;
+pub mod debug;
 pub mod deployment;
 pub mod externallogin;
 pub mod groups;
@@ -31,6 +32,7 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     meta::configure(cfg);
     deployment::configure(cfg);
+    debug::configure(cfg);
     session::configure(cfg);
     // Before `users`: `/users/oidc-claims` must not be read as `/users/{user}`.
     externallogin::configure(cfg);
