@@ -142,6 +142,8 @@ pub enum WebsocketProbe {
     },
     /// Connected, but the echo did not come back unchanged.
     EchoFailed(String),
+    /// Not checked, with the reason (the checker cannot dial this kind of URL).
+    NotChecked(String),
 }
 
 /// The access URL section.
@@ -310,6 +312,12 @@ impl App {
             WebsocketProbe::Echoed => WebsocketReport { base: Base::ok(), body: String::new(), code: 0 },
             WebsocketProbe::DialFailed { error, code, body } => {
                 WebsocketReport { base: Base::fail(Severity::Error, "EWS01", format!("websocket dial: {error}")), body, code }
+            }
+            WebsocketProbe::NotChecked(why) => {
+                let mut base = Base::ok();
+                base.severity = Severity::Warning;
+                base.warnings.push(Message { code: "EUNKNOWN", message: format!("WebSocket not checked: {why}") });
+                WebsocketReport { base, body: String::new(), code: 0 }
             }
             WebsocketProbe::EchoFailed(e) => {
                 WebsocketReport { base: Base::fail(Severity::Error, "EWS02", format!("websocket echo: {e}")), body: String::new(), code: 0 }
