@@ -35,6 +35,8 @@ EXEMPT = {
     "GET /api/v2/notifications/templates/system": "anyone may read the system templates (Coder's dbauthz)",
     "GET /api/v2/notifications/dispatch-methods": "the deployment's methods, for every signed-in caller, as in Coder",
     "GET /api/v2/workspaceagents/me/rpc": "an agent's token, not a user's session",
+    "GET /api/v2/notifications/inbox/watch": "the caller's own inbox (a scoped key is refused by the list, tested in inbox.rs)",
+    "PUT /api/v2/notifications/inbox/mark-all-as-read": "the caller's own inbox",
 }
 
 # Lists answer 200 with only what the caller may see: their refused-caller test is one that

@@ -158,6 +158,8 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     feed.subscribe(wakeups.clone());
     let jobs = Arc::new(transport::provisionerd::wakeup::JobWakeup::default());
     feed.subscribe(jobs.clone());
+    let inbox = Arc::new(transport::routes::inbox::InboxWakeup::default());
+    feed.subscribe(inbox.clone());
     let deployment_id = app.deployment_id().map_err(|e| format!("cannot read deployment id: {e}"))?;
     let now = domain::clock::now();
     app.register_replica(domain::replicas::Replica {
@@ -192,6 +194,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
         jobs,
         agent_binaries: args.agent_binaries_dir.clone(),
         site,
+        inbox,
         rate_limits,
         real_ip,
         request_timeout: args.http_request_timeout,

@@ -127,7 +127,7 @@ impl AuthCache {
             Change::User(user) => inner.entries.retain(|_, e| e.resolved.user.id != *user),
             Change::Organization(org) => inner.entries.retain(|_, e| !e.resolved.memberships.iter().any(|m| m.organization_id == *org)),
             Change::Everything => inner.entries.clear(),
-            Change::Licenses | Change::Replicas | Change::Proxies | Change::ProvisionerJobs => {}
+            Change::Licenses | Change::Replicas | Change::Proxies | Change::ProvisionerJobs | Change::Inbox(_) => {}
         }
     }
 

@@ -22,6 +22,7 @@ pub mod error;
 pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
+pub mod inbox;
 pub mod licensing;
 pub mod notifications;
 pub mod oauth2;

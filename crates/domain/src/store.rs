@@ -83,6 +83,7 @@ pub trait Repo:
     + TemplateStore
     + WorkspaceStore
     + ConnectionLogStore
+    + InboxStore
     + Send
     + Sync
 {
@@ -648,6 +649,8 @@ pub enum Change {
     Proxies,
     /// A provisioner job was queued or cancelled: idle daemons should look for work.
     ProvisionerJobs,
+    /// A user received an inbox notification: their watch sockets should look.
+    Inbox(Uuid),
     /// Anything may have changed (notifications were missed): drop everything.
     Everything,
 }
@@ -663,6 +666,7 @@ impl Change {
             Change::Replicas => "replicas".to_string(),
             Change::Proxies => "proxies".to_string(),
             Change::ProvisionerJobs => "jobs".to_string(),
+            Change::Inbox(id) => format!("inbox {id}"),
             Change::Everything => "all".to_string(),
         }
     }
@@ -681,10 +685,27 @@ impl Change {
             Some(("user", id)) => Uuid::parse_str(id).ok().map(Change::User),
             Some(("key", id)) if !id.is_empty() => Some(Change::Key(id.to_string())),
             Some(("org", id)) => Uuid::parse_str(id).ok().map(Change::Organization),
+            Some(("inbox", id)) => Uuid::parse_str(id).ok().map(Change::Inbox),
             _ => None,
         };
         parsed.unwrap_or(Change::Everything)
     }
+}
+
+/// Inbox notifications.
+pub trait InboxStore {
+    /// Stores a notification and tells every replica's watchers of its user.
+    fn insert_inbox_notification(&self, n: &crate::inbox::InboxNotification) -> Result<()>;
+    /// A notification by id.
+    fn inbox_notification(&self, id: Uuid) -> Result<Option<crate::inbox::InboxNotification>>;
+    /// A user's notifications matching the filter, newest first, at most `limit`.
+    fn inbox_page(&self, user: Uuid, filter: &crate::inbox::InboxFilter, limit: i64) -> Result<Vec<crate::inbox::InboxNotification>>;
+    /// How many of a user's notifications are unread.
+    fn inbox_unread_count(&self, user: Uuid) -> Result<i64>;
+    /// Sets (or clears) when a notification was read.
+    fn set_inbox_read(&self, id: Uuid, at: Option<OffsetDateTime>) -> Result<()>;
+    /// Marks every unread notification of a user read.
+    fn mark_all_inbox_read(&self, user: Uuid, at: OffsetDateTime) -> Result<()>;
 }
 
 /// Something that keeps derived state in memory and must drop it when the data changes.

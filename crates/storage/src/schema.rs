@@ -552,7 +552,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inbox_notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        template_id -> Text,
+        targets -> Text,
+        title -> Text,
+        content -> Text,
+        icon -> Text,
+        actions -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    inbox_notifications,
     site_configs,
     users,
     api_keys,

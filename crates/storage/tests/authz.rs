@@ -808,6 +808,27 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.user_id_for_filter(Some("alice"), None));
     refused!(seen, db.deployment_counts());
 
+    // Inbox notifications.
+    let notification = domain::inbox::InboxNotification {
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        template_id: Uuid::new_v4(),
+        targets: vec![],
+        title: "t".into(),
+        content: "c".into(),
+        icon: String::new(),
+        actions: vec![],
+        read_at: None,
+        created_at: now,
+    };
+    admin.insert_inbox_notification(&notification).unwrap();
+    refused!(seen, db.insert_inbox_notification(&domain::inbox::InboxNotification { id: Uuid::new_v4(), ..notification.clone() }));
+    refused!(seen, db.inbox_notification(notification.id));
+    refused!(seen, db.inbox_page(user.id, &Default::default(), 25));
+    refused!(seen, db.inbox_unread_count(user.id));
+    refused!(seen, db.set_inbox_read(&notification, Some(now)));
+    refused!(seen, db.mark_all_inbox_read(user.id, now));
+
     // Nothing was changed by the refused writes.
     assert!(repo.group_by_id(group.id).unwrap().is_some());
     assert!(repo.member(org.id, user.id).unwrap().is_some());

@@ -39,6 +39,8 @@ pub struct State {
     pub real_ip: crate::realip::RealIpConfig,
     /// Coder's dashboard, when `CODER_SITE_DIR` names a build of it.
     pub site: Option<std::sync::Arc<crate::site::Site>>,
+    /// Wakes the inbox `watch` sockets when a user receives a notification.
+    pub inbox: std::sync::Arc<crate::routes::inbox::InboxWakeup>,
     /// Wakes daemons waiting for work when a job is queued.
     pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }

@@ -3,6 +3,7 @@
 mod daemon;
 mod harness;
 mod idpsync;
+mod inbox;
 mod pg;
 
 mod authcheck;

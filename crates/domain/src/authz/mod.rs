@@ -15,6 +15,7 @@
 mod deployment;
 mod groups;
 mod idpsync;
+mod inbox;
 mod licensing;
 mod oauth2;
 mod orgs;

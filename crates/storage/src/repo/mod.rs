@@ -10,6 +10,7 @@ mod connectionlog;
 mod externallogin;
 mod fragments;
 mod groups;
+mod inbox;
 mod keys;
 mod licensing;
 mod notifications;

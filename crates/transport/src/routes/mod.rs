@@ -7,6 +7,7 @@ pub mod deployment;
 pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
+pub mod inbox;
 pub mod keys;
 pub mod licensing;
 pub mod meta;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     licensing::configure(cfg);
     appearance::configure(cfg);
     replicas::configure(cfg);
+    inbox::configure(cfg);
     notifications::configure(cfg);
     workspace_sharing::configure(cfg);
     quiet_hours::configure(cfg);
