@@ -192,8 +192,8 @@ dual_test!(experiments_update_check_regions_and_csp_reports, |srv| {
 
 dual_test!(deployment_stats_count_workspaces_by_their_latest_build, |srv| {
     let (owner, _, org) = srv.setup_owner();
-    // Enough quota for the echo template's workspaces.
-    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"quota_allowance": 8})).send().expect(200);
+    // Enough quota for both of the echo template's workspaces (5 credits each).
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"quota_allowance": 100})).send().expect(200);
     let (member, _) = srv.create_user(&owner, "mia");
     let empty = srv.get("/api/v2/deployment/stats").token(&owner).send();
     assert_eq!(empty.status, 200, "{}", empty.body);
