@@ -183,6 +183,8 @@ impl Modify for RateLimitResponses {
         routes::debug::health_settings,
         routes::debug::put_health_settings,
         routes::debug::echo,
+        routes::templates::template_examples,
+        routes::templates::org_template_examples,
         routes::inbox::list,
         routes::inbox::watch_inbox,
         routes::inbox::read_status,

@@ -417,3 +417,50 @@ dual_test!(zip_uploads_are_stored_as_tar_and_import, |srv| {
     r.expect_error(400);
     assert_eq!(r.json["message"], "Unsupported content type header \"application/gzip\".");
 });
+
+dual_test!(starter_templates_build_on_the_echo_provisioner, |srv| {
+    let (owner, _, org) = srv.setup_owner();
+    srv.patch(&format!("/api/v2/groups/{org}")).token(&owner).json(json!({"quota_allowance": 10})).send().expect(200);
+    let (member, _) = srv.create_user(&owner, "mia");
+    srv.get("/api/v2/templates/examples").send().expect_error(401);
+    let list = srv.get("/api/v2/templates/examples").token(&owner).send();
+    assert_eq!(list.status, 200, "{}", list.body);
+    let ids: Vec<&str> = list.json.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["scratch", "echo-container"]);
+    assert!(list.json[0]["markdown"].as_str().unwrap().starts_with("# Scratch"));
+    assert_eq!(srv.get("/api/v2/organizations/default/templates/examples").token(&owner).send().json, list.json);
+    // Members read templates only through ACLs, so, as in Coder, not the examples.
+    srv.get("/api/v2/templates/examples").token(&member).send().expect_error(404);
+
+    // An example becomes a version (on the echo provisioner, whatever the request names),
+    // then a template and a workspace with an agent.
+    let create = |body: Value| srv.post("/api/v2/organizations/default/templateversions").token(&owner).json(body).send();
+    let r = create(json!({"storage_method": "file", "example_id": "nope", "provisioner": "terraform"}));
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Example not found.");
+    let r = create(
+        json!({"storage_method": "file", "example_id": "scratch", "file_id": "6a1b2c3d-0000-4000-8000-000000000000", "provisioner": "echo"}),
+    );
+    assert_eq!(r.json["message"], "You cannot specify both an example_id and a file_id.");
+    let v = create(json!({"storage_method": "file", "example_id": "echo-container", "provisioner": "terraform"}));
+    assert_eq!(v.status, 201, "{}", v.body);
+    let version = v.json["id"].as_str().unwrap().to_string();
+    let imported = wait_imported(srv, &owner, &version);
+    assert_eq!(imported["job"]["status"], "succeeded", "{imported}");
+    let t = srv
+        .post("/api/v2/organizations/default/templates")
+        .token(&owner)
+        .json(json!({"name": "starter", "template_version_id": version}))
+        .send();
+    assert_eq!(t.status, 201, "{}", t.body);
+    let template = t.json["id"].as_str().unwrap().to_string();
+    let w = srv.post("/api/v2/users/me/workspaces").token(&owner).json(json!({"name": "first", "template_id": template})).send();
+    assert_eq!(w.status, 201, "{}", w.body);
+    let built = crate::workspaces::settled(srv, &owner, w.json["id"].as_str().unwrap());
+    assert_eq!(built["latest_build"]["status"], "running", "{built}");
+    assert_eq!(built["latest_build"]["resources"][0]["agents"][0]["name"], "main", "{built}");
+    // A second version from the same example reuses the stored file.
+    let again = create(json!({"storage_method": "file", "example_id": "echo-container", "provisioner": "echo", "template_id": template}));
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.json["job"]["file_id"], v.json["job"]["file_id"]);
+});

@@ -7,6 +7,7 @@
 
 pub mod acl;
 pub mod archive;
+pub mod examples;
 pub mod files;
 pub mod presets;
 pub mod template;

@@ -218,8 +218,33 @@ impl App {
         if input.example_id.is_some() && input.file_id.is_some() {
             return Err(Error::bad_request("You cannot specify both an example_id and a file_id."));
         }
-        let Some(file_id) = input.file_id else {
-            return Err(Error::bad_request("Example not found.").with_detail("this server ships no examples; upload a file"));
+        // A starter template is stored as the caller's file (once per content and caller) and
+        // runs on the echo provisioner it was made for, whatever provisioner the request names.
+        let mut provisioner = input.provisioner.clone();
+        let file_id = match (&input.example_id, input.file_id) {
+            (Some(example), _) => {
+                let data = super::examples::example_archive(example).ok_or_else(super::examples::not_found)?;
+                db.require(action::CREATE, &Object::of(resource::FILE).owned_by(actor.user.id))?;
+                let hash = crate::secret::hex(&<sha2::Sha256 as sha2::Digest>::digest(&data));
+                provisioner = "echo".into();
+                match db.file_by_hash(&hash, actor.user.id)? {
+                    Some(existing) => existing.id,
+                    None => {
+                        let file = crate::templates::File {
+                            id: Uuid::new_v4(),
+                            hash,
+                            created_at: clock::now(),
+                            created_by: actor.user.id,
+                            mimetype: crate::templates::files::TAR.into(),
+                            data,
+                        };
+                        db.insert_file(&file)?;
+                        file.id
+                    }
+                }
+            }
+            (None, Some(id)) => id,
+            (None, None) => return Err(super::examples::not_found()),
         };
         let file = match db.file_by_id(file_id) {
             Ok(Some(f)) => f,
@@ -240,7 +265,7 @@ impl App {
             error_code: String::new(),
             organization_id: org.id,
             initiator_id: actor.user.id,
-            provisioner: input.provisioner.clone(),
+            provisioner: provisioner.clone(),
             file_id: file.id,
             job_type: JobType::TemplateVersionImport,
             input: serde_json::json!({

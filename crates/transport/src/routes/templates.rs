@@ -24,7 +24,10 @@ use crate::state::{blocking, State};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(upload_file)
+    // The examples before `/templates/{template}` and `.../templates/{templatename}`.
+    cfg.service(template_examples)
+        .service(org_template_examples)
+        .service(upload_file)
         .service(get_file)
         .service(create_version)
         .service(get_version)
@@ -47,6 +50,85 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_template)
         .service(patch_template)
         .service(delete_template);
+}
+
+/// `codersdk.TemplateExample`: a starter template this server ships.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::TemplateExample)]
+pub struct TemplateExample {
+    /// Its id, for `example_id` (a name, not a UUID, as in Coder).
+    pub id: String,
+    /// Where it is described (empty: it ships with this server).
+    pub url: String,
+    /// Name.
+    pub name: String,
+    /// One line about it.
+    pub description: String,
+    /// Icon path.
+    pub icon: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Its README.
+    pub markdown: String,
+}
+
+fn examples_json(list: &[domain::templates::examples::Example]) -> Vec<TemplateExample> {
+    list.iter()
+        .map(|e| TemplateExample {
+            id: e.id.into(),
+            url: String::new(),
+            name: e.name.into(),
+            description: e.description.into(),
+            icon: e.icon.into(),
+            tags: e.tags.iter().map(|t| t.to_string()).collect(),
+            markdown: e.markdown.into(),
+        })
+        .collect()
+}
+
+/// Get template examples
+///
+/// Starter templates for the built-in echo provisioner, usable as `example_id` when creating a
+/// template version. For callers who may read templates in some organization.
+#[utoipa::path(
+    operation_id = "get-template-examples",
+    tag = "Templates",
+    responses(
+        (status = 200, description = "OK", body = Vec<TemplateExample>, example = json!([{
+            "id": "scratch", "url": "", "name": "Scratch", "description": "A minimal starter template: no resources, ready to be edited.",
+            "icon": "/emojis/1f4e6.png", "tags": ["local", "echo"], "markdown": "# Scratch\n"
+        }])),
+        (status = 404, description = "The caller may not read templates", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/templates/examples")]
+pub async fn template_examples(state: web::Data<State>, actor: Authed) -> ApiResult<HttpResponse> {
+    let list = blocking(&state, move |app| app.template_examples(&actor.0, None)).await?;
+    Ok(HttpResponse::Ok().json(examples_json(list)))
+}
+
+/// Get template examples by organization
+///
+/// The same starter templates, for callers who may read templates in the organization.
+#[utoipa::path(
+    operation_id = "get-template-examples-by-organization",
+    tag = "Templates",
+    params(("organization" = String, Path, description = "Organization ID or name")),
+    responses(
+        (status = 200, description = "OK", body = Vec<TemplateExample>, example = json!([{
+            "id": "scratch", "url": "", "name": "Scratch", "description": "A minimal starter template: no resources, ready to be edited.",
+            "icon": "/emojis/1f4e6.png", "tags": ["local", "echo"], "markdown": "# Scratch\n"
+        }])),
+        (status = 404, description = "No such organization, or the caller may not read its templates", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/organizations/{organization}/templates/examples")]
+pub async fn org_template_examples(state: web::Data<State>, actor: Authed, org: Path<String>) -> ApiResult<HttpResponse> {
+    let org = org.into_inner();
+    let list = blocking(&state, move |app| app.template_examples(&actor.0, Some(&org))).await?;
+    Ok(HttpResponse::Ok().json(examples_json(list)))
 }
 
 fn message(text: &str) -> Response {
