@@ -26,6 +26,19 @@ pub struct NewOrganization {
     pub icon: String,
 }
 
+/// Input of `PATCH /organizations/{organization}`.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationPatch {
+    /// New name (empty keeps it).
+    pub name: String,
+    /// New display name (empty keeps it).
+    pub display_name: String,
+    /// New description, when given.
+    pub description: Option<String>,
+    /// New icon, when given.
+    pub icon: Option<String>,
+}
+
 /// A membership with the member's account, as the members list shows it.
 #[derive(Debug, Clone)]
 pub struct MemberView {
@@ -112,6 +125,48 @@ impl App {
         })
         .map_err(|e| if e.kind == ErrorKind::Conflict { exists() } else { e })?;
         Ok(org)
+    }
+
+    /// `PATCH /organizations/{organization}`: empty name and display name keep theirs;
+    /// description and icon change when given. `default` is reserved; a taken name is a 409.
+    pub fn patch_organization(&self, actor: &Actor, param: &str, patch: OrganizationPatch) -> Result<Organization> {
+        self.require_feature(Feature::MultipleOrganizations)?;
+        let org = self.resolve_org(actor, param)?;
+        let mut v = Validations::new();
+        if !patch.name.is_empty() && validation::name_valid(&patch.name).is_err() {
+            v.add("name", tag_failure("organization_name", &patch.name));
+        }
+        if !patch.display_name.is_empty() && validation::display_name_valid(&patch.display_name).is_err() {
+            v.add("display_name", tag_failure("organization_display_name", &patch.display_name));
+        }
+        v.finish("Validation failed.")?;
+        if patch.name == "default" {
+            return Err(Error::bad_request("Organization name \"default\" is reserved."));
+        }
+        let name = patch.name.clone();
+        self.db(actor)
+            .edit_organization(org.id, move |o| {
+                if !patch.name.is_empty() {
+                    o.name = patch.name;
+                }
+                if !patch.display_name.is_empty() {
+                    o.display_name = patch.display_name;
+                }
+                if let Some(d) = patch.description {
+                    o.description = d;
+                }
+                if let Some(i) = patch.icon {
+                    o.icon = i;
+                }
+            })
+            .map_err(|e| {
+                if e.kind == ErrorKind::Conflict {
+                    Error::conflict(format!("Organization already exists with the name {name:?}."))
+                        .with_validation("name", "This value is already in use and should be unique.")
+                } else {
+                    e
+                }
+            })
     }
 
     /// `DELETE /organizations/{organization}`: the default organization stays, and so does one

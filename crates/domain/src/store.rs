@@ -364,6 +364,9 @@ pub trait KeyStore {
 pub trait OrgStore {
     /// Stores a new organization.
     fn insert_organization(&self, org: &Organization) -> Result<()>;
+    /// Overwrites an organization's name, display name, description and icon; a name taken by
+    /// another organization is a conflict.
+    fn update_organization(&self, org: &Organization) -> Result<()>;
     /// Removes an organization with its memberships and groups.
     fn delete_organization(&self, id: Uuid) -> Result<()>;
     /// An organization by id.

@@ -82,6 +82,7 @@ always_shown!(
     domain::store::GitSshKeyRow,
     domain::store::LicenseRow,
     domain::templates::Template,
+    domain::organization::Organization,
     domain::provisioners::Daemon,
     domain::authz::BuildRows
 );
@@ -550,6 +551,7 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.default_organization());
     refused!(seen, db.list_organizations());
     refused!(seen, db.insert_organization(&Organization { id: Uuid::new_v4(), name: "other".into(), is_default: false, ..org.clone() }));
+    refused!(seen, db.edit_organization(org.id, |o| o.name = "renamed".into()));
     refused!(seen, db.delete_organization(org.id));
     refused!(seen, db.count_org_members(org.id));
     refused!(seen, db.member(org.id, user.id));
@@ -832,6 +834,7 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     // Nothing was changed by the refused writes.
     assert!(repo.group_by_id(group.id).unwrap().is_some());
     assert!(repo.member(org.id, user.id).unwrap().is_some());
+    assert_eq!(repo.organization_by_id(org.id).unwrap().unwrap().name, "acme");
     assert_eq!(repo.group_member_ids(group.id).unwrap(), vec![user.id]);
     let stored = repo.user_by_id(user.id).unwrap().unwrap();
     assert_eq!((stored.name.as_str(), stored.deleted, stored.status), ("", false, UserStatus::Active));

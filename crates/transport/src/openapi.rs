@@ -227,6 +227,7 @@ impl Modify for RateLimitResponses {
         routes::orgs::list_organizations,
         routes::orgs::create_organization,
         routes::orgs::get_organization,
+        routes::orgs::patch_organization,
         routes::orgs::delete_organization,
         routes::orgs::member_roles,
         routes::orgs::list_members,

@@ -51,6 +51,20 @@ impl Db<'_> {
         self.write(action::CREATE, &Object::of(resource::ORGANIZATION), |s| s.insert_organization(org))
     }
 
+    /// Changes an organization's name, display name, description or icon, from a fresh read:
+    /// `update` on it (refused as missing, as Coder's store refuses it).
+    pub fn edit_organization(&self, id: Uuid, f: impl FnOnce(&mut Organization)) -> Result<Organization> {
+        self.require_visible(action::UPDATE, &org_object(id))?;
+        self.transaction(|tx| {
+            let mut org = tx.store.organization_by_id(id)?.ok_or_else(Error::not_found)?;
+            f(&mut org);
+            org.id = id;
+            org.updated_at = crate::clock::now();
+            tx.store.update_organization(&org)?;
+            Ok(org)
+        })
+    }
+
     /// Removes an organization: `delete` on it.
     pub fn delete_organization(&self, id: Uuid) -> Result<()> {
         self.write(action::DELETE, &org_object(id), |s| s.delete_organization(id))

@@ -18,6 +18,21 @@ impl OrgStore for DbRepo<'_> {
         self.with(|c| diesel::insert_into(organizations::table).values(&row).execute(c).map(|_| ()))
     }
 
+    fn update_organization(&self, org: &Organization) -> Result<()> {
+        self.with(|c| {
+            diesel::update(organizations::table.find(org.id.to_string()))
+                .set((
+                    organizations::name.eq(&org.name),
+                    organizations::display_name.eq(&org.display_name),
+                    organizations::description.eq(&org.description),
+                    organizations::icon.eq(&org.icon),
+                    organizations::updated_at.eq(to_db_time(org.updated_at)),
+                ))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+
     fn delete_organization(&self, org_id: Uuid) -> Result<()> {
         let id = org_id.to_string();
         self.with(|c| {

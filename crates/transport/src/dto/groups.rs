@@ -27,6 +27,24 @@ pub struct CreateOrganizationRequest {
     pub icon: String,
 }
 
+/// Coder's `codersdk.UpdateOrganizationRequest`: empty name and display name keep theirs.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[schema(as = codersdk::UpdateOrganizationRequest, example = json!({"display_name": "Research & Development", "description": "R&D"}))]
+pub struct UpdateOrganizationRequest {
+    /// New name (letters, digits, inner hyphens; at most 32).
+    #[serde(default, deserialize_with = "null_default")]
+    pub name: String,
+    /// New display name.
+    #[serde(default, deserialize_with = "null_default")]
+    pub display_name: String,
+    /// New description, when present.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New icon, when present.
+    #[serde(default)]
+    pub icon: Option<String>,
+}
+
 /// Coder's `codersdk.OrganizationMember`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = codersdk::OrganizationMember, example = json!({"user_id": "8f6ad2a6-2a57-4b4c-9d55-3f0b6d3d8b9a", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30", "created_at": "2026-01-02T03:04:05.123456Z", "updated_at": "2026-01-02T03:04:05.123456Z", "roles": [{"name": "organization-admin", "display_name": "Organization Admin", "organization_id": "1f9a5c5e-8c53-4ad4-8c59-2f5b9c1d7e30"}]}))]

@@ -1,8 +1,8 @@
 //! Organizations and their members.
 
 use actix_web::web::{self, Json, Path, ServiceConfig};
-use actix_web::{delete, get, post, put, HttpRequest, HttpResponse};
-use domain::orgs::NewOrganization;
+use actix_web::{delete, get, patch, post, put, HttpRequest, HttpResponse};
+use domain::orgs::{NewOrganization, OrganizationPatch};
 
 use crate::auth::Authed;
 use crate::dto::{
@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_organizations)
         .service(create_organization)
         .service(get_organization)
+        .service(patch_organization)
         .service(delete_organization)
         .service(member_roles)
         .service(list_members)
@@ -80,6 +81,31 @@ pub async fn create_organization(state: web::Data<State>, actor: Authed, body: w
 pub async fn get_organization(state: web::Data<State>, actor: Authed, org: Path<String>) -> ApiResult<HttpResponse> {
     let org = blocking(&state, move |app| app.resolve_org(&actor.0, &org)).await?;
     Ok(HttpResponse::Ok().json(Organization::from(&org)))
+}
+
+/// Update organization
+#[utoipa::path(
+    operation_id = "update-organization",
+    tag = "Organizations",
+    params(("organization" = String, Path, description = "Organization ID or name")),
+    request_body = crate::dto::UpdateOrganizationRequest,
+    responses(
+        (status = 200, description = "OK", body = Organization),
+        (status = 400, description = "An invalid or reserved name", body = Response),
+        (status = 403, description = "The deployment is not licensed for Multiple Organizations", body = Response),
+        (status = 404, description = "No such organization, or the caller may not change it", body = Response),
+        (status = 409, description = "Name taken", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[patch("/api/v2/organizations/{organization}")]
+pub async fn patch_organization(state: web::Data<State>, actor: Authed, org: Path<String>, body: web::Bytes) -> ApiResult<HttpResponse> {
+    state.app.require_feature(domain::licensing::Feature::MultipleOrganizations)?;
+    let b: crate::dto::UpdateOrganizationRequest = crate::de::json_body(&body)?;
+    let patch = OrganizationPatch { name: b.name, display_name: b.display_name, description: b.description, icon: b.icon };
+    let org = org.into_inner();
+    let updated = blocking(&state, move |app| app.patch_organization(&actor.0, &org, patch)).await?;
+    Ok(HttpResponse::Ok().json(Organization::from(&updated)))
 }
 
 /// Delete organization
