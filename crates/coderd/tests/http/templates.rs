@@ -431,6 +431,7 @@ dual_test!(starter_templates_build_on_the_echo_provisioner, |srv| {
     assert_eq!(srv.get("/api/v2/organizations/default/templates/examples").token(&owner).send().json, list.json);
     // Members read templates only through ACLs, so, as in Coder, not the examples.
     srv.get("/api/v2/templates/examples").token(&member).send().expect_error(404);
+    srv.get("/api/v2/organizations/default/templates/examples").token(&member).send().expect_error(404);
 
     // An example becomes a version (on the echo provisioner, whatever the request names),
     // then a template and a workspace with an agent.
