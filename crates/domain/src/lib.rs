@@ -23,6 +23,7 @@ pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
 pub mod inbox;
+pub mod insights;
 pub mod licensing;
 pub mod notifications;
 pub mod oauth2;

@@ -301,6 +301,9 @@ pub trait SiteStore {
 pub trait UserStore {
     /// Stores a new user.
     fn insert_user(&self, user: &User) -> Result<()>;
+    /// Every change of any user's status (`deleted` for deletions) up to `until`, oldest first:
+    /// `(user, status, when)`.
+    fn user_status_changes(&self, until: OffsetDateTime) -> Result<Vec<(Uuid, String, OffsetDateTime)>>;
     /// Inside a transaction, holds the user's row until it ends, so that read-modify-write edits
     /// from several replicas do not overwrite each other (SQLite transactions already hold the
     /// database's write lock).

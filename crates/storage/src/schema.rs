@@ -553,6 +553,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_status_changes (id) {
+        id -> Text,
+        user_id -> Text,
+        new_status -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     inbox_notifications (id) {
         id -> Text,
         user_id -> Text,
@@ -569,6 +578,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     inbox_notifications,
+    user_status_changes,
     site_configs,
     users,
     api_keys,

@@ -586,6 +586,7 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.list_users(&UserFilter::default(), &Page::default()));
     refused!(seen, db.users_by_ids(&[user.id]));
     refused!(seen, db.count_users());
+    refused!(seen, db.user_status_changes(now));
     refused!(seen, db.user_name_taken("alice", "x@example.com"));
     refused!(seen, db.username_taken_by_other(user.id, "bob"));
     refused!(

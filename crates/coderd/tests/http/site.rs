@@ -284,3 +284,26 @@ dual_test!(health_report_checks_what_this_server_runs, |srv| {
     // The echo refuses callers who may not read debug information.
     srv.get("/api/v2/debug/ws").token(&member).send().expect_error(403);
 });
+
+dual_test!(user_status_counts_follow_the_recorded_history, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (member, member_json) = srv.create_user(&owner, "mia");
+    let (_, other_json) = srv.create_user(&owner, "otto");
+    srv.get("/api/v2/insights/user-status-counts").send().expect_error(401);
+    srv.get("/api/v2/insights/user-status-counts").token(&member).send().expect_error(403);
+    // The member signed in (dormant → active); otto is suspended.
+    let other = other_json["id"].as_str().unwrap();
+    srv.put(&format!("/api/v2/users/{other}/status/suspend")).token(&owner).send().expect(200);
+    let r = srv.get("/api/v2/insights/user-status-counts?timezone=America/New_York").token(&owner).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let now = |s: &str| r.json["status_counts"][s].as_array().and_then(|a| a.last()).map(|p| p["count"].as_i64().unwrap()).unwrap_or(0);
+    assert_eq!(now("active"), 2, "the owner and mia: {}", r.body);
+    assert_eq!(now("suspended"), 1, "{}", r.body);
+    assert_eq!(r.json["status_counts"]["active"].as_array().unwrap().len(), 61, "60 midnights and now");
+    assert!(r.json["status_counts"]["active"][0]["date"].as_str().unwrap().ends_with('Z'));
+    for bad in ["timezone=Mars/Base", "timezone=UTC&tz_offset=2"] {
+        srv.get(&format!("/api/v2/insights/user-status-counts?{bad}")).token(&owner).send().expect_error(400);
+    }
+    assert_eq!(srv.get("/api/v2/insights/user-status-counts?tz_offset=-5").token(&owner).send().status, 200);
+    let _ = member_json;
+});

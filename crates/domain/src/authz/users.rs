@@ -100,6 +100,12 @@ impl Db<'_> {
         Ok(self.filter(self.store.users_by_ids(ids)?, |u| Object::user(u.id)))
     }
 
+    /// The history of every user's status: `read` on users anywhere (403 otherwise).
+    pub fn user_status_changes(&self, until: OffsetDateTime) -> Result<Vec<(Uuid, String, OffsetDateTime)>> {
+        self.require(action::READ, &Object::of(resource::USER))?;
+        self.store.user_status_changes(until)
+    }
+
     /// Whether any account exists (first-user setup): `read` on users.
     pub fn count_users(&self) -> Result<i64> {
         self.require(action::READ, &Object::of(resource::USER))?;

@@ -557,10 +557,28 @@ impl DbRepo<'_> {
     }
 }
 
+impl DbRepo<'_> {
+    /// Appends to a user's status history (same connection: inside the caller's transaction).
+    fn record_status(&self, user: Uuid, status: &str, at: OffsetDateTime) -> Result<()> {
+        self.with(|c| {
+            diesel::insert_into(user_status_changes::table)
+                .values((
+                    user_status_changes::id.eq(Uuid::new_v4().to_string()),
+                    user_status_changes::user_id.eq(user.to_string()),
+                    user_status_changes::new_status.eq(status),
+                    user_status_changes::changed_at.eq(to_db_time(at)),
+                ))
+                .execute(c)
+                .map(|_| ())
+        })
+    }
+}
+
 impl UserStore for DbRepo<'_> {
     fn insert_user(&self, user: &User) -> Result<()> {
         let row = UserRow::from(user);
         self.with(|c| diesel::insert_into(users::table).values(&row).execute(c).map(|_| ()))?;
+        self.record_status(user.id, if user.deleted { "deleted" } else { user.status.as_str() }, user.created_at)?;
         self.created_user(user.id);
         Ok(())
     }
@@ -577,7 +595,13 @@ impl UserStore for DbRepo<'_> {
 
     fn update_user(&self, user: &User) -> Result<()> {
         let row = UserRow::from(user);
+        let before: Option<(String, bool)> =
+            self.with(|c| users::table.find(&row.id).select((users::status, users::deleted)).first(c).optional())?;
         self.with(|c| diesel::update(users::table.find(&row.id)).set(&row).execute(c).map(|_| ()))?;
+        let now = if user.deleted { "deleted" } else { user.status.as_str() };
+        if before.is_some_and(|(status, deleted)| (if deleted { "deleted" } else { status.as_str() }) != now) {
+            self.record_status(user.id, now, user.updated_at)?;
+        }
         self.changed(Change::User(user.id))
     }
 
@@ -588,7 +612,19 @@ impl UserStore for DbRepo<'_> {
                 .execute(c)
                 .map(|_| ())
         })?;
+        self.record_status(id, status.as_str(), at)?;
         self.changed(Change::User(id))
+    }
+
+    fn user_status_changes(&self, until: OffsetDateTime) -> Result<Vec<(Uuid, String, OffsetDateTime)>> {
+        let rows: Vec<(String, String, time::PrimitiveDateTime)> = self.with(|c| {
+            user_status_changes::table
+                .filter(user_status_changes::changed_at.le(to_db_time(until)))
+                .order((user_status_changes::changed_at.asc(), user_status_changes::id.asc()))
+                .select((user_status_changes::user_id, user_status_changes::new_status, user_status_changes::changed_at))
+                .load(c)
+        })?;
+        rows.into_iter().map(|(u, s, at)| Ok((parse_uuid(&u)?, s, from_db_time(at)))).collect()
     }
 
     fn user_by_id(&self, id: Uuid) -> Result<Option<User>> {

@@ -11,7 +11,12 @@ use crate::state::{blocking, State};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(experiments).service(available_experiments).service(update_check).service(csp_reports).service(deployment_stats);
+    cfg.service(experiments)
+        .service(available_experiments)
+        .service(update_check)
+        .service(csp_reports)
+        .service(deployment_stats)
+        .service(user_status_counts);
 }
 
 /// The experiments Coder calls safe, which `*` switches on.
@@ -239,5 +244,63 @@ pub async fn deployment_stats(state: web::Data<State>, actor: Authed) -> ApiResu
             jetbrains: s.sessions.jetbrains,
             reconnecting_pty: s.sessions.reconnecting_pty,
         },
+    }))
+}
+
+/// One point of `GET /insights/user-status-counts`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::UserStatusChangeCount)]
+pub struct UserStatusChangeCount {
+    /// The instant (a local midnight, and now).
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: time::OffsetDateTime,
+    /// Users in the status then.
+    pub count: i64,
+}
+
+/// `codersdk.GetUserStatusCountsResponse`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::GetUserStatusCountsResponse)]
+pub struct GetUserStatusCountsResponse {
+    /// Per status (`active`, `dormant`, `suspended`; statuses no user had are left out).
+    pub status_counts: std::collections::BTreeMap<String, Vec<UserStatusChangeCount>>,
+}
+
+/// Query parameters of `GET /insights/user-status-counts`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct StatusCountsQuery {
+    /// IANA time zone the days are counted in.
+    pub timezone: Option<String>,
+    /// Hours east of UTC (legacy; not with `timezone`).
+    pub tz_offset: Option<String>,
+    /// Ignored, as in Coder.
+    pub interval: Option<String>,
+}
+
+/// Get insights about user status counts
+///
+/// How many users were active, dormant and suspended at each local midnight of the last 60 days
+/// and now, from the recorded history of status changes. For callers who may read every user.
+#[utoipa::path(
+    operation_id = "get-insights-about-user-status-counts",
+    tag = "Insights",
+    params(StatusCountsQuery),
+    responses(
+        (status = 200, description = "OK", body = GetUserStatusCountsResponse,
+            example = json!({"status_counts": {"active": [{"date": "2026-12-07T00:00:00Z", "count": 3}]}})),
+        (status = 400, description = "A bad time zone, or both parameters", body = Response),
+        (status = 403, description = "The caller may not read every user", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/insights/user-status-counts")]
+pub async fn user_status_counts(state: web::Data<State>, actor: Authed, q: web::Query<StatusCountsQuery>) -> ApiResult<HttpResponse> {
+    let zone = domain::insights::Zone::parse(q.timezone.as_deref(), q.tz_offset.as_deref())?;
+    let counts = blocking(&state, move |app| app.user_status_counts(&actor.0, zone)).await?;
+    Ok(HttpResponse::Ok().json(GetUserStatusCountsResponse {
+        status_counts: counts
+            .into_iter()
+            .map(|(status, points)| (status, points.into_iter().map(|(date, count)| UserStatusChangeCount { date, count }).collect()))
+            .collect(),
     }))
 }
