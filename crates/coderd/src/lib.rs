@@ -156,9 +156,9 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     feed.subscribe(app.auth_cache.clone());
     let wakeups = Arc::new(background::Wakeups::default());
     feed.subscribe(wakeups.clone());
-    let jobs = Arc::new(transport::provisionerd::wakeup::JobWakeup::default());
+    let jobs = Arc::new(transport::provisionerd::wakeup::Wakeup::for_jobs());
     feed.subscribe(jobs.clone());
-    let inbox = Arc::new(transport::routes::inbox::InboxWakeup::default());
+    let inbox = Arc::new(transport::provisionerd::wakeup::Wakeup::for_inbox());
     feed.subscribe(inbox.clone());
     let deployment_id = app.deployment_id().map_err(|e| format!("cannot read deployment id: {e}"))?;
     let now = domain::clock::now();

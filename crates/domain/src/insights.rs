@@ -41,23 +41,24 @@ impl Zone {
 
     /// The instants of the last `days` local midnights, oldest first.
     fn midnights(self, now: OffsetDateTime, days: i64) -> Vec<OffsetDateTime> {
-        let utc = chrono::DateTime::from_timestamp(now.unix_timestamp(), 0).unwrap_or_default();
-        let to_time = |ts: i64| OffsetDateTime::from_unix_timestamp(ts).unwrap_or(now);
-        (0..days)
-            .rev()
-            .filter_map(|back| match self {
-                Zone::Named(tz) => {
-                    let day = utc.with_timezone(&tz).date_naive() - ChronoDuration::days(back);
-                    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest().map(|d| to_time(d.timestamp()))
-                }
-                Zone::Offset(h) => {
-                    let off = chrono::FixedOffset::east_opt(h * 3600)?;
-                    let day = utc.with_timezone(&off).date_naive() - ChronoDuration::days(back);
-                    off.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest().map(|d| to_time(d.timestamp()))
-                }
-            })
-            .collect()
+        match self {
+            Zone::Named(tz) => midnights_in(&tz, now, days),
+            Zone::Offset(h) => chrono::FixedOffset::east_opt(h * 3600).map(|off| midnights_in(&off, now, days)).unwrap_or_default(),
+        }
     }
+}
+
+fn midnights_in<Z: TimeZone>(zone: &Z, now: OffsetDateTime, days: i64) -> Vec<OffsetDateTime> {
+    let utc = chrono::DateTime::from_timestamp(now.unix_timestamp(), 0).unwrap_or_default();
+    let today = utc.with_timezone(zone).date_naive();
+    (0..days)
+        .rev()
+        .filter_map(|back| {
+            let midnight = (today - ChronoDuration::days(back)).and_hms_opt(0, 0, 0)?;
+            let local = zone.from_local_datetime(&midnight).earliest()?;
+            OffsetDateTime::from_unix_timestamp(local.timestamp()).ok()
+        })
+        .collect()
 }
 
 /// Counts per status at each instant of `points` (ascending), replaying `changes` (oldest first).

@@ -40,7 +40,7 @@ pub struct State {
     /// Coder's dashboard, when `CODER_SITE_DIR` names a build of it.
     pub site: Option<std::sync::Arc<crate::site::Site>>,
     /// Wakes the inbox `watch` sockets when a user receives a notification.
-    pub inbox: std::sync::Arc<crate::routes::inbox::InboxWakeup>,
+    pub inbox: std::sync::Arc<crate::provisionerd::wakeup::Wakeup>,
     /// Wakes daemons waiting for work when a job is queued.
     pub jobs: std::sync::Arc<crate::provisionerd::wakeup::JobWakeup>,
 }

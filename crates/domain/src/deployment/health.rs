@@ -238,10 +238,15 @@ fn debug_object() -> Object {
 }
 
 impl App {
+    /// Fails with 403 unless the actor may read debug information (owners): the health
+    /// report, its settings and the WebSocket echo its check dials.
+    pub fn require_debug_info(&self, actor: &Actor) -> Result<()> {
+        self.db(actor).require(action::READ, &debug_object())
+    }
+
     /// The sections administrators dismissed: `debug_info` read (owners), else 403.
     pub fn health_settings(&self, actor: &Actor) -> Result<Vec<Section>> {
-        let db = self.db(actor);
-        db.require(action::READ, &debug_object())?;
+        self.require_debug_info(actor)?;
         self.dismissed_sections()
     }
 
@@ -254,8 +259,8 @@ impl App {
     /// Needs `debug_info` read and `deployment_config` update (Coder's words for the latter).
     /// An unknown section is a 400 (Coder answers 500).
     pub fn set_health_settings(&self, actor: &Actor, sections: &[String]) -> Result<bool> {
+        self.require_debug_info(actor)?;
         let db = self.db(actor);
-        db.require(action::READ, &debug_object())?;
         if !db.allows(action::UPDATE, &Object::of(resource::DEPLOYMENT_CONFIG)) {
             return Err(Error::new(crate::error::ErrorKind::Forbidden, "Insufficient permissions to update health settings."));
         }
@@ -279,7 +284,7 @@ impl App {
     /// `GET /debug/health`: owners only (`debug_info` read), else 403. The probes of the access
     /// URL and the WebSocket path are the caller's (they are network I/O).
     pub fn health_report(&self, actor: &Actor, access: AccessProbe, websocket: WebsocketProbe) -> Result<HealthReport> {
-        self.db(actor).require(action::READ, &debug_object())?;
+        self.require_debug_info(actor)?;
         let start = std::time::Instant::now();
         let database_latency_ms = self.probe_database().ok().map(|_| start.elapsed().as_millis() as i64);
         let dismissed = self.dismissed_sections()?;

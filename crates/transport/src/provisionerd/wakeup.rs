@@ -1,23 +1,36 @@
-//! Wakes daemons waiting for work when a job is queued on any replica (the change feed's
-//! `ProvisionerJobs`), so an idle daemon takes a new job at once instead of at its next poll.
+//! Wakes waiters when the change feed reports what they wait for, on any replica: idle daemons
+//! when a job is queued (`ProvisionerJobs`), inbox `watch` sockets when a user receives a
+//! notification (`Inbox`), so they act at once instead of at their next poll.
 
 use domain::store::{Change, ChangeListener};
 use tokio::sync::watch;
 
-/// A counter bumped on every queued job; waiters watch it.
+/// A counter bumped on every change it waits for; waiters watch it.
 #[derive(Debug)]
-pub struct JobWakeup {
+pub struct Wakeup {
     tx: watch::Sender<u64>,
+    wakes_on: fn(&Change) -> bool,
 }
 
-impl Default for JobWakeup {
-    fn default() -> Self {
-        Self { tx: watch::channel(0).0 }
+/// The wakeup of daemons waiting for work.
+pub type JobWakeup = Wakeup;
+
+impl Wakeup {
+    fn on(wakes_on: fn(&Change) -> bool) -> Self {
+        Self { tx: watch::channel(0).0, wakes_on }
     }
-}
 
-impl JobWakeup {
-    /// A receiver; take it before looking for work, then wait on `changed()`.
+    /// Wakes when a job is queued or cancelled.
+    pub fn for_jobs() -> Self {
+        Self::on(|c| matches!(c, Change::ProvisionerJobs | Change::Everything))
+    }
+
+    /// Wakes when any user receives an inbox notification (each watcher looks for its own).
+    pub fn for_inbox() -> Self {
+        Self::on(|c| matches!(c, Change::Inbox(_) | Change::Everything))
+    }
+
+    /// A receiver; take it before looking, then wait on `changed()`.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.tx.subscribe()
     }
@@ -28,9 +41,9 @@ impl JobWakeup {
     }
 }
 
-impl ChangeListener for JobWakeup {
+impl ChangeListener for Wakeup {
     fn changed(&self, changes: &[Change]) {
-        if changes.iter().any(|c| matches!(c, Change::ProvisionerJobs | Change::Everything)) {
+        if changes.iter().any(self.wakes_on) {
             self.wake();
         }
     }

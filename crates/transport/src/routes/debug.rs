@@ -318,7 +318,7 @@ pub async fn health(state: web::Data<State>, actor: Authed, req: HttpRequest, q:
     };
     // Refused before any probe runs.
     let a = actor.0.clone();
-    blocking(&state, move |app| app.health_settings(&a)).await?;
+    blocking(&state, move |app| app.require_debug_info(&a)).await?;
     let access_url = state.info.access_url.clone();
     let token = token_from_request(&req).unwrap_or_default();
     let websocket = probe_websocket(&access_url, &token).await;
@@ -417,7 +417,7 @@ pub async fn put_health_settings(state: web::Data<State>, actor: Authed, body: J
 )]
 #[get("/api/v2/debug/ws")]
 pub async fn echo(state: web::Data<State>, actor: Authed, req: HttpRequest, body: web::Payload) -> ApiResult<HttpResponse> {
-    blocking(&state, move |app| app.health_settings(&actor.0)).await?;
+    blocking(&state, move |app| app.require_debug_info(&actor.0)).await?;
     let (response, mut session, mut messages) = actix_ws::handle(&req, body)
         .map_err(|e| ApiError(domain::Error::bad_request("Failed to accept websocket.").with_detail(e.to_string())))?;
     actix_web::rt::spawn(async move {

@@ -5,10 +5,8 @@ use actix_web::web::{self, Json, Path, ServiceConfig};
 use actix_web::{get, put, HttpRequest, HttpResponse};
 use actix_ws::Message as WsMessage;
 use domain::inbox::{InboxFilter, InboxNotification as Notification};
-use domain::store::{Change, ChangeListener};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use tokio::sync::watch;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -20,33 +18,6 @@ use crate::state::{blocking, State};
 pub fn configure(cfg: &mut ServiceConfig) {
     // The fixed paths before `{id}`.
     cfg.service(list).service(watch_inbox).service(mark_all_read).service(read_status);
-}
-
-/// A counter bumped whenever any user receives a notification (on any replica: the change
-/// feed's `Inbox`); each watcher then looks for its own new ones.
-#[derive(Debug)]
-pub struct InboxWakeup {
-    tx: watch::Sender<u64>,
-}
-
-impl Default for InboxWakeup {
-    fn default() -> Self {
-        Self { tx: watch::channel(0).0 }
-    }
-}
-
-impl InboxWakeup {
-    fn subscribe(&self) -> watch::Receiver<u64> {
-        self.tx.subscribe()
-    }
-}
-
-impl ChangeListener for InboxWakeup {
-    fn changed(&self, changes: &[Change]) {
-        if changes.iter().any(|c| matches!(c, Change::Inbox(_) | Change::Everything)) {
-            self.tx.send_modify(|n| *n = n.wrapping_add(1));
-        }
-    }
 }
 
 /// `codersdk.InboxNotificationAction`.
