@@ -131,6 +131,11 @@ pub struct ServerArgs {
     #[arg(long, env = "CODER_ACCESS_URL", value_name = "URL", value_parser = parse_url)]
     pub access_url: Option<String>,
 
+    /// The hostname pattern of workspace applications (`*.apps.example.com` or
+    /// `*--apps.example.com`), reported to clients as the primary region's.
+    #[arg(long, env = "CODER_WILDCARD_ACCESS_URL", default_value = "", value_name = "PATTERN", value_parser = parse_wildcard)]
+    pub wildcard_access_url: String,
+
     /// Database location.
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -166,6 +171,19 @@ pub struct ServerArgs {
     /// Refuse password logins and password-based user creation.
     #[arg(long, env = "CODER_DISABLE_PASSWORD_AUTH", default_value_t = false)]
     pub disable_password_auth: bool,
+
+    /// Whether browser session cookies carry `Secure` (default: when the access URL is https).
+    #[arg(long, env = "CODER_SECURE_AUTH_COOKIE", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub secure_auth_cookie: Option<bool>,
+
+    /// Withhold the owner role's SSH and application access to workspaces of others; owners
+    /// keep it on their own workspaces.
+    #[arg(long, env = "CODER_DISABLE_OWNER_WORKSPACE_ACCESS", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub disable_owner_workspace_access: bool,
+
+    /// The kind of git SSH key users are given: ed25519, ecdsa or rsa4096.
+    #[arg(long, env = "CODER_SSH_KEYGEN_ALGORITHM", default_value = "ed25519", value_parser = ["ed25519", "ecdsa", "rsa4096"])]
+    pub ssh_keygen_algorithm: String,
 
     /// Stop sessions from being extended while in use.
     #[arg(long, env = "CODER_DISABLE_SESSION_EXPIRY_REFRESH", default_value_t = false)]
@@ -437,6 +455,34 @@ pub struct ServerArgs {
     /// Seconds to let in-flight requests finish after SIGTERM/SIGINT.
     #[arg(long, env = "CODER_SHUTDOWN_GRACE_PERIOD", default_value = "30s", value_parser = duration::parse)]
     pub shutdown_grace_period: Duration,
+
+    /// What was parsed, kept for `GET /deployment/config` to tell where each value came from.
+    #[arg(skip)]
+    pub matches: Option<clap::ArgMatches>,
+}
+
+/// Parses a command line (and the environment), keeping the server's matches on its settings.
+pub fn parse_from<I, T>(argv: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(argv)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let Command::Server(args) = &mut cli.command {
+        args.matches = matches.subcommand_matches("server").cloned();
+    }
+    Ok(cli)
+}
+
+fn parse_wildcard(s: &str) -> Result<String, String> {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty() || domain::proxies::wildcard_valid(&s) {
+        Ok(s)
+    } else {
+        Err(format!("{s:?} is not a hostname pattern like *.apps.example.com"))
+    }
 }
 
 fn parse_url(s: &str) -> Result<String, String> {

@@ -5,6 +5,7 @@
 
 pub mod background;
 pub mod config;
+pub mod deployment_options;
 pub use domain::duration;
 pub mod externallogin;
 pub mod license_cli;
@@ -104,6 +105,11 @@ pub fn settings(args: &ServerArgs) -> Result<Settings, String> {
         github: externallogin::github_settings(args)?,
         scim_key_hash: (!args.scim_auth_header.is_empty()).then(|| domain::secret::hash_secret(&args.scim_auth_header)),
         provisioner_psk_hash: (!args.provisioner_daemon_psk.is_empty()).then(|| domain::secret::hash_secret(&args.provisioner_daemon_psk)),
+        ssh_keygen_algorithm: domain::sshkey::KeygenAlgorithm::parse(&args.ssh_keygen_algorithm)
+            .ok_or_else(|| format!("--ssh-keygen-algorithm: {:?} is not ed25519, ecdsa or rsa4096", args.ssh_keygen_algorithm))?,
+        wildcard_access_url: args.wildcard_access_url.clone(),
+        disable_owner_workspace_exec: args.disable_owner_workspace_access,
+        deployment_config: Default::default(),
     })
 }
 
@@ -147,6 +153,11 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     let addr = listener.local_addr().map_err(|e| format!("cannot read bound address: {e}"))?;
     let access_url = args.access_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     settings.access_url = access_url.clone();
+    let secure_cookie = args.secure_auth_cookie.unwrap_or_else(|| access_url.starts_with("https://"));
+    settings.deployment_config = Arc::new(deployment_options::document(
+        args,
+        &deployment_options::Derived { access_url: &access_url, secure_auth_cookie: secure_cookie, pool_size: args.database.pool_size() },
+    ));
     let oidc = externallogin::provider(args, &access_url)?.map(Arc::new);
     let github = externallogin::github_provider(args, &access_url).map(Arc::new);
     let repo = open_store(&args.database)?;
@@ -179,7 +190,7 @@ pub fn prepare(args: &ServerArgs) -> Result<Prepared, String> {
     .map_err(|e| format!("cannot register this replica: {e}"))?;
     app.refresh_entitlements().map_err(|e| format!("cannot compute entitlements: {e}"))?;
     background::spawn(app.clone(), wakeups, background::Intervals { proxy_health: args.proxy_health_interval });
-    let info = ServerInfo { version: VERSION.to_string(), secure_cookie: access_url.starts_with("https://"), access_url, deployment_id };
+    let info = ServerInfo { version: VERSION.to_string(), secure_cookie, access_url, deployment_id };
     transport::provisionerd::builtin::spawn(app.clone(), jobs.clone(), hostname(), args.provisioner_daemons, builtin_types(args)?);
     let site = match &args.site_dir {
         Some(dir) => Some(Arc::new(transport::site::Site::load(dir)?)),

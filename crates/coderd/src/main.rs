@@ -2,8 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use coderd::config::{Cli, Command, LogFormat};
+use coderd::config::{Command, LogFormat};
 
 /// mimalloc rather than glibc's malloc: a users page allocates and frees thousands of small
 /// objects (rows, strings, JSON) between larger buffers, and glibc spent a quarter of the
@@ -38,7 +37,10 @@ fn limit_allocator_memory() {
 
 fn main() -> ExitCode {
     limit_allocator_memory();
-    let cli = Cli::parse();
+    let cli = match coderd::config::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let outcome = match cli.command {
         Command::Openapi => {
             print!("{}", transport::openapi::document_json());

@@ -63,6 +63,16 @@ pub struct Settings {
     /// SHA-256 of `CODER_PROVISIONER_DAEMON_PSK`, the pre-shared key daemons may present instead
     /// of a provisioner key; refused without it.
     pub provisioner_psk_hash: Option<Vec<u8>>,
+    /// `CODER_SSH_KEYGEN_ALGORITHM`: the kind of git SSH key users are given.
+    pub ssh_keygen_algorithm: crate::sshkey::KeygenAlgorithm,
+    /// `CODER_WILDCARD_ACCESS_URL`: the hostname pattern of workspace applications
+    /// (`*.apps.example.com`), reported as the primary region's; empty when unset.
+    pub wildcard_access_url: String,
+    /// `CODER_DISABLE_OWNER_WORKSPACE_ACCESS`: owners lose SSH and application access to
+    /// workspaces that are not theirs.
+    pub disable_owner_workspace_exec: bool,
+    /// What `GET /deployment/config` shows: the configuration as Coder shapes it.
+    pub deployment_config: std::sync::Arc<crate::deployment::config::DeploymentConfig>,
 }
 
 impl Default for Settings {
@@ -89,6 +99,10 @@ impl Default for Settings {
             oidc: None,
             github: None,
             experiments: Vec::new(),
+            ssh_keygen_algorithm: crate::sshkey::KeygenAlgorithm::Ed25519,
+            wildcard_access_url: String::new(),
+            disable_owner_workspace_exec: false,
+            deployment_config: Default::default(),
         }
     }
 }

@@ -84,14 +84,17 @@ pub fn allow_all() -> Vec<AllowListTarget> {
     vec![AllowListTarget { resource_type: "*".into(), id: "*".into() }]
 }
 
-/// A fresh git SSH key pair for a new user: `(private, public)`. Made before the transaction that
-/// stores the user, so that the database's write lock is not held while it is computed.
-pub fn new_user_ssh_key() -> Result<(String, String)> {
-    sshkey::generate_ed25519()
+impl App {
+    /// A fresh git SSH key pair for a new user, of the deployment's algorithm:
+    /// `(private, public)`. Made before the transaction that stores the user, so that the
+    /// database's write lock is not held while it is computed.
+    pub fn new_user_ssh_key(&self) -> Result<(String, String)> {
+        sshkey::generate(self.settings.ssh_keygen_algorithm)
+    }
 }
 
 /// Stores a new user with its organization memberships and its git SSH key (from
-/// [`new_user_ssh_key`]). The caller runs this inside a transaction.
+/// [`App::new_user_ssh_key`]). The caller runs this inside a transaction.
 pub fn insert_user_with_memberships(repo: &dyn Repo, user: &User, organization_ids: &[Uuid], ssh_key: &(String, String)) -> Result<()> {
     repo.insert_user(user)?;
     for org in organization_ids {
@@ -236,6 +239,7 @@ impl App {
             crate::rbac::Subject::new(user.id, &user.rbac_roles, memberships.iter().map(|m| (m.organization_id, m.roles.clone())));
         let allow_list: Vec<(String, String)> = key.allow_list.iter().map(|t| (t.resource_type.clone(), t.id.clone())).collect();
         subject.scope = crate::rbac::KeyScope::of_key(&key.scopes, &allow_list);
+        subject.workspace_exec_withheld = self.settings.disable_owner_workspace_exec;
         Ok(Actor {
             user: user.clone(),
             subject,
@@ -331,7 +335,7 @@ impl App {
             return Err(Error::invalid_field("Password is invalid", "password", detail));
         }
         let hashed_password = secret::hash_password(&input.password);
-        let ssh_key = new_user_ssh_key()?;
+        let ssh_key = self.new_user_ssh_key()?;
         self.db_as(System::Setup)
             .transaction(|tx| {
                 if tx.count_users()? > 0 {

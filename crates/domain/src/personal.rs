@@ -200,22 +200,22 @@ impl App {
     pub fn gitsshkey(&self, actor: &Actor, param: &str) -> Result<GitSshKeyRow> {
         let user = self.personal_target(actor, param, action::READ_PERSONAL)?;
         // Users made before keys existed get one on first use.
-        self.db(actor).gitsshkey(user.id, || new_gitsshkey(&user, None))
+        self.db(actor).gitsshkey(user.id, || new_gitsshkey(&user, None, self.settings.ssh_keygen_algorithm))
     }
 
     /// `PUT /users/{user}/gitsshkey`: a new Ed25519 pair replaces the old one.
     pub fn regenerate_gitsshkey(&self, actor: &Actor, param: &str) -> Result<GitSshKeyRow> {
         let user = self.personal_target(actor, param, action::UPDATE_PERSONAL)?;
         let db = self.db(actor);
-        let row = new_gitsshkey(&user, db.gitsshkey_created_at(user.id)?)?;
+        let row = new_gitsshkey(&user, db.gitsshkey_created_at(user.id)?, self.settings.ssh_keygen_algorithm)?;
         db.put_gitsshkey(&row)?;
         Ok(row)
     }
 }
 
-/// A new Ed25519 pair for `user`, keeping the first creation time.
-fn new_gitsshkey(user: &User, created_at: Option<OffsetDateTime>) -> Result<GitSshKeyRow> {
-    let (private_key, public_key) = sshkey::generate_ed25519()?;
+/// A new pair of the deployment's algorithm for `user`, keeping the first creation time.
+fn new_gitsshkey(user: &User, created_at: Option<OffsetDateTime>, algorithm: sshkey::KeygenAlgorithm) -> Result<GitSshKeyRow> {
+    let (private_key, public_key) = sshkey::generate(algorithm)?;
     let now = clock::now();
     Ok(GitSshKeyRow { user_id: user.id, private_key, public_key, created_at: created_at.unwrap_or(now), updated_at: now })
 }

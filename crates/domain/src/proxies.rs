@@ -288,7 +288,7 @@ impl App {
             display_name: repo.primary_proxy_value(DISPLAY_NAME_KEY)?.unwrap_or_else(|| "Default".into()),
             icon: repo.primary_proxy_value(ICON_KEY)?.unwrap_or_else(|| "/emojis/1f3e1.png".into()),
             url: self.settings.access_url.clone(),
-            wildcard_hostname: String::new(),
+            wildcard_hostname: self.settings.wildcard_access_url.clone(),
             derp_enabled: false,
             derp_only: false,
             region_id: 0,
@@ -575,7 +575,9 @@ fn check_access_url(url: &str) -> Result<()> {
 
 /// Coder's wildcard hostname rule: `*` followed by a suffix, `*.apps.example.com` or
 /// `*--apps.example.com`, with an optional port.
-fn wildcard_valid(pattern: &str) -> bool {
+/// Whether a wildcard hostname pattern is one Coder accepts (`*.apps.example.com`,
+/// `*--apps.example.com`, optionally with a port).
+pub fn wildcard_valid(pattern: &str) -> bool {
     let host = pattern
         .rsplit_once(':')
         .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty())

@@ -217,7 +217,7 @@ impl App {
             updated_at: now,
             last_seen_at: clock::zero_time(),
         };
-        let ssh_key = crate::auth::new_user_ssh_key()?;
+        let ssh_key = self.new_user_ssh_key()?;
         db.transaction(|tx| tx.insert_user(&user, &orgs, &ssh_key)).map_err(|e| {
             if e.kind == ErrorKind::Conflict {
                 Error::conflict("User already exists.")

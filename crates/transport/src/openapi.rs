@@ -179,6 +179,7 @@ impl Modify for RateLimitResponses {
         routes::deployment::update_check,
         routes::deployment::csp_reports,
         routes::deployment::deployment_stats,
+        routes::deployment::deployment_config,
         routes::deployment::user_status_counts,
         routes::debug::health,
         routes::debug::health_settings,

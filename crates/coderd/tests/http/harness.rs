@@ -7,8 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
-use coderd::config::{Cli, Command, ServerArgs};
+use coderd::config::{Command, ServerArgs};
 use serde_json::{json, Value};
 
 use crate::pg;
@@ -41,7 +40,7 @@ pub fn server_args(extra: &[&str]) -> ServerArgs {
         argv.push("--dangerous-disable-rate-limits");
     }
     argv.extend_from_slice(extra);
-    match Cli::try_parse_from(argv).expect("test flags parse").command {
+    match coderd::config::parse_from(argv).expect("test flags parse").command {
         Command::Server(a) => a,
         _ => unreachable!(),
     }

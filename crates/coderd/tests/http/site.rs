@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 
-use crate::dual_test;
 use crate::harness::{Db, TestServer};
+use crate::{dual_test, dual_test_with};
 
 /// A dashboard build in miniature: Coder's `index.html` metas and one hashed asset.
 fn fixture() -> std::path::PathBuf {
@@ -307,3 +307,123 @@ dual_test!(user_status_counts_follow_the_recorded_history, |srv| {
     assert_eq!(srv.get("/api/v2/insights/user-status-counts?tz_offset=-5").token(&owner).send().status, 200);
     let _ = member_json;
 });
+
+dual_test_with!(
+    deployment_config_shows_every_setting_with_secrets_redacted,
+    [
+        "--session-duration",
+        "2h",
+        "--provisioner-daemon-psk",
+        "the-psk-value-0123",
+        "--wildcard-access-url",
+        "*.apps.example.com",
+        "--ssh-keygen-algorithm",
+        "ecdsa",
+        "--disable-owner-workspace-access"
+    ],
+    |srv| {
+        srv.get("/api/v2/deployment/config").send().expect_error(401);
+        let (owner, owner_id, org) = srv.setup_owner();
+        let (member, member_json) = srv.create_user(&owner, "mia");
+        // A permission failure is a 403 (a 401 would sign the dashboard out).
+        srv.get("/api/v2/deployment/config").token(&member).send().expect_error(403);
+        let (auditor, auditor_json) = srv.create_user(&owner, "audrey");
+        let id = auditor_json["id"].as_str().unwrap();
+        srv.put(&format!("/api/v2/users/{id}/roles")).token(&owner).json(json!({"roles": ["auditor"]})).send().expect(200);
+        assert_eq!(srv.get("/api/v2/deployment/config").token(&auditor).send().status, 200);
+
+        let r = srv.get("/api/v2/deployment/config").token(&owner).send();
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.body.contains("the-psk-value-0123"), "a secret leaked: {}", r.body);
+        let options = r.json["options"].as_array().unwrap();
+        let option = |name: &str| options.iter().find(|o| o["name"] == name).unwrap_or_else(|| panic!("no option {name:?}")).clone();
+        // The names the dashboard's settings pages look up (they throw without them).
+        for name in [
+            "Access URL",
+            "Wildcard Access URL",
+            "Experiments",
+            "SSH Keygen Algorithm",
+            "Secure Auth Cookie",
+            "Disable Owner Workspace Access",
+            "OIDC Client ID",
+            "OAuth2 GitHub Client ID",
+        ] {
+            option(name);
+        }
+        let mut names: Vec<&str> = options.iter().map(|o| o["name"].as_str().unwrap()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), options.len(), "names are unique");
+        // Typed as Coder types them, with their source and group.
+        let session = option("Session Duration");
+        assert_eq!(session["value"], json!(7_200_000_000_000u64));
+        assert_eq!(session["value_source"], "flag");
+        assert_eq!(session["default"], "24h");
+        assert_eq!(session["env"], "CODER_SESSION_DURATION");
+        assert_eq!(session["flag"], "session-duration");
+        assert_eq!(session["annotations"], json!({"format_duration": "true"}));
+        assert_eq!(session["group"], json!({"name": "HTTP", "yaml": "http", "parent": {"name": "Networking", "yaml": "networking"}}));
+        assert_eq!(option("Max Token Lifetime")["value_source"], "default");
+        assert_eq!(option("Experiments")["value"], Value::Null);
+        assert!(option("Experiments").get("value_source").is_none(), "nothing set it");
+        assert_eq!(option("OIDC Group Mapping")["value"], json!({}));
+        assert_eq!(option("OIDC Scopes")["value"], json!(["openid", "profile", "email"]));
+        assert_eq!(option("Access URL")["value"], srv.url("").trim_end_matches('/'));
+        let cookie = option("Secure Auth Cookie");
+        assert_eq!((cookie["value"].clone(), cookie["default"].clone()), (json!(false), json!("false")), "http: not Secure");
+        // Secrets: no value, marked, empty in `config`; unset secrets alike.
+        let psk = option("Provisioner Daemon Pre-shared Key (PSK)");
+        assert!(psk.get("value").is_none(), "{psk}");
+        assert_eq!(psk["annotations"]["secret"], "true");
+        assert_eq!(psk["value_source"], "flag");
+        assert!(option("OIDC Client Secret").get("value").is_none());
+        let config = &r.json["config"];
+        assert_eq!(config["provisioner"]["daemon_psk"], "");
+        assert_eq!(config["session_lifetime"]["default_duration"], json!(7_200_000_000_000u64));
+        // What the dashboard reads from `config`.
+        assert_eq!(config["oidc"]["user_role_field"], "");
+        assert_eq!(config["external_auth"], json!([]));
+        assert_eq!(config["notifications"]["webhook"]["endpoint"], "");
+        assert_eq!(config["notifications"]["email"]["smarthost"], "");
+
+        // The settings behind the names do what they say: the wildcard is the primary region's,
+        assert_eq!(option("Wildcard Access URL")["value"], "*.apps.example.com");
+        let regions = srv.get("/api/v2/regions").token(&member).send();
+        assert_eq!(regions.json["regions"][0]["wildcard_hostname"], "*.apps.example.com", "{}", regions.body);
+        // keys are ECDSA,
+        assert_eq!(option("SSH Keygen Algorithm")["value"], "ecdsa");
+        let key = srv.get("/api/v2/users/me/gitsshkey").token(&member).send();
+        assert!(key.json["public_key"].as_str().unwrap().starts_with("ecdsa-sha2-nistp256 "), "{}", key.body);
+        let key = srv.put("/api/v2/users/me/gitsshkey").token(&member).send();
+        assert!(key.json["public_key"].as_str().unwrap().starts_with("ecdsa-sha2-nistp256 "), "{}", key.body);
+        // and owners may not reach into others' workspaces (their own they still may).
+        assert_eq!(option("Disable Owner Workspace Access")["value"], true);
+        let member_id = member_json["id"].as_str().unwrap();
+        let check = |owner_of: &str, action: &str| {
+            let r = srv
+                .post("/api/v2/authcheck")
+                .token(&owner)
+                .json(json!({"checks": {"c": {"object": {"resource_type": "workspace", "owner_id": owner_of, "organization_id": org}, "action": action}}}))
+                .send();
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.json["c"].as_bool().unwrap()
+        };
+        assert!(!check(member_id, "ssh"));
+        assert!(!check(member_id, "application_connect"));
+        assert!(check(member_id, "read"));
+        assert!(check(&owner_id, "ssh"));
+    }
+);
+
+#[test]
+fn deployment_settings_are_validated_and_secure_cookies_follow_theirs() {
+    for bad in [["--wildcard-access-url", "apps.example.com"], ["--ssh-keygen-algorithm", "dsa"], ["--secure-auth-cookie", "maybe"]] {
+        assert!(coderd::config::parse_from(["coderd", "server", bad[0], bad[1]]).is_err(), "{bad:?}");
+    }
+    let srv = TestServer::start_with(Db::Sqlite, &["--secure-auth-cookie", "true"]).expect("sqlite always available");
+    srv.setup_owner();
+    let r = srv.post("/api/v2/users/login").json(json!({"email": "owner@example.com", "password": crate::harness::OWNER_PASSWORD})).send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    let cookie = r.header("set-cookie").expect("a session cookie");
+    assert!(cookie.contains("Secure"), "{cookie}");
+}

@@ -83,6 +83,7 @@ impl System {
                     site_roles: vec![s.role().to_string()],
                     org_roles: Default::default(),
                     scope: None,
+                    workspace_exec_withheld: false,
                 })
                 .collect()
         });

@@ -238,7 +238,7 @@ impl App {
             Some(_) => None,
             None => Some(self.new_external_user(login_type, p)?),
         };
-        let ssh_key = if new_user.is_some() { Some(crate::auth::new_user_ssh_key()?) } else { None };
+        let ssh_key = if new_user.is_some() { Some(self.new_user_ssh_key()?) } else { None };
         let user_id = repo
             .transaction(|tx| {
                 let id = match (&existing, &new_user) {

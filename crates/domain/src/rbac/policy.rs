@@ -24,6 +24,9 @@ pub struct Subject {
     pub org_roles: BTreeMap<Uuid, Vec<String>>,
     /// What the API key in use allows, when it is narrower than the user's roles.
     pub scope: Option<KeyScope>,
+    /// The deployment withholds the owner role's SSH and application access to others'
+    /// workspaces (`CODER_DISABLE_OWNER_WORKSPACE_ACCESS`); owners keep it on their own.
+    pub workspace_exec_withheld: bool,
 }
 
 impl Subject {
@@ -42,7 +45,7 @@ impl Subject {
                 (org, roles)
             })
             .collect();
-        Self { user_id, site_roles: roles, org_roles, scope: None }
+        Self { user_id, site_roles: roles, org_roles, scope: None, workspace_exec_withheld: false }
     }
 
     /// Whether the subject holds a site role.
@@ -59,7 +62,10 @@ impl Subject {
     /// apply everywhere, as in Coder). Unknown names are dropped, as Coder drops missing
     /// custom roles.
     pub(crate) fn all_roles(&self) -> impl Iterator<Item = &'static Role> + '_ {
-        self.site_roles.iter().chain(self.org_roles.values().flatten()).filter_map(|n| role_def(n))
+        self.site_roles.iter().chain(self.org_roles.values().flatten()).filter_map(|n| match n.as_str() {
+            super::role::OWNER if self.workspace_exec_withheld => Some(super::roles::owner_without_workspace_exec()),
+            _ => role_def(n),
+        })
     }
 
     /// The built-in roles held in one organization.

@@ -426,6 +426,19 @@ pub fn role_def(name: &str) -> Option<&'static Role> {
     .or_else(|| all.iter().find(|r| r.name == name))
 }
 
+/// The owner role of a deployment that withholds workspace access from owners
+/// (`CODER_DISABLE_OWNER_WORKSPACE_ACCESS`, `NoOwnerWorkspaceExec` in Coder's `rbac/roles.go`):
+/// no SSH and no application access to workspaces through the role. Owners keep both on their
+/// own workspaces, through the member role.
+pub fn owner_without_workspace_exec() -> &'static Role {
+    static ROLE: OnceLock<Role> = OnceLock::new();
+    ROLE.get_or_init(|| {
+        let mut owner = role_def(role::OWNER).cloned().unwrap_or_else(|| build().swap_remove(0));
+        owner.site.retain(|p| !(p.resource == R::Workspace && matches!(p.action, A::Ssh | A::ApplicationConnect)));
+        owner
+    })
+}
+
 /// Where `organization-member` sits in [`roles`] (checked by the fast path above).
 const ORG_MEMBER_INDEX: usize = 12;
 

@@ -14,7 +14,7 @@ fn subject_with(id: Uuid, site: &[&str], orgs: &[(Uuid, &[&str])]) -> Subject {
     let mut site: Vec<String> = site.iter().map(|s| s.to_string()).collect();
     site.push(role::MEMBER.into());
     let org_roles: BTreeMap<Uuid, Vec<String>> = orgs.iter().map(|(o, r)| (*o, r.iter().map(|s| s.to_string()).collect())).collect();
-    Subject { user_id: id, site_roles: site, org_roles, scope: None }
+    Subject { user_id: id, site_roles: site, org_roles, scope: None, workspace_exec_withheld: false }
 }
 
 fn subject(site: &[&str], orgs: &[(Uuid, &[&str])]) -> Subject {
@@ -214,6 +214,7 @@ fn every_role_type_and_action_follows_its_table() {
                 site_roles: Vec::new(),
                 org_roles: BTreeMap::from([(org, vec![role.name.to_string()]), (elsewhere, Vec::new())]),
                 scope: None,
+                workspace_exec_withheld: false,
             },
         };
         let member_site: Vec<Permission> = if role.scope != RoleScope::Organization && role.name != role::MEMBER {
@@ -451,4 +452,30 @@ fn role_assignment() {
     );
     let site: Vec<&str> = assignable_site_roles().map(|r| r.name).collect();
     assert_eq!(site, [role::OWNER, role::USER_ADMIN, role::TEMPLATE_ADMIN, role::AUDITOR]);
+}
+
+/// `CODER_DISABLE_OWNER_WORKSPACE_ACCESS`: owners lose SSH and application access to others'
+/// workspaces and keep everything else, and both on their own workspaces.
+#[test]
+fn owners_without_workspace_exec() {
+    use Action as A;
+    use ResourceType as R;
+    let org = Uuid::new_v4();
+    let mut owner = subject(&[role::OWNER], &[(org, &[])]);
+    let theirs = Object::of(R::Workspace).in_org(org).owned_by(Uuid::new_v4()).with_id(Uuid::new_v4());
+    let own = Object::of(R::Workspace).in_org(org).owned_by(owner.user_id).with_id(Uuid::new_v4());
+    for act in [A::Ssh, A::ApplicationConnect, A::Read, A::Update] {
+        assert!(authorize(&owner, act, &theirs), "{act:?}");
+    }
+    owner.workspace_exec_withheld = true;
+    assert!(!authorize(&owner, A::Ssh, &theirs));
+    assert!(!authorize(&owner, A::ApplicationConnect, &theirs));
+    assert!(authorize(&owner, A::Read, &theirs));
+    assert!(authorize(&owner, A::Update, &theirs));
+    assert!(authorize(&owner, A::Ssh, &own));
+    assert!(authorize(&owner, A::ApplicationConnect, &own));
+    // Only the owner role changes.
+    let mut admin = subject(&[], &[(org, &[role::ORG_ADMIN])]);
+    admin.workspace_exec_withheld = true;
+    assert!(!authorize(&admin, A::Ssh, &theirs), "organization admins never had it");
 }

@@ -8,7 +8,6 @@ use uuid::Uuid;
 use super::filter::get_ci;
 use super::{check_if_match, page, require_schema, version_of, ListPage, ListQuery, ScimError, ScimResult, ScimUserRow, USER_SCHEMA};
 use crate::app::App;
-use crate::auth::new_user_ssh_key;
 use crate::authz::{Db, System};
 use crate::clock;
 use crate::licensing::Feature;
@@ -245,7 +244,7 @@ impl App {
     pub fn scim_create_user(&self, body: &Value) -> ScimResult<Value> {
         self.require_feature(Feature::Scim)?;
         let input = read_user(body)?;
-        let ssh_key = new_user_ssh_key()?;
+        let ssh_key = self.new_user_ssh_key()?;
         let now = clock::now();
         let id = self
             .db_as(System::Scim)

@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_check)
         .service(csp_reports)
         .service(deployment_stats)
+        .service(deployment_config)
         .service(user_status_counts);
 }
 
@@ -301,6 +302,137 @@ pub async fn user_status_counts(state: web::Data<State>, actor: Authed, q: web::
         status_counts: counts
             .into_iter()
             .map(|(status, points)| (status, points.into_iter().map(|(date, count)| UserStatusChangeCount { date, count }).collect()))
+            .collect(),
+    }))
+}
+
+/// `codersdk.DeploymentConfig`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::DeploymentConfig)]
+pub struct DeploymentConfig {
+    /// The values in Coder's `DeploymentValues` shape (durations in nanoseconds); secrets are
+    /// empty.
+    #[schema(value_type = Object)]
+    pub config: serde_json::Value,
+    /// Every setting of the server with its value and where the value came from.
+    pub options: Vec<DeploymentOption>,
+}
+
+/// `serpent.Option`: one setting. Empty fields are left out.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = serpent::Option)]
+pub struct DeploymentOption {
+    /// The name the dashboard looks the setting up by (`Access URL`).
+    pub name: String,
+    /// What it does.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Its command-line flag, without dashes.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub flag: String,
+    /// Its environment variable.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub env: String,
+    /// Its key in Coder's YAML configuration.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub yaml: String,
+    /// The default, as written on the command line.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub default: String,
+    /// The value in effect, typed (durations in nanoseconds); absent for a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// Hints for renderers (`secret`, `format_duration`, `enterprise`), each `"true"`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// Where the setting is filed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<OptionGroup>,
+    /// Left out of help output.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+    /// Where the value came from; absent when nothing set it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[schema(value_type = Option<String>, pattern = "^(flag|env|yaml|default)$")]
+    pub value_source: String,
+}
+
+/// `serpent.Group`, with its parents.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = serpent::Group)]
+pub struct OptionGroup {
+    /// The enclosing group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(no_recursion)]
+    pub parent: Option<Box<OptionGroup>>,
+    /// Its name (`Networking`, `OIDC`, ...).
+    pub name: String,
+    /// Its YAML key.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub yaml: String,
+    /// What it configures.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+impl From<&domain::deployment::config::OptionGroup> for OptionGroup {
+    fn from(g: &domain::deployment::config::OptionGroup) -> Self {
+        Self {
+            parent: g.parent.as_deref().map(|p| Box::new(p.into())),
+            name: g.name.clone(),
+            yaml: g.yaml.clone(),
+            description: g.description.clone(),
+        }
+    }
+}
+
+/// Get deployment config
+///
+/// The server's settings in Coder's shape: `config` holds the values (as Coder's
+/// `DeploymentValues`), `options` every setting with its names, group, default, value and
+/// source. Secrets are redacted: empty in `config`, no `value` in `options`. Owners and
+/// auditors.
+#[utoipa::path(
+    operation_id = "get-deployment-config",
+    tag = "General",
+    responses(
+        (status = 200, description = "OK", body = DeploymentConfig, example = json!({
+            "config": {"access_url": "https://coder.example.com", "oidc": {"client_id": "", "client_secret": "", "user_role_field": ""},
+                "session_lifetime": {"default_duration": 86_400_000_000_000u64}, "external_auth": []},
+            "options": [{"name": "Access URL", "description": "The URL that users will use to access the deployment.",
+                "flag": "access-url", "env": "CODER_ACCESS_URL", "yaml": "accessURL", "value": "https://coder.example.com",
+                "annotations": {"external_workspace_proxies": "true"}, "group": {"name": "Networking", "yaml": "networking"},
+                "value_source": "env"},
+                {"name": "OIDC Client Secret", "description": "OIDC login: the client secret.", "flag": "oidc-client-secret",
+                "env": "CODER_OIDC_CLIENT_SECRET", "annotations": {"secret": "true"}, "group": {"name": "OIDC", "yaml": "oidc"},
+                "value_source": "env"}]
+        })),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The caller may not read the deployment's configuration", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/deployment/config")]
+pub async fn deployment_config(state: web::Data<State>, actor: Authed) -> ApiResult<HttpResponse> {
+    let doc = blocking(&state, move |app| app.deployment_config(&actor.0)).await?;
+    Ok(HttpResponse::Ok().json(DeploymentConfig {
+        config: doc.config.clone(),
+        options: doc
+            .options
+            .iter()
+            .map(|o| DeploymentOption {
+                name: o.name.clone(),
+                description: o.description.clone(),
+                flag: o.flag.clone(),
+                env: o.env.clone(),
+                yaml: o.yaml.clone(),
+                default: o.default.clone(),
+                value: o.value.clone(),
+                annotations: o.annotations.clone(),
+                group: o.group.as_ref().map(Into::into),
+                hidden: o.hidden,
+                value_source: o.value_source.clone(),
+            })
             .collect(),
     }))
 }
