@@ -130,3 +130,67 @@ mod tests {
         assert!(points.windows(2).all(|w| w[0] < w[1]) && points[59] <= now);
     }
 }
+
+/// Daily active users (`GET /insights/daus`): for each day of the last 60 and today, the
+/// number of distinct users who connected to a workspace that day. The day is counted in the
+/// zone `hours_west` hours behind UTC, as the dashboard sends it (JavaScript's
+/// `getTimezoneOffset`, in hours).
+pub fn daily_active_users(connections: &[(Uuid, OffsetDateTime)], now: OffsetDateTime, hours_west: i32) -> Vec<(time::Date, i64)> {
+    let shift = time::Duration::hours(-i64::from(hours_west));
+    let today = (now + shift).date();
+    let first = today - time::Duration::days(60);
+    let mut users: BTreeMap<time::Date, std::collections::HashSet<Uuid>> = BTreeMap::new();
+    for (user, at) in connections {
+        let day = (*at + shift).date();
+        if day >= first && day <= today {
+            users.entry(day).or_default().insert(*user);
+        }
+    }
+    let mut out = Vec::with_capacity(61);
+    let mut day = first;
+    while day <= today {
+        out.push((day, users.get(&day).map_or(0, |u| u.len() as i64)));
+        day = day.next_day().unwrap_or(today);
+        if out.len() > 61 {
+            break;
+        }
+    }
+    out
+}
+
+impl App {
+    /// `GET /insights/daus`: `read` on the deployment's configuration (owners and auditors),
+    /// else 403, as in Coder.
+    pub fn deployment_daus(&self, actor: &Actor, hours_west: i32) -> Result<Vec<(time::Date, i64)>> {
+        let now = crate::clock::now();
+        // A day's margin on each side of the zone's shift.
+        let since = now - time::Duration::days(62);
+        let connections = self.db(actor).connections_since(since)?;
+        Ok(daily_active_users(&connections, now, hours_west))
+    }
+}
+
+#[cfg(test)]
+mod dau_tests {
+    use super::*;
+
+    #[test]
+    fn counts_distinct_users_per_local_day() {
+        let now = time::macros::datetime!(2026-12-08 02:00 UTC);
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let connections = vec![
+            (a, time::macros::datetime!(2026-12-08 01:00 UTC)),
+            (a, time::macros::datetime!(2026-12-08 01:30 UTC)),
+            (b, time::macros::datetime!(2026-12-07 12:00 UTC)),
+            (b, time::macros::datetime!(2026-09-01 12:00 UTC)),
+        ];
+        let utc = daily_active_users(&connections, now, 0);
+        assert_eq!(utc.len(), 61);
+        assert_eq!(utc.last(), Some(&(time::macros::date!(2026 - 12 - 08), 1)));
+        assert_eq!(utc[59], (time::macros::date!(2026 - 12 - 07), 1));
+        assert_eq!(utc.iter().map(|(_, n)| n).sum::<i64>(), 2, "September is past the window");
+        // Five hours west of UTC it is still the 7th: both users were active that day.
+        let east_coast = daily_active_users(&connections, now, 5);
+        assert_eq!(east_coast.last(), Some(&(time::macros::date!(2026 - 12 - 07), 2)));
+    }
+}

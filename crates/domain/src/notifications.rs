@@ -48,6 +48,51 @@ impl App {
         self.db_as(crate::authz::System::Site).notification_templates("system")
     }
 
+    /// `GET /notifications/templates/custom`: every signed-in user may read them.
+    pub fn custom_notification_templates(&self) -> Result<Vec<NotificationTemplate>> {
+        self.db_as(crate::authz::System::Site).notification_templates("custom")
+    }
+
+    /// `GET /users/{user}/notifications/preferences`: the templates the user turned on or off
+    /// (those never touched follow their default). A user the caller cannot see is a 404;
+    /// one whose preferences they may not read a 403.
+    pub fn notification_preferences(&self, actor: &Actor, user_param: &str) -> Result<Vec<(Uuid, bool, time::OffsetDateTime)>> {
+        let user = self.find_user(actor, user_param)?;
+        self.db(actor).notification_preferences(user.id)
+    }
+
+    /// `PUT /users/{user}/notifications/preferences`: turns templates on or off for the user
+    /// (`template_disabled_map`: template id → disabled); answers every stored choice. Ids
+    /// that are not UUIDs are a 400, as in Coder; unknown templates a 400 too (Coder fails
+    /// with a 500). All or nothing.
+    pub fn update_notification_preferences(
+        &self,
+        actor: &Actor,
+        user_param: &str,
+        choices: &std::collections::BTreeMap<String, bool>,
+    ) -> Result<Vec<(Uuid, bool, time::OffsetDateTime)>> {
+        let user = self.find_user(actor, user_param)?;
+        let mut parsed = Vec::with_capacity(choices.len());
+        for (id, disabled) in choices {
+            let id = Uuid::parse_str(id)
+                .map_err(|e| Error::bad_request("Unable to parse notification template UUID.").with_detail(e.to_string()))?;
+            parsed.push((id, *disabled));
+        }
+        let site = self.db_as(crate::authz::System::Site);
+        let mut known: Vec<Uuid> = site.notification_templates("system")?.iter().map(|t| t.id).collect();
+        known.extend(site.notification_templates("custom")?.iter().map(|t| t.id));
+        if let Some((unknown, _)) = parsed.iter().find(|(id, _)| !known.contains(id)) {
+            return Err(
+                Error::bad_request("Unknown notification template.").with_detail(format!("No notification template has the id {unknown}."))
+            );
+        }
+        let now = crate::clock::now();
+        self.db(actor).transaction(|tx| {
+            tx.put_notification_preferences(user.id, &parsed, now)?;
+            tx.notification_preferences(user.id)
+        })
+    }
+
     /// `GET /notifications/dispatch-methods`: what a template may be routed to (inbox is always
     /// added on top, so Coder leaves it out) and the deployment default.
     pub fn notification_dispatch_methods(&self) -> (Vec<&'static str>, String) {

@@ -279,6 +279,9 @@ pub trait ConnectionLogStore {
     fn upsert_connection_log(&self, log: &crate::connectionlog::ConnectionLog) -> Result<()>;
     /// Connections not yet closed, as `(type, count)`.
     fn open_connections(&self) -> Result<Vec<(String, i64)>>;
+    /// Who connected to a workspace since `since` and when, as distinct `(workspace owner,
+    /// connect time)` pairs, through the connect-time index.
+    fn connections_since(&self, since: time::OffsetDateTime) -> Result<Vec<(Uuid, time::OffsetDateTime)>>;
     /// Rows matching, newest first, and their number counted up to `count_cap`.
     fn list_connection_logs(
         &self,
@@ -616,6 +619,10 @@ pub trait NotificationStore {
     fn notification_template(&self, id: Uuid) -> Result<Option<NotificationTemplate>>;
     /// Sets a template's delivery method (`None`: the deployment default).
     fn set_notification_template_method(&self, id: Uuid, method: Option<&str>) -> Result<()>;
+    /// A user's stored choices: `(template, disabled, updated_at)`, by template id.
+    fn notification_preferences(&self, user: Uuid) -> Result<Vec<(Uuid, bool, OffsetDateTime)>>;
+    /// Stores choices of a user (inserted or replaced; templates not named keep theirs).
+    fn put_notification_preferences(&self, user: Uuid, choices: &[(Uuid, bool)], at: OffsetDateTime) -> Result<()>;
 }
 
 pub use crate::licensing::entitlements::LicenseRow;

@@ -172,6 +172,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (user_id, notification_template_id) {
+        user_id -> Text,
+        notification_template_id -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notification_templates (id) {
         id -> Text,
         name -> Text,
@@ -577,6 +587,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    notification_preferences,
     inbox_notifications,
     user_status_changes,
     site_configs,

@@ -810,6 +810,9 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.list_connection_logs(&Default::default(), 10, 0, 100));
     refused!(seen, db.user_id_for_filter(Some("alice"), None));
     refused!(seen, db.deployment_counts());
+    refused!(seen, db.connections_since(time::OffsetDateTime::now_utc()));
+    refused!(seen, db.notification_preferences(uuid::Uuid::new_v4()));
+    refused!(seen, db.put_notification_preferences(uuid::Uuid::new_v4(), &[], time::OffsetDateTime::now_utc()));
 
     // Inbox notifications.
     let notification = domain::inbox::InboxNotification {

@@ -129,6 +129,66 @@ dual_test!(notification_templates_and_methods, |srv| {
     assert_eq!(t["method"], "webhook");
 });
 
+dual_test!(custom_templates_and_notification_preferences, |srv| {
+    let (owner, owner_id, _) = srv.setup_owner_unlicensed();
+    let (member, member_json) = srv.create_user(&owner, "mia");
+    let member_id = member_json["id"].as_str().unwrap().to_string();
+    let custom = srv.get("/api/v2/notifications/templates/custom").token(&member).send();
+    assert_eq!(custom.status, 200, "{}", custom.body);
+    assert_eq!(custom.json.as_array().unwrap().len(), 1);
+    assert_eq!(custom.json[0]["id"], "39b1e189-c857-4b0c-877a-511144c18516");
+    assert_eq!(custom.json[0]["kind"], "custom");
+    srv.get("/api/v2/notifications/templates/custom").send().expect_error(401);
+
+    // Nothing stored: every template follows its default.
+    let path = "/api/v2/users/me/notifications/preferences";
+    assert_eq!(srv.get(path).token(&member).send().json, json!([]));
+    let deleted = "f517da0b-cdc9-410f-ab89-a86107c420ed";
+    let created = "281fdf73-c6d6-4cbb-8ff5-888baf8a2fff";
+    let r = srv.put(path).token(&member).json(json!({"template_disabled_map": {deleted: true, created: false}})).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let list = r.json.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let of = |id: &str| list.iter().find(|p| p["id"] == id).unwrap()["disabled"].clone();
+    assert_eq!((of(deleted), of(created)), (json!(true), json!(false)));
+    // Changing one keeps the other; the owner reads them too.
+    let r = srv.put(path).token(&member).json(json!({"template_disabled_map": {deleted: false}})).send();
+    assert_eq!(r.json.as_array().unwrap().len(), 2);
+    let theirs = srv.get(&format!("/api/v2/users/{member_id}/notifications/preferences")).token(&owner).send();
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    assert!(theirs.json.as_array().unwrap().iter().all(|p| p["disabled"] == false));
+    // Bad keys, unknown templates: 400, and nothing stored.
+    let r = srv.put(path).token(&member).json(json!({"template_disabled_map": {"nope": true}})).send();
+    r.expect_error(400);
+    assert_eq!(r.json["message"], "Unable to parse notification template UUID.");
+    let r = srv
+        .put(path)
+        .token(&member)
+        .json(json!({"template_disabled_map": {deleted: true, "00000000-0000-0000-0000-000000000001": true}}))
+        .send();
+    r.expect_error(400);
+    assert_eq!(srv.get(path).token(&member).send().json.as_array().unwrap().iter().filter(|p| p["disabled"] == true).count(), 0);
+    // Refused (403; Coder answers 500): another member, and a user admin, see the user but
+    // not their preferences.
+    let (other, _) = srv.create_user(&owner, "oscar");
+    srv.get(&format!("/api/v2/users/{member_id}/notifications/preferences")).token(&other).send().expect_error(403);
+    srv.put(&format!("/api/v2/users/{owner_id}/notifications/preferences"))
+        .token(&other)
+        .json(json!({"template_disabled_map": {deleted: true}}))
+        .send()
+        .expect_error(403);
+    let (admin, admin_json) = srv.create_user(&owner, "uma");
+    let admin_id = admin_json["id"].as_str().unwrap();
+    srv.put(&format!("/api/v2/users/{admin_id}/roles")).token(&owner).json(json!({"roles": ["user-admin"]})).send().expect(200);
+    srv.get(&format!("/api/v2/users/{member_id}/notifications/preferences")).token(&admin).send().expect_error(403);
+    srv.put(&format!("/api/v2/users/{member_id}/notifications/preferences"))
+        .token(&admin)
+        .json(json!({"template_disabled_map": {deleted: true}}))
+        .send()
+        .expect_error(403);
+    srv.get(path).send().expect_error(401);
+});
+
 dual_test!(workspace_sharing_settings, |srv| {
     let (owner, _, _) = srv.setup_owner_unlicensed();
     let (member, _) = srv.create_user(&owner, "mia");

@@ -281,6 +281,10 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
     let id = w["id"].as_str().unwrap();
     let by_id = srv.get(&format!("/api/v2/organizations/default/provisionerdaemons?ids={id}")).token(&owner).send();
     assert_eq!(by_id.json.as_array().unwrap().len(), 1);
+    // Empty filters filter nothing: the dashboard's provisioners page sends them.
+    let all = srv.get("/api/v2/organizations/default/provisionerdaemons?ids=&tags=&offline=false&limit=100").token(&owner).send();
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(!all.json.as_array().unwrap().is_empty());
     let busy = srv.get("/api/v2/organizations/default/provisionerdaemons?status=busy").token(&owner).send();
     assert_eq!(busy.json.as_array().unwrap().len(), 0);
     srv.get("/api/v2/organizations/default/provisionerdaemons?colour=red").token(&owner).send().expect_error(400);

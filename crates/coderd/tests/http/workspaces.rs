@@ -243,6 +243,11 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     assert_eq!(all.json["count"], 2, "{}", all.body);
     let running = srv.get("/api/v2/workspaces?q=status:running").token(&owner).send();
     assert_eq!(running.json["count"], 1);
+    // No workspace is dormant here (the template settings page asks).
+    let dormant = srv.get("/api/v2/workspaces?q=owner:dev1+dormant:true").token(&owner).send();
+    assert_eq!((dormant.status, dormant.json["count"].clone()), (200, json!(0)), "{}", dormant.body);
+    assert_eq!(srv.get("/api/v2/workspaces?q=owner:dev1+dormant:false").token(&owner).send().json["count"], 2);
+    srv.get("/api/v2/workspaces?q=dormant:maybe").token(&owner).send().expect_error(400);
     let by_name = srv.get("/api/v2/users/dev1/workspace/FIRST").token(&owner).send();
     assert_eq!(by_name.json["id"], ws.as_str());
 
@@ -399,6 +404,21 @@ dual_test!(an_agent_connects_and_reports_sessions, |srv| {
     let logs = srv.get("/api/v2/connectionlog").token(&owner).send();
     assert_eq!(logs.status, 200, "{}", logs.body);
     assert_eq!(logs.json["count"], 1, "{}", logs.body);
+    // The connection makes its user active today (the deployment overview's chart).
+    let daus = srv.get("/api/v2/insights/daus?tz_offset=0").token(&owner).send();
+    assert_eq!(daus.status, 200, "{}", daus.body);
+    let entries = daus.json["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 61, "{}", daus.body);
+    let today = time::OffsetDateTime::now_utc().date();
+    assert_eq!(entries[60]["date"], format!("{}-{:02}-{:02}", today.year(), u8::from(today.month()), today.day()));
+    assert_eq!(entries[60]["amount"], 1, "{}", daus.body);
+    assert_eq!(entries.iter().map(|e| e["amount"].as_i64().unwrap()).sum::<i64>(), 1);
+    assert_eq!(daus.json["tz_hour_offset"], 0);
+    srv.get("/api/v2/insights/daus?tz_offset=abc").token(&owner).send().expect_error(400);
+    srv.get("/api/v2/insights/daus?colour=red").token(&owner).send().expect_error(400);
+    srv.get("/api/v2/insights/daus").send().expect_error(401);
+    let (plain, _) = srv.create_user(&owner, "dauplain");
+    srv.get("/api/v2/insights/daus").token(&plain).send().expect_error(403);
     assert_eq!(logs.json["count_cap"], 2000);
     let row = &logs.json["connection_logs"][0];
     assert_eq!(row["type"], "ssh");

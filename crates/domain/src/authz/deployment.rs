@@ -54,7 +54,8 @@ impl Db<'_> {
     /// The notification templates of one kind. The `system` templates are readable by any
     /// subject, as Coder's dbauthz lets them be; other kinds take `read` on templates.
     pub fn notification_templates(&self, kind: &str) -> Result<Vec<NotificationTemplate>> {
-        if kind != "system" {
+        // Anyone may read the system and custom templates, as in Coder.
+        if kind != "system" && kind != "custom" {
             self.require(action::READ, &Object::of(resource::NOTIFICATION_TEMPLATE))?;
         }
         self.store.notification_templates(kind)
@@ -118,6 +119,13 @@ impl Db<'_> {
             (None, None) => return Err(Error::bad_request("A user filter needs a username or an email.")),
         };
         Ok(user.map(|u| u.id))
+    }
+
+    /// Who connected to workspaces since `since` (for daily active users): `read` on the
+    /// deployment's configuration, as Coder guards `GET /insights/daus`.
+    pub fn connections_since(&self, since: OffsetDateTime) -> Result<Vec<(Uuid, OffsetDateTime)>> {
+        self.require(action::READ, &Object::of(resource::DEPLOYMENT_CONFIG))?;
+        self.store.connections_since(since)
     }
 
     /// Workspaces by state and open sessions, for the deployment's statistics: `read` on

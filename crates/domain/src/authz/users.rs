@@ -266,6 +266,20 @@ impl Db<'_> {
         self.write(action::UPDATE_PERSONAL, &Object::user(row.user_id), |s| s.put_gitsshkey(row))
     }
 
+    /// A user's notification choices, `(template, disabled, updated_at)`: `read` on their
+    /// notification preferences (the user themselves and owners).
+    pub fn notification_preferences(&self, user: Uuid) -> Result<Vec<(Uuid, bool, OffsetDateTime)>> {
+        self.require(action::READ, &Object::of(resource::NOTIFICATION_PREFERENCE).owned_by(user))?;
+        self.store.notification_preferences(user)
+    }
+
+    /// Stores notification choices of a user: `update` on their notification preferences.
+    pub fn put_notification_preferences(&self, user: Uuid, choices: &[(Uuid, bool)], at: OffsetDateTime) -> Result<()> {
+        self.write(action::UPDATE, &Object::of(resource::NOTIFICATION_PREFERENCE).owned_by(user), |s| {
+            s.put_notification_preferences(user, choices, at)
+        })
+    }
+
     /// When a user's Git SSH key was first made: `read_personal` on them.
     pub fn gitsshkey_created_at(&self, user: Uuid) -> Result<Option<OffsetDateTime>> {
         self.require(action::READ_PERSONAL, &Object::user(user))?;

@@ -150,6 +150,9 @@ impl DaemonQuery {
                         }
                     }
                 }
+                // An empty value filters nothing (the dashboard sends `tags=`), as in Coder.
+                "tags" if value.trim().is_empty() => {}
+                "max_age" if value.trim().is_empty() => {}
                 "tags" => match serde_json::from_str::<Tags>(value) {
                     Ok(t) => q.tags = Some(t),
                     Err(e) => v.add(key, format!("Query param {key:?} must be a JSON object of strings: {e}")),

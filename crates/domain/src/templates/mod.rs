@@ -117,7 +117,9 @@ impl Default for TemplateSettings {
             deprecation_message: String::new(),
             max_port_share_level: "owner".into(),
             cors_behavior: "simple".into(),
-            use_classic_parameter_flow: false,
+            // This server renders no dynamic parameters (they need Terraform): the dashboard uses its
+            // classic form for templates that ask for it.
+            use_classic_parameter_flow: true,
             disable_module_cache: false,
         }
     }

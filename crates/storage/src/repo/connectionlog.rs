@@ -151,6 +151,17 @@ impl ConnectionLogStore for DbRepo<'_> {
         })
     }
 
+    fn connections_since(&self, since: time::OffsetDateTime) -> Result<Vec<(uuid::Uuid, time::OffsetDateTime)>> {
+        let rows: Vec<(String, PrimitiveDateTime)> = self.with(|c| {
+            connection_logs::table
+                .filter(connection_logs::connect_time.ge(to_db_time(since)))
+                .select((connection_logs::workspace_owner_id, connection_logs::connect_time))
+                .distinct()
+                .load(c)
+        })?;
+        Ok(rows.into_iter().filter_map(|(owner, at)| Some((uuid::Uuid::parse_str(&owner).ok()?, from_db_time(at)))).collect())
+    }
+
     fn list_connection_logs(&self, f: &ConnectionLogFilter, limit: i64, offset: i64, count_cap: i64) -> Result<Paged<ConnectionLog>> {
         let counted: Vec<String> = self.with(|c| filtered!(f).select(connection_logs::id).limit(count_cap).load(c))?;
         let count = counted.len() as i64;

@@ -59,6 +59,45 @@ impl NotificationStore for DbRepo<'_> {
         row.map(NotificationTemplate::try_from).transpose()
     }
 
+    fn notification_preferences(&self, user: Uuid) -> Result<Vec<(Uuid, bool, time::OffsetDateTime)>> {
+        let rows: Vec<(String, bool, time::PrimitiveDateTime)> = self.with(|c| {
+            notification_preferences::table
+                .filter(notification_preferences::user_id.eq(user.to_string()))
+                .order(notification_preferences::notification_template_id.asc())
+                .select((
+                    notification_preferences::notification_template_id,
+                    notification_preferences::disabled,
+                    notification_preferences::updated_at,
+                ))
+                .load(c)
+        })?;
+        rows.into_iter().map(|(id, disabled, at)| Ok((parse_uuid(&id)?, disabled, from_db_time(at)))).collect()
+    }
+
+    fn put_notification_preferences(&self, user: Uuid, choices: &[(Uuid, bool)], at: time::OffsetDateTime) -> Result<()> {
+        let at = to_db_time(at);
+        self.with(|c| {
+            for (template, disabled) in choices {
+                let key = (user.to_string(), template.to_string());
+                let n = diesel::update(notification_preferences::table.find((&key.0, &key.1)))
+                    .set((notification_preferences::disabled.eq(disabled), notification_preferences::updated_at.eq(at)))
+                    .execute(c)?;
+                if n == 0 {
+                    diesel::insert_into(notification_preferences::table)
+                        .values((
+                            notification_preferences::user_id.eq(&key.0),
+                            notification_preferences::notification_template_id.eq(&key.1),
+                            notification_preferences::disabled.eq(disabled),
+                            notification_preferences::created_at.eq(at),
+                            notification_preferences::updated_at.eq(at),
+                        ))
+                        .execute(c)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     fn set_notification_template_method(&self, id: Uuid, method: Option<&str>) -> Result<()> {
         self.with(|c| {
             diesel::update(notification_templates::table.find(id.to_string()))

@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(csp_reports)
         .service(deployment_stats)
         .service(deployment_config)
+        .service(deployment_daus)
         .service(user_status_counts);
 }
 
@@ -303,6 +304,78 @@ pub async fn user_status_counts(state: web::Data<State>, actor: Authed, q: web::
             .into_iter()
             .map(|(status, points)| (status, points.into_iter().map(|(date, count)| UserStatusChangeCount { date, count }).collect()))
             .collect(),
+    }))
+}
+
+/// `codersdk.DAUEntry`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::DAUEntry)]
+pub struct DauEntry {
+    /// The day, `YYYY-MM-DD`.
+    #[schema(format = Date, example = "2026-12-07")]
+    pub date: String,
+    /// Distinct users who connected to a workspace that day.
+    pub amount: i64,
+}
+
+/// `codersdk.DAUsResponse`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::DAUsResponse)]
+pub struct DausResponse {
+    /// One entry per day, the last 60 days and today, oldest first (days without activity
+    /// count 0).
+    pub entries: Vec<DauEntry>,
+    /// The `tz_offset` the days were counted in.
+    pub tz_hour_offset: i32,
+}
+
+/// Query parameters of `GET /insights/daus`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DausQuery {
+    /// Hours behind UTC the days are counted in, as JavaScript's `getTimezoneOffset()` / 60
+    /// (the dashboard sends it); default 0.
+    #[param(value_type = Option<i32>, minimum = -14, maximum = 14)]
+    pub tz_offset: Option<String>,
+}
+
+/// Get deployment DAUs
+///
+/// Daily active users of the deployment: for each of the last 60 days and today, how many
+/// distinct users connected to a workspace. Owners and auditors.
+#[utoipa::path(
+    operation_id = "get-deployment-daus",
+    tag = "Insights",
+    params(DausQuery),
+    responses(
+        (status = 200, description = "OK", body = DausResponse,
+            example = json!({"entries": [{"date": "2026-12-06", "amount": 2}, {"date": "2026-12-07", "amount": 3}], "tz_hour_offset": 0})),
+        (status = 400, description = "A bad `tz_offset`, or an unknown parameter", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 403, description = "The caller may not read the deployment's configuration", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/insights/daus")]
+pub async fn deployment_daus(state: web::Data<State>, actor: Authed, req: actix_web::HttpRequest) -> ApiResult<HttpResponse> {
+    let q = web::Query::<DausQuery>::from_query(req.query_string()).map_err(|e| {
+        crate::error::ApiError::from(domain::Error::bad_request("Query parameters have invalid values.").with_detail(e.to_string()))
+    })?;
+    let hours = match q.tz_offset.as_deref().filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(t) => t.parse::<i32>().ok().filter(|h| (-14..=14).contains(h)).ok_or_else(|| {
+            crate::error::ApiError::from(
+                domain::Error::bad_request("Query parameters have invalid values.")
+                    .with_detail(format!("Query param \"tz_offset\" must be a valid integer between -14 and 14, got {t:?}")),
+            )
+        })?,
+    };
+    let days = blocking(&state, move |app| app.deployment_daus(&actor.0, hours)).await?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Ok(HttpResponse::Ok().json(DausResponse {
+        entries: days.into_iter().map(|(d, amount)| DauEntry { date: d.format(&format).unwrap_or_default(), amount }).collect(),
+        tz_hour_offset: hours,
     }))
 }
 
