@@ -192,6 +192,15 @@ pub trait TemplateStore {
     fn put_template_version_parameters(&self, version: Uuid, params: &[crate::templates::Parameter]) -> Result<()>;
     /// A version's parameters, in their order.
     fn template_version_parameters(&self, version: Uuid) -> Result<Vec<crate::templates::Parameter>>;
+    /// Stores the variables an import reported for a version.
+    fn put_template_version_variables(&self, version: Uuid, variables: &[crate::templates::TemplateVariable]) -> Result<()>;
+    /// Stores the external auth providers a version asks for.
+    fn put_template_version_external_auth(&self, version: Uuid, providers: &[crate::templates::VersionExternalAuth]) -> Result<()>;
+    /// A version's variables and external auth providers (empty when the import reported none).
+    fn template_version_inputs(
+        &self,
+        version: Uuid,
+    ) -> Result<(Vec<crate::templates::TemplateVariable>, Vec<crate::templates::VersionExternalAuth>)>;
     /// Stores presets.
     fn insert_presets(&self, presets: &[crate::templates::Preset]) -> Result<()>;
     /// A version's presets, by name.

@@ -453,6 +453,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    template_version_inputs (template_version_id) {
+        template_version_id -> Text,
+        variables -> Text,
+        external_auth -> Text,
+    }
+}
+
+diesel::table! {
     template_version_presets (id) {
         id -> Text,
         template_version_id -> Text,
@@ -618,6 +626,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     provisioner_daemons,
     template_version_parameters,
     template_version_presets,
+    template_version_inputs,
     provisioner_job_resources,
     workspaces,
     workspace_builds,

@@ -714,6 +714,9 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     refused!(seen, db.version_context(std::slice::from_ref(&version)));
     refused!(seen, db.put_template_version_parameters(version.id, &[]));
     refused!(seen, db.template_version_parameters(version.id));
+    refused!(seen, db.put_template_version_variables(version.id, &[]));
+    refused!(seen, db.put_template_version_external_auth(version.id, &[]));
+    refused!(seen, db.template_version_inputs(version.id));
     refused!(seen, db.insert_presets(std::slice::from_ref(&preset)));
     refused!(seen, db.presets_of_version(version.id));
     refused!(seen, db.invalidate_presets(version.id, now));

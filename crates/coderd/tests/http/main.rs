@@ -10,6 +10,7 @@ mod authcheck;
 mod concurrency;
 mod crash;
 mod csrf;
+mod dashboard;
 mod deployment;
 mod externallogin;
 mod foundation;

@@ -204,7 +204,29 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
         let upd: pd::UpdateJobResponse = winner
             .unary(
                 "UpdateJob",
-                &pd::UpdateJobRequest { job_id: job.job_id.clone(), logs, readme: b"# Runner".to_vec(), ..Default::default() },
+                &pd::UpdateJobRequest {
+                    job_id: job.job_id.clone(),
+                    logs,
+                    readme: b"# Runner".to_vec(),
+                    template_variables: vec![
+                        sdk::TemplateVariable {
+                            name: "region".into(),
+                            description: "Where".into(),
+                            r#type: "string".into(),
+                            default_value: "eu".into(),
+                            required: false,
+                            sensitive: false,
+                        },
+                        sdk::TemplateVariable {
+                            name: "token".into(),
+                            r#type: "string".into(),
+                            default_value: "s3cret".into(),
+                            sensitive: true,
+                            ..Default::default()
+                        },
+                    ],
+                    ..Default::default()
+                },
             )
             .await
             .expect("update");
@@ -214,6 +236,7 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
             r#type: Some(pd::completed_job::Type::TemplateImport(pd::completed_job::TemplateImport {
                 rich_parameters: graph.parameters.clone(),
                 presets: graph.presets.clone(),
+                external_auth_providers: vec![sdk::ExternalAuthProviderResource { id: "github".into(), optional: true }],
                 ..Default::default()
             })),
         };
@@ -254,6 +277,22 @@ dual_test_with!(an_external_daemon_takes_and_completes_an_import, ["--provisione
     let params = srv.get(&format!("/api/v2/templateversions/{version}/rich-parameters")).token(&owner).send();
     assert_eq!(params.json[0]["name"], "region", "{}", params.body);
     assert_eq!(params.json[0]["default_value"], "eu");
+    // The variables the daemon reported (secrets redacted) and the external auth it asks for.
+    let vars = srv.get(&format!("/api/v2/templateversions/{version}/variables")).token(&owner).send();
+    assert_eq!(vars.status, 200, "{}", vars.body);
+    assert_eq!(
+        vars.json[0],
+        json!({"name": "region", "description": "Where", "type": "string", "value": "eu", "default_value": "eu", "required": false, "sensitive": false})
+    );
+    assert_eq!(vars.json[1]["value"], "*redacted*");
+    assert!(!vars.body.contains("s3cret"));
+    let auth = srv.get(&format!("/api/v2/templateversions/{version}/external-auth")).token(&owner).send();
+    assert_eq!(
+        auth.json,
+        json!([{"id": "github", "type": "github", "display_name": "github", "display_icon": "", "authenticate_url": "", "authenticated": false, "optional": true}])
+    );
+    srv.get(&format!("/api/v2/templateversions/{version}/variables")).token(&member).send().expect_error(404);
+    srv.get(&format!("/api/v2/templateversions/{version}/external-auth")).token(&member).send().expect_error(404);
     let presets = srv.get(&format!("/api/v2/templateversions/{version}/presets")).token(&owner).send();
     assert_eq!(presets.json[0]["Name"], "small", "{}", presets.body);
     assert_eq!(presets.json[0]["Parameters"][0]["Value"], "us");

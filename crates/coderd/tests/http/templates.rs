@@ -465,3 +465,37 @@ dual_test!(starter_templates_build_on_the_echo_provisioner, |srv| {
     assert_eq!(again.status, 201, "{}", again.body);
     assert_eq!(again.json["job"]["file_id"], v.json["job"]["file_id"]);
 });
+
+dual_test!(dynamic_parameters_render_the_versions_parameters, |srv| {
+    let (owner, _, _) = srv.setup_owner();
+    let (_, version) = make_template(srv, &owner, "dyn", json!({}));
+    let url = srv.url(&format!("/api/v2/templateversions/{version}/dynamic-parameters?user_id=me")).replacen("http", "ws", 1);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (initial, answer) = rt.block_on(async {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = url.as_str().into_client_request().unwrap();
+        req.headers_mut().insert("Coder-Session-Token", owner.parse().unwrap());
+        let (mut ws, resp) = tokio_tungstenite::connect_async(req).await.expect("dynamic parameters socket");
+        assert_eq!(resp.status().as_u16(), 101);
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a frame").unwrap().unwrap();
+        let initial: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        ws.send(tokio_tungstenite::tungstenite::Message::text(r#"{"id": 1, "inputs": {"size": "7"}}"#)).await.unwrap();
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a frame").unwrap().unwrap();
+        let answer: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        (initial, answer)
+    });
+    assert_eq!(initial["id"], -1);
+    let p = &initial["parameters"][0];
+    assert_eq!(p["name"], "size");
+    assert_eq!(p["type"], "number");
+    assert_eq!(p["form_type"], "input");
+    assert_eq!(p["value"], json!({"value": "2", "valid": true}), "the default before any input");
+    assert_eq!(answer["id"], 1);
+    assert_eq!(answer["parameters"][0]["value"]["value"], "7");
+    assert_eq!(answer["parameters"][0]["diagnostics"], json!([]));
+    // Refused: no session, a version the caller cannot see.
+    srv.get(&format!("/api/v2/templateversions/{version}/dynamic-parameters")).send().expect_error(401);
+    srv.get(&format!("/api/v2/templateversions/{}/dynamic-parameters", uuid::Uuid::new_v4())).token(&owner).send().expect_error(404);
+    srv.get(&format!("/api/v2/templateversions/{version}/dynamic-parameters?user_id=nobody")).token(&owner).send().expect_error(404);
+});

@@ -323,6 +323,27 @@ impl Db<'_> {
         self.store.template_version_parameters(version)
     }
 
+    /// Stores the variables an import reported: `update` on the version.
+    pub fn put_template_version_variables(&self, version: Uuid, variables: &[crate::templates::TemplateVariable]) -> Result<()> {
+        self.require_version(version, action::UPDATE)?;
+        self.store.put_template_version_variables(version, variables)
+    }
+
+    /// Stores the external auth providers a version asks for: `update` on the version.
+    pub fn put_template_version_external_auth(&self, version: Uuid, providers: &[crate::templates::VersionExternalAuth]) -> Result<()> {
+        self.require_version(version, action::UPDATE)?;
+        self.store.put_template_version_external_auth(version, providers)
+    }
+
+    /// A version's variables and external auth providers: `read` on the version.
+    pub fn template_version_inputs(
+        &self,
+        version: Uuid,
+    ) -> Result<(Vec<crate::templates::TemplateVariable>, Vec<crate::templates::VersionExternalAuth>)> {
+        self.require_version(version, action::READ)?;
+        self.store.template_version_inputs(version)
+    }
+
     /// Stores presets: `update` on each version they belong to.
     pub fn insert_presets(&self, presets: &[Preset]) -> Result<()> {
         let mut versions: Vec<Uuid> = presets.iter().map(|p| p.template_version_id).collect();

@@ -306,6 +306,25 @@ impl App {
                     tx.update_template_version(&v)?;
                 }
             }
+            if !req.template_variables.is_empty() && job.job_type == JobType::TemplateVersionImport {
+                if let Some(v) = tx.template_version_by_job(job.id)? {
+                    // This server takes no user values for variables: each has its default.
+                    let variables: Vec<crate::templates::TemplateVariable> = req
+                        .template_variables
+                        .iter()
+                        .map(|t| crate::templates::TemplateVariable {
+                            name: t.name.clone(),
+                            description: t.description.clone(),
+                            type_: t.r#type.clone(),
+                            value: t.default_value.clone(),
+                            default_value: t.default_value.clone(),
+                            required: t.required,
+                            sensitive: t.sensitive,
+                        })
+                        .collect();
+                    tx.put_template_version_variables(v.id, &variables)?;
+                }
+            }
             Ok(())
         })?;
         // Read after the update, so a cancel that arrived meanwhile is reported.
@@ -394,8 +413,24 @@ impl App {
                     .collect();
                 let has_external_agent =
                     import.has_external_agents || import.start_resources.iter().any(|r| r.r#type == "coder_external_agent");
+                let external_auth: Vec<crate::templates::VersionExternalAuth> = if import.external_auth_providers.is_empty() {
+                    import
+                        .external_auth_providers_names
+                        .iter()
+                        .map(|id| crate::templates::VersionExternalAuth { id: id.clone(), optional: false })
+                        .collect()
+                } else {
+                    import
+                        .external_auth_providers
+                        .iter()
+                        .map(|p| crate::templates::VersionExternalAuth { id: p.id.clone(), optional: p.optional })
+                        .collect()
+                };
                 db.transaction(|tx| {
                     tx.put_template_version_parameters(version.id, &params)?;
+                    if !external_auth.is_empty() {
+                        tx.put_template_version_external_auth(version.id, &external_auth)?;
+                    }
                     tx.insert_presets(&presets)?;
                     tx.insert_job_resources(&resources)?;
                     let mut v = tx.template_version_by_id(version.id)?.ok_or_else(|| job_error("the job's template version is gone"))?;

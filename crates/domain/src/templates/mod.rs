@@ -304,3 +304,33 @@ pub struct JobResource {
     /// The resource as `codersdk.WorkspaceResource` (agents included).
     pub data: serde_json::Value,
 }
+
+/// A variable of a version's template (Terraform's `variable` blocks), as the provisioner
+/// reported it while parsing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TemplateVariable {
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// `string`, `number`, `bool`, ...
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The value in use (the default: this server takes no user values).
+    pub value: String,
+    /// The default.
+    pub default_value: String,
+    /// Whether a value must be given.
+    pub required: bool,
+    /// Whether the value is secret (shown redacted).
+    pub sensitive: bool,
+}
+
+/// An external auth provider a version asks its users to authenticate with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VersionExternalAuth {
+    /// The provider's id.
+    pub id: String,
+    /// Whether a workspace may be built without it.
+    pub optional: bool,
+}

@@ -359,6 +359,25 @@ impl App {
         Ok(params)
     }
 
+    /// `GET /templateversions/{templateversion}/variables`: what the import reported, sensitive
+    /// values redacted as Coder redacts them.
+    pub fn template_version_variables(&self, actor: &Actor, param: &str) -> Result<Vec<super::TemplateVariable>> {
+        let (v, _) = self.readable_version(actor, param)?;
+        let (mut variables, _) = self.db(actor).template_version_inputs(v.id)?;
+        for var in variables.iter_mut().filter(|v| v.sensitive) {
+            var.value = "*redacted*".into();
+            var.default_value = "*redacted*".into();
+        }
+        Ok(variables)
+    }
+
+    /// `GET /templateversions/{templateversion}/external-auth`: the providers the version asks
+    /// for. This deployment configures no external auth providers, so none is authenticated.
+    pub fn template_version_external_auth(&self, actor: &Actor, param: &str) -> Result<Vec<super::VersionExternalAuth>> {
+        let (v, _) = self.readable_version(actor, param)?;
+        Ok(self.db(actor).template_version_inputs(v.id)?.1)
+    }
+
     /// `GET /templateversions/{templateversion}/presets`.
     pub fn template_version_presets(&self, actor: &Actor, param: &str) -> Result<Vec<Preset>> {
         let (v, _) = self.readable_version(actor, param)?;

@@ -456,6 +456,38 @@ impl TemplateStore for DbRepo<'_> {
         rows.iter().map(|d| serde_json::from_str(d).map_err(|e| corrupt("parameter", e))).collect()
     }
 
+    fn put_template_version_variables(&self, version: Uuid, variables: &[domain::templates::TemplateVariable]) -> Result<()> {
+        let json = serde_json::to_string(variables).unwrap_or_else(|_| "[]".into());
+        self.upsert_inputs(version, |c, v| {
+            diesel::update(template_version_inputs::table.find(v)).set(template_version_inputs::variables.eq(&json)).execute(c)
+        })
+    }
+
+    fn put_template_version_external_auth(&self, version: Uuid, providers: &[domain::templates::VersionExternalAuth]) -> Result<()> {
+        let json = serde_json::to_string(providers).unwrap_or_else(|_| "[]".into());
+        self.upsert_inputs(version, |c, v| {
+            diesel::update(template_version_inputs::table.find(v)).set(template_version_inputs::external_auth.eq(&json)).execute(c)
+        })
+    }
+
+    fn template_version_inputs(
+        &self,
+        version: Uuid,
+    ) -> Result<(Vec<domain::templates::TemplateVariable>, Vec<domain::templates::VersionExternalAuth>)> {
+        let row: Option<(String, String)> = self.with(|c| {
+            template_version_inputs::table
+                .find(version.to_string())
+                .select((template_version_inputs::variables, template_version_inputs::external_auth))
+                .first(c)
+                .optional()
+        })?;
+        let Some((variables, external_auth)) = row else { return Ok((Vec::new(), Vec::new())) };
+        Ok((
+            serde_json::from_str(&variables).map_err(|e| corrupt("template variables", e))?,
+            serde_json::from_str(&external_auth).map_err(|e| corrupt("external auth providers", e))?,
+        ))
+    }
+
     fn insert_presets(&self, presets: &[Preset]) -> Result<()> {
         let rows: Vec<PresetRow> = presets
             .iter()
@@ -545,5 +577,21 @@ impl TemplateStore for DbRepo<'_> {
                 })
             })
             .collect()
+    }
+}
+
+impl DbRepo<'_> {
+    /// Makes the version's inputs row when missing, then applies `set` to it.
+    fn upsert_inputs(&self, version: Uuid, set: impl Fn(&mut crate::conn::DbConn, &str) -> QueryResult<usize>) -> Result<()> {
+        let v = version.to_string();
+        self.with(|c| {
+            if set(c, &v)? == 0 {
+                diesel::insert_into(template_version_inputs::table)
+                    .values(template_version_inputs::template_version_id.eq(&v))
+                    .execute(c)?;
+                set(c, &v)?;
+            }
+            Ok(())
+        })
     }
 }

