@@ -75,6 +75,8 @@ class Browser:
             elif method == "Network.responseReceived" and rid in self.requests:
                 m, url = self.requests[rid]
                 self.calls.append((m, urlparse(url).path, p["response"]["status"], url))
+                # The dashboard streams nothing over plain HTTP: an answer is the end of it.
+                self.pending.discard(rid)
             elif method in ("Network.loadingFinished", "Network.loadingFailed"):
                 self.pending.discard(rid)
                 if method == "Network.loadingFailed" and rid in self.requests and not p.get("canceled"):
@@ -226,8 +228,8 @@ def sign_in(b, email, password):
 
 
 def sign_out(b):
-    b.click("[data-testid=user-dropdown-trigger], button[aria-label='Account'], button[aria-haspopup=menu] img",
-            what="the account menu")
+    # The account menu opens from the button showing the user's initials.
+    b.click("//button[@aria-haspopup='menu'][string-length(normalize-space(.)) = 2]", By.XPATH, what="the account menu")
     b.click_text("Sign Out")
     b.url_becomes(r"^/login")
     b.check("sign out", SIGNED_OUT_OK)
@@ -287,7 +289,7 @@ def owner_walk(b):
     for tab in ("docs", "files", "versions", "settings", "settings/permissions", "settings/variables", "settings/schedule"):
         b.visit(f"/templates/{ORG}/walk-template/{tab}")
     b.visit(f"/templates/{ORG}/walk-template/workspace")
-    b.type_into("input[name=name]", "walk-ws")
+    b.type_into("input[id$='-workspace-name']", "walk-ws")
     b.click("button[type=submit]")
     if b.url_becomes(r"^/@admin/walk-ws", timeout=60):
         b.check("create workspace")
