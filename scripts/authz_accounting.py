@@ -33,6 +33,7 @@ EXEMPT = {
     "GET /api/v2/appearance": "every signed-in caller (the dashboard reads it)",
     "GET /api/v2/workspaceproxies/me/coordinate": "proxy credentials, not a session",
     "GET /api/v2/notifications/templates/system": "anyone may read the system templates (Coder's dbauthz)",
+    "GET /api/v2/notifications/templates/custom": "anyone may read the custom templates (Coder's dbauthz)",
     "GET /api/v2/notifications/dispatch-methods": "the deployment's methods, for every signed-in caller, as in Coder",
     "GET /api/v2/workspaceagents/me/rpc": "an agent's token, not a user's session",
     "GET /api/v2/notifications/inbox/watch": "the caller's own inbox (a scoped key is refused by the list, tested in inbox.rs)",

@@ -805,7 +805,7 @@ fn every_method_of_the_layer_refuses_a_subject_who_may_do_nothing() {
     // Appearance, notification templates, connection logs.
     refused!(seen, db.appearance_value("application_name"));
     refused!(seen, db.put_appearance_value("application_name", "x"));
-    refused!(seen, db.notification_templates("custom"));
+    refused!(seen, db.notification_templates("internal"));
     let any_template = repo_templates(&repo);
     refused!(seen, db.notification_template(any_template));
     refused!(seen, db.set_notification_template_method(any_template, Some("smtp")));

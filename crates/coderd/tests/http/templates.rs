@@ -497,5 +497,9 @@ dual_test!(dynamic_parameters_render_the_versions_parameters, |srv| {
     // Refused: no session, a version the caller cannot see.
     srv.get(&format!("/api/v2/templateversions/{version}/dynamic-parameters")).send().expect_error(401);
     srv.get(&format!("/api/v2/templateversions/{}/dynamic-parameters", uuid::Uuid::new_v4())).token(&owner).send().expect_error(404);
+    // A key scoped to reading users does not reach templates.
+    let scoped = srv.post("/api/v2/users/me/keys/tokens").token(&owner).json(json!({"scopes": ["user:read"]})).send();
+    let scoped = scoped.json["key"].as_str().unwrap().to_string();
+    srv.get(&format!("/api/v2/templateversions/{version}/dynamic-parameters")).token(&scoped).send().expect_error(404);
     srv.get(&format!("/api/v2/templateversions/{version}/dynamic-parameters?user_id=nobody")).token(&owner).send().expect_error(404);
 });
