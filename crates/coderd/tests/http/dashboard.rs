@@ -24,7 +24,6 @@ fn available() -> bool {
 }
 
 #[test]
-#[ignore = "the walk does not pass yet: creating a workspace through the dashboard's form (run with --ignored)"]
 fn walk() {
     if !available() {
         return;

@@ -168,6 +168,44 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     let res = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/resources")).token(&member).send();
     assert_eq!(res.json.as_array().unwrap().len(), 2);
 
+    // What the workspace's page in the dashboard reads.
+    let params = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/parameters")).token(&member).send();
+    assert_eq!(params.status, 200, "{}", params.body);
+    assert_eq!(params.json, json!([{"name": "disk", "value": "10"}, {"name": "region", "value": "us"}]), "defaults are recorded too");
+    let by_number = srv.get("/api/v2/users/dev1/workspace/first/builds/1").token(&member).send();
+    assert_eq!((by_number.status, by_number.json["id"].clone()), (200, json!(build_id)), "{}", by_number.body);
+    srv.get("/api/v2/users/dev1/workspace/first/builds/2").token(&member).send().expect_error(404);
+    srv.get("/api/v2/users/dev1/workspace/first/builds/one").token(&member).send().expect_error(400);
+    let timings = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/timings")).token(&member).send();
+    assert_eq!(timings.status, 200, "{}", timings.body);
+    assert_eq!(timings.json["provisioner_timings"], json!([]));
+    assert_eq!(timings.json["agent_connection_timings"], json!([]), "the agent never connected");
+    let auto = srv.get(&format!("/api/v2/workspaces/{ws}/resolve-autostart")).token(&member).send();
+    assert_eq!(auto.json, json!({"parameter_mismatch": false}), "{}", auto.body);
+    let acl = srv.get(&format!("/api/v2/workspaces/{ws}/acl")).token(&member).send();
+    assert_eq!(acl.json, json!({"users": [], "group": []}), "{}", acl.body);
+    // The watch socket sends the workspace at once.
+    let url = srv.url(&format!("/api/v2/workspaces/{ws}/watch-ws")).replacen("http", "ws", 1);
+    let first: Value = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = url.as_str().into_client_request().unwrap();
+        req.headers_mut().insert("Coder-Session-Token", member.parse().unwrap());
+        let (mut sock, _) = tokio_tungstenite::connect_async(req).await.expect("watch socket");
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(5), sock.next()).await.expect("a frame").unwrap().unwrap();
+        serde_json::from_str(msg.to_text().unwrap()).unwrap()
+    });
+    assert_eq!(first["type"], "data");
+    assert_eq!(first["data"]["id"], ws.as_str());
+    // Refused: another member sees none of it.
+    let (stranger, _) = srv.create_user(&owner, "stranger");
+    srv.get(&format!("/api/v2/workspacebuilds/{build_id}/parameters")).token(&stranger).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspacebuilds/{build_id}/timings")).token(&stranger).send().expect_error(404);
+    srv.get("/api/v2/users/dev1/workspace/first/builds/1").token(&stranger).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspaces/{ws}/resolve-autostart")).token(&stranger).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspaces/{ws}/acl")).token(&stranger).send().expect_error(404);
+    srv.get(&format!("/api/v2/workspaces/{ws}/watch-ws")).token(&stranger).send().expect_error(404);
+
     // Quota: 5 of 8 consumed; a second start over budget fails with Coder's code.
     let q = srv.get(&format!("/api/v2/organizations/default/members/{member_id}/workspace-quota")).token(&member).send();
     assert_eq!(q.json, json!({"credits_consumed": 5, "budget": 8}), "{}", q.body);

@@ -1,6 +1,7 @@
 //! Builds: queuing one (with its parameter values and job), reading them, and what a build job
 //! completion records.
 
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::workspace::workspace_object;
@@ -261,5 +262,77 @@ impl App {
     /// `GET /workspacebuilds/{workspacebuild}/resources`.
     pub fn build_resources(&self, actor: &Actor, param: &str) -> Result<BuildView> {
         self.get_build(actor, param)
+    }
+}
+
+/// When each agent of a build connected for the first time (Coder's agent connection timings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentConnectionTiming {
+    /// The agent.
+    pub agent_id: Uuid,
+    /// Its name.
+    pub agent_name: String,
+    /// When the build made it.
+    pub started_at: OffsetDateTime,
+    /// When it first connected.
+    pub ended_at: OffsetDateTime,
+}
+
+impl App {
+    /// `GET /workspacebuilds/{workspacebuild}/parameters`: the values the build was made with.
+    pub fn build_parameter_values(&self, actor: &Actor, param: &str) -> Result<Vec<(String, String)>> {
+        let (b, _) = self.readable_build(actor, param)?;
+        self.db(actor).build_parameters(&b)
+    }
+
+    /// `GET /users/{user}/workspace/{workspacename}/builds/{buildnumber}`.
+    pub fn build_by_number(&self, actor: &Actor, user: &str, name: &str, number: &str) -> Result<BuildView> {
+        let n: i32 = number.parse().map_err(|e: std::num::ParseIntError| {
+            Error::bad_request("Failed to parse build number as integer.").with_detail(e.to_string())
+        })?;
+        let owner = self.find_user(actor, user)?;
+        let db = self.db(actor);
+        let w = match db.workspace_by_owner_and_name(owner.id, name)? {
+            Some(w) => w,
+            None => db.deleted_workspace_by_owner_and_name(owner.id, name)?.ok_or_else(Error::not_found)?,
+        };
+        let b = db.build_by_number(&w, n)?.ok_or_else(Error::not_found)?;
+        self.build_views(&db, vec![b])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
+    }
+
+    /// `GET /workspacebuilds/{workspacebuild}/timings`: the agents' first connections. The
+    /// provisioners' stage timings are not recorded by this server (the echo provisioner reports
+    /// none).
+    pub fn build_timings(&self, actor: &Actor, param: &str) -> Result<Vec<AgentConnectionTiming>> {
+        let view = self.get_build(actor, param)?;
+        Ok(view
+            .agents
+            .iter()
+            .filter_map(|a| {
+                Some(AgentConnectionTiming {
+                    agent_id: a.id,
+                    agent_name: a.name.clone(),
+                    started_at: a.created_at,
+                    ended_at: a.first_connected_at?,
+                })
+            })
+            .collect())
+    }
+
+    /// `GET /workspaces/{workspace}/resolve-autostart`: whether an automatic start on the
+    /// template's active version would lack a value for one of its required parameters (the
+    /// latest build's values are carried over; parameters with a default need none).
+    pub fn resolve_autostart(&self, actor: &Actor, param: &str) -> Result<bool> {
+        let workspace = self.readable_workspace(actor, param)?;
+        let db = self.db(actor);
+        let Some(latest) = db.latest_build(&workspace)? else { return Ok(false) };
+        let template =
+            db.template_by_id(workspace.template_id)?.ok_or_else(|| Error::internal("Internal error.", "workspace without template"))?;
+        if template.active_version_id == latest.template_version_id {
+            return Ok(false);
+        }
+        let have: Vec<String> = db.build_parameters(&latest)?.into_iter().map(|(name, _)| name).collect();
+        let wanted = db.template_version_parameters(template.active_version_id)?;
+        Ok(wanted.iter().any(|p| p.required && p.default_value.is_empty() && !have.contains(&p.name)))
     }
 }

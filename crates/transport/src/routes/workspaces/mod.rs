@@ -4,6 +4,7 @@
 pub mod agentrpc;
 pub mod bootstrap;
 pub mod connectionlog;
+pub mod page;
 
 use actix_web::web::{self, Path, ServiceConfig};
 use actix_web::{get, post, HttpRequest, HttpResponse};
@@ -24,6 +25,7 @@ use crate::state::{blocking, State};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut ServiceConfig) {
+    page::configure(cfg);
     cfg.service(create_user_workspace)
         .service(create_member_workspace)
         .service(list_workspaces)
