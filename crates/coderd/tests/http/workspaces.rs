@@ -457,6 +457,10 @@ dual_test!(an_agent_connects_and_reports_sessions, |srv| {
     srv.get("/api/v2/insights/daus").send().expect_error(401);
     let (plain, _) = srv.create_user(&owner, "dauplain");
     srv.get("/api/v2/insights/daus").token(&plain).send().expect_error(403);
+    let (auditor, auditor_json) = srv.create_user(&owner, "dauaudit");
+    let id = auditor_json["id"].as_str().unwrap();
+    srv.put(&format!("/api/v2/users/{id}/roles")).token(&owner).json(json!({"roles": ["auditor"]})).send().expect(200);
+    assert_eq!(srv.get("/api/v2/insights/daus").token(&auditor).send().json["entries"][60]["amount"], 1, "auditors read it too");
     assert_eq!(logs.json["count_cap"], 2000);
     let row = &logs.json["connection_logs"][0];
     assert_eq!(row["type"], "ssh");
