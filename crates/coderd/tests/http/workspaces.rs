@@ -174,7 +174,9 @@ dual_test!(workspaces_are_built_by_the_echo_provisioner, |srv| {
     assert_eq!(params.json, json!([{"name": "disk", "value": "10"}, {"name": "region", "value": "us"}]), "defaults are recorded too");
     let by_number = srv.get("/api/v2/users/dev1/workspace/first/builds/1").token(&member).send();
     assert_eq!((by_number.status, by_number.json["id"].clone()), (200, json!(build_id)), "{}", by_number.body);
-    srv.get("/api/v2/users/dev1/workspace/first/builds/2").token(&member).send().expect_error(404);
+    let missing = srv.get("/api/v2/users/dev1/workspace/first/builds/2").token(&member).send();
+    missing.expect_error(404);
+    assert_eq!(missing.json["message"], "Workspace \"first\" Build 2 does not exist.");
     srv.get("/api/v2/users/dev1/workspace/first/builds/one").token(&member).send().expect_error(400);
     let timings = srv.get(&format!("/api/v2/workspacebuilds/{build_id}/timings")).token(&member).send();
     assert_eq!(timings.status, 200, "{}", timings.body);

@@ -296,7 +296,9 @@ impl App {
             Some(w) => w,
             None => db.deleted_workspace_by_owner_and_name(owner.id, name)?.ok_or_else(Error::not_found)?,
         };
-        let b = db.build_by_number(&w, n)?.ok_or_else(Error::not_found)?;
+        let b = db
+            .build_by_number(&w, n)?
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("Workspace {:?} Build {n} does not exist.", w.name)))?;
         self.build_views(&db, vec![b])?.pop().ok_or_else(|| Error::internal("Internal error.", "build vanished"))
     }
 
@@ -319,8 +321,9 @@ impl App {
             .collect())
     }
 
-    /// `GET /workspaces/{workspace}/resolve-autostart`: whether an automatic start on the
-    /// template's active version would lack a value for one of its required parameters (the
+    /// `GET /workspaces/{workspace}/resolve-autostart`: whether an automatic start, which moves
+    /// to the template's active version when the template requires it or the workspace updates
+    /// automatically, would lack a value for one of that version's required parameters (the
     /// latest build's values are carried over; parameters with a default need none).
     pub fn resolve_autostart(&self, actor: &Actor, param: &str) -> Result<bool> {
         let workspace = self.readable_workspace(actor, param)?;
@@ -328,7 +331,8 @@ impl App {
         let Some(latest) = db.latest_build(&workspace)? else { return Ok(false) };
         let template =
             db.template_by_id(workspace.template_id)?.ok_or_else(|| Error::internal("Internal error.", "workspace without template"))?;
-        if template.active_version_id == latest.template_version_id {
+        let moves = template.settings.require_active_version || workspace.automatic_updates == "always";
+        if !moves || template.active_version_id == latest.template_version_id {
             return Ok(false);
         }
         let have: Vec<String> = db.build_parameters(&latest)?.into_iter().map(|(name, _)| name).collect();
