@@ -173,11 +173,18 @@ class Browser:
 
     def type_into(self, selector, text, by=By.CSS_SELECTOR):
         field = self.wait(ec.element_to_be_clickable((by, selector)), selector)
-        if field is not None:
-            # Through the keyboard, so that the page's own state sees the change.
+        if field is None:
+            return
+        # Through the keyboard, so that the page's own state sees the change; on a loaded
+        # machine a re-render can swallow keys, so the value is read back and typed again.
+        for _ in range(3):
             field.send_keys(Keys.CONTROL, "a")
             field.send_keys(Keys.DELETE)
             field.send_keys(text)
+            time.sleep(0.2)
+            if field.get_attribute("value") == text:
+                return
+        fail(f"{self.where()}: {selector} holds {field.get_attribute('value')!r}, not {text!r}")
 
     def click(self, selector, by=By.CSS_SELECTOR, what=None):
         el = self.wait(ec.element_to_be_clickable((by, selector)), what or selector)
